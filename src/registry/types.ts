@@ -1,0 +1,86 @@
+/**
+ * A ResourceDescriptor says everything the generic REST layer needs to serve one resource:
+ * discovery facts (GVK, plural, short names, verbs, scope, subresources), Table columns,
+ * defaulting, validation, field selectors and the create/update strategy. One descriptor per
+ * resource lives in src/registry/resources/*.ts; `src/registry/index.ts` exports them all.
+ */
+import type { FieldError } from '../api/errors.js';
+import type { KubeObject } from '../api/types.js';
+
+export interface SubresourceDescriptor {
+  /** e.g. "status", "approval", "token", "log", "scale", "eviction", "binding", "proxy" */
+  name: string;
+  /** Response kind; group/version only when they differ from the parent (discovery's group/version). */
+  kind: string;
+  group?: string;
+  version?: string;
+  verbs: string[];
+}
+
+export interface TableColumn {
+  name: string;
+  type: string; // "string" | "integer" | "number" | "boolean" | "date"
+  format: string; // "" | "name" | ...
+  description: string;
+  priority: number; // 0 shown by default, 1 only with -o wide
+}
+
+export type TableCell = string | number | boolean | null;
+
+export interface TableRow {
+  cells: TableCell[];
+  conditions?: { type: string; status: string; reason?: string; message?: string }[];
+}
+
+export interface TableConvertor {
+  columns: TableColumn[];
+  /** One row (or several, rarely) per object; `now` is injected for AGE cells. */
+  rows(obj: KubeObject, now: Date): TableRow[];
+}
+
+export interface ValidationContext {
+  /** The old object on update; undefined on create. */
+  old?: KubeObject;
+}
+
+export interface ResourceDescriptor {
+  group: string;
+  /** Served versions, preferred first. The first is also the storage version. */
+  versions: string[];
+  /** Plural lower-case resource name, e.g. "pods". */
+  resource: string;
+  singular: string;
+  kind: string;
+  listKind: string;
+  namespaced: boolean;
+  shortNames?: string[];
+  categories?: string[];
+  /** Discovery verbs, sorted as upstream lists them. */
+  verbs: string[];
+  subresources: SubresourceDescriptor[];
+  /**
+   * Create-only review-style resources (TokenReview, SubjectAccessReview...): POST returns the
+   * object with status filled by a handler; nothing is stored.
+   */
+  virtual?: boolean;
+  /** Table columns and rows; undefined means the default convertor (Name, Created At). */
+  table?: TableConvertor;
+  /** Fills defaults in place on a fresh (caller-owned) object, as upstream's SetDefaults_* do. */
+  defaults?(obj: KubeObject): void;
+  /** Kind-specific validation (object metadata is validated generically). */
+  validate?(obj: KubeObject, ctx: ValidationContext): FieldError[];
+  /**
+   * Field selectors beyond metadata.name / metadata.namespace (always supported), e.g.
+   * pods: spec.nodeName, status.phase ... Each maps an object to the field's string value.
+   */
+  fieldSelectors?: Record<string, (obj: KubeObject) => string>;
+  /** Has a status subresource: main-resource updates keep the old status; status updates keep spec. */
+  hasStatus?: boolean;
+  /**
+   * Whether metadata.generation is bumped when the spec (everything but metadata/status) changes.
+   * Upstream does this for kinds with a status subresource and spec.
+   */
+  tracksGeneration?: boolean;
+  /** Name validation: 'subdomain' (default, DNS-1123 subdomain), 'label' (DNS-1123 label), 'path' (path segment). */
+  nameValidation?: 'subdomain' | 'label' | 'path';
+}
