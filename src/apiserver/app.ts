@@ -1,0 +1,165 @@
+/**
+ * Assembles a running API server from its parts: a watch cache and ObjectStore per stored
+ * resource, the authenticator and authorizer chains, the handler chain, bootstrap objects
+ * (system namespaces, the `kubernetes` Service and Endpoints), the built-in controllers and the
+ * HTTPS listener. `kubeauth serve` (src/cli/serve.ts) turns flags into ApiServerOptions.
+ */
+import { allocateIp, firstIp, parseCidr } from '../api/cidr.js';
+import { cryptoRandomness, type Randomness } from '../api/meta.js';
+import { decodeKubeProtobuf } from '../api/protobuf/index.js';
+import { anonymousAuthenticator } from '../authn/anonymous.js';
+import type { RequestAuthenticator } from '../authn/interfaces.js';
+import { union, unionFailOnError, withAuthenticatedGroup } from '../authn/union.js';
+import { X509Authenticator } from '../authn/x509.js';
+import { alwaysAllow, alwaysDeny, privilegedGroups } from '../authz/always.js';
+import type { Authorizer } from '../authz/interfaces.js';
+import { unionAuthorizer } from '../authz/union.js';
+import { NamespaceController } from '../controllers/namespace.js';
+import { allResources } from '../registry/index.js';
+import type { ResourceDescriptor } from '../registry/types.js';
+import { TokenSigner } from '../serviceaccount/jwt.js';
+import type { Store } from '../storage/interfaces.js';
+import { buildHandlerChain } from './chain.js';
+import type { RequestContext } from './context.js';
+import { InternalClient } from './internal-client.js';
+import { handleNonResource, type HealthCheck } from './nonresource.js';
+import { newObjectCache } from './rest/cache-adapter.js';
+import { restHandler } from './rest/handler.js';
+import { ObjectStore, storagePrefix, type ObjectCache } from './rest/object-store.js';
+import type { ServerEnv } from './rest/scope.js';
+import { listen, type RunningServer, type SniCert } from './server.js';
+
+export const KUBERNETES_VERSION = { major: '1', minor: '33', gitVersion: 'v1.33.0+kubeauth' };
+
+export interface ApiServerOptions {
+  store: Store;
+  host: string;
+  port: number;
+  tls: { cert: string; key: string; clientCa?: string; sni?: SniCert[] };
+  anonymousAuth: boolean;
+  /** --authorization-mode values in order (AlwaysAllow, AlwaysDeny, Node, RBAC, Webhook). */
+  authorizationModes: string[];
+  serviceClusterIpRange: string;
+  advertiseAddress: string;
+  serviceAccount?: { signingKeyPem: string; issuer: string; apiAudiences: string[] };
+  now?: () => Date;
+  rnd?: Randomness;
+  log?: (msg: string) => void;
+}
+
+export interface ApiServer {
+  port: number;
+  stores: Map<ResourceDescriptor, ObjectStore>;
+  client: InternalClient;
+  close(): Promise<void>;
+}
+
+function buildAuthorizer(modes: string[], log: (m: string) => void): Authorizer {
+  const chain: Authorizer[] = [privilegedGroups()];
+  for (const m of modes) {
+    if (m === 'AlwaysAllow') chain.push(alwaysAllow);
+    else if (m === 'AlwaysDeny') chain.push(alwaysDeny);
+    else if (m === 'RBAC' || m === 'Node' || m === 'Webhook') {
+      log(`authorization mode ${m} is accepted but not implemented yet: it has no opinion, so requests outside system:masters are denied`);
+    } else throw new Error(`unknown authorization mode "${m}"`);
+  }
+  return unionAuthorizer(chain);
+}
+
+function buildAuthenticator(o: ApiServerOptions): RequestAuthenticator {
+  const parts: RequestAuthenticator[] = [];
+  if (o.tls.clientCa) parts.push(new X509Authenticator({ caPem: o.tls.clientCa }));
+  const main = withAuthenticatedGroup(parts.length ? union(...parts) : { authenticate: () => ({ ok: false }) });
+  return o.anonymousAuth ? unionFailOnError(main, anonymousAuthenticator) : main;
+}
+
+export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
+  const log = o.log ?? ((m: string) => process.stderr.write(`I ${new Date().toISOString()} ${m}\n`));
+  const now = o.now ?? (() => new Date());
+  const rnd = o.rnd ?? cryptoRandomness;
+  const cidr = parseCidr(o.serviceClusterIpRange);
+
+  const stores = new Map<ResourceDescriptor, ObjectStore>();
+  const caches: { stop(): void }[] = [];
+  for (const d of allResources) {
+    if (d.virtual) continue;
+    const cache: ObjectCache & { stop(): void } = await newObjectCache(o.store, storagePrefix(d));
+    caches.push(cache);
+    stores.set(d, new ObjectStore(d, o.store, cache));
+  }
+  const storeFor = (group: string, resource: string): ObjectStore | undefined => {
+    for (const [d, s] of stores) if (d.group === group && d.resource === resource) return s;
+    return undefined;
+  };
+  const authorizer = buildAuthorizer(o.authorizationModes, log);
+  const env: ServerEnv = {
+    now,
+    rnd,
+    protobuf: decodeKubeProtobuf,
+    authorizer,
+    storeFor,
+    allocateClusterIp: (taken) => allocateIp(cidr, new Set([...taken, firstIp(cidr)]), rnd.int),
+    tokens: o.serviceAccount
+      ? { signer: new TokenSigner(o.serviceAccount.signingKeyPem), issuer: o.serviceAccount.issuer, apiAudiences: o.serviceAccount.apiAudiences }
+      : undefined,
+  };
+  const client = new InternalClient(stores, { now, rnd });
+  await bootstrap(client, firstIp(cidr), o.advertiseAddress, o.port || 6443);
+
+  const nsController = new NamespaceController(client, stores, log);
+  nsController.start();
+
+  const checks: HealthCheck[] = [
+    { name: 'ping', check: () => undefined },
+    { name: 'log', check: () => undefined },
+    { name: 'storage', check: async () => void (await o.store.currentRevision()) },
+    { name: 'poststarthook/start-apiextensions-informers', check: () => undefined },
+  ];
+  const rest = restHandler({ env, stores });
+  const nonResourceCfg = {
+    version: { ...KUBERNETES_VERSION, gitCommit: '', gitTreeState: 'clean', buildDate: '', goVersion: `node${process.versions.node}`, compiler: 'node', platform: `${process.platform}/${process.arch === 'x64' ? 'amd64' : process.arch}` },
+    serverAddress: `${o.advertiseAddress}:${o.port}`,
+    livez: checks.slice(0, 2),
+    readyz: checks,
+  };
+  const api = async (ctx: RequestContext): Promise<void> => (ctx.info.isResourceRequest ? rest(ctx) : handleNonResource(ctx, nonResourceCfg));
+  const handler = buildHandlerChain({ authenticator: buildAuthenticator(o), authorizer, api });
+  let server: RunningServer;
+  try {
+    server = await listen({ host: o.host, port: o.port, cert: o.tls.cert, key: o.tls.key, clientCa: o.tls.clientCa, sni: o.tls.sni }, handler);
+  } catch (e) {
+    nsController.stop();
+    caches.forEach((c) => c.stop());
+    throw e;
+  }
+  nonResourceCfg.serverAddress = `${o.advertiseAddress}:${server.port}`;
+  return {
+    port: server.port,
+    stores,
+    client,
+    async close() {
+      nsController.stop();
+      await server.close();
+      caches.forEach((c) => c.stop());
+    },
+  };
+}
+
+/** The objects every cluster has: system namespaces, the `kubernetes` Service and Endpoints. */
+async function bootstrap(client: InternalClient, serviceIp: string, advertise: string, port: number): Promise<void> {
+  for (const name of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) {
+    await client.ensure('', 'namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+  }
+  await client.ensure('', 'services', {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: 'kubernetes', namespace: 'default', labels: { component: 'apiserver', provider: 'kubernetes' } },
+    spec: { clusterIP: serviceIp, clusterIPs: [serviceIp], ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: port }], sessionAffinity: 'None', type: 'ClusterIP' },
+  });
+  await client.ensure('', 'endpoints', {
+    apiVersion: 'v1',
+    kind: 'Endpoints',
+    metadata: { name: 'kubernetes', namespace: 'default', labels: { 'endpointslice.kubernetes.io/skip-mirror': 'true' } },
+    subsets: [{ addresses: [{ ip: advertise }], ports: [{ name: 'https', port, protocol: 'TCP' }] }],
+  });
+}

@@ -1,0 +1,32 @@
+/**
+ * The per-request context threaded through the handler chain. Filters are `Handler → Handler`
+ * functions (see chain.ts); each reads what the earlier ones put here.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
+import type { UserInfo } from '../authn/interfaces.js';
+import type { RequestInfo } from './request-info.js';
+
+export type AnyRequest = IncomingMessage | Http2ServerRequest;
+export type AnyResponse = ServerResponse | Http2ServerResponse;
+
+export interface RequestContext {
+  req: AnyRequest;
+  res: AnyResponse;
+  method: string;
+  /** The URL path as received (percent-encoding kept). */
+  path: string;
+  query: URLSearchParams;
+  /** Set by the requestInfo filter. */
+  info: RequestInfo;
+  /** Set by the authentication filter (and replaced by impersonation). */
+  user?: UserInfo;
+  auditID: string;
+  /** process.hrtime.bigint() at receipt. */
+  receivedAt: bigint;
+  /** Warnings to send as `Warning: 299 - "..."` headers. */
+  warnings: string[];
+}
+
+export type Handler = (ctx: RequestContext) => Promise<void>;
+export type Filter = (next: Handler) => Handler;

@@ -1,0 +1,67 @@
+/**
+ * WithAuthentication (k8s.io/apiserver/pkg/endpoints/filters/authentication.go): runs the
+ * authenticator chain; failure is the upstream 401 Status (message "Unauthorized"); success puts
+ * the user on the context and strips Authorization and the front-proxy X-Remote-* headers.
+ */
+import type { TLSSocket } from 'node:tls';
+import { unauthorized } from '../../api/errors.js';
+import type { AuthRequest, PeerCertificates, RequestAuthenticator } from '../../authn/interfaces.js';
+import type { AnyRequest, Filter } from '../context.js';
+import { writeError } from '../responses.js';
+
+const peerCache = new WeakMap<object, PeerCertificates | null>();
+
+/** The connection object: the TLS socket for HTTP/1.1, the session's socket for HTTP/2. */
+function connectionSocket(req: AnyRequest): TLSSocket | undefined {
+  const stream = (req as { stream?: { session?: { socket?: unknown } } }).stream;
+  const sock = stream?.session?.socket ?? req.socket;
+  return sock as TLSSocket | undefined;
+}
+
+export function peerCertificates(req: AnyRequest): PeerCertificates | undefined {
+  const sock = connectionSocket(req);
+  if (!sock || typeof sock.getPeerCertificate !== 'function') return undefined;
+  const key = (req as { stream?: { session?: object } }).stream?.session ?? sock;
+  let cached = peerCache.get(key);
+  if (cached === undefined) {
+    cached = null;
+    const leaf = sock.getPeerCertificate(true);
+    if (leaf && leaf.raw) {
+      const chain: Buffer[] = [];
+      let c: typeof leaf | undefined = leaf;
+      const seen = new Set<string>();
+      while (c && c.raw && !seen.has(c.fingerprint256) && chain.length < 10) {
+        seen.add(c.fingerprint256);
+        chain.push(c.raw);
+        c = c.issuerCertificate as typeof leaf | undefined;
+      }
+      cached = { connection: key, chain };
+    }
+    peerCache.set(key, cached);
+  }
+  return cached ?? undefined;
+}
+
+const strippedHeaders = ['authorization', 'x-remote-user', 'x-remote-uid', 'x-remote-group'];
+
+export function withAuthentication(authenticator: RequestAuthenticator): Filter {
+  return (next) => async (ctx) => {
+    const headers = (ctx.req as { headersDistinct?: Record<string, string[]> }).headersDistinct ?? {};
+    const areq: AuthRequest = { headers, path: ctx.path, peerCertificates: () => peerCertificates(ctx.req) };
+    let r;
+    try {
+      r = await authenticator.authenticate(areq);
+    } catch {
+      r = { ok: false as const };
+    }
+    if (!r.ok) {
+      if (r.error) process.stderr.write(`I ${new Date().toISOString()} Unable to authenticate the request: ${r.error.message}\n`);
+      writeError(ctx, unauthorized());
+      return;
+    }
+    ctx.user = r.response.user;
+    for (const h of strippedHeaders) delete ctx.req.headers[h];
+    for (const h of Object.keys(ctx.req.headers)) if (h.startsWith('x-remote-extra-')) delete ctx.req.headers[h];
+    await next(ctx);
+  };
+}

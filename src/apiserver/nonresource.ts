@@ -1,0 +1,127 @@
+/**
+ * Non-resource endpoints: /version, health checks (/healthz, /livez, /readyz with ?verbose and
+ * per-check paths), discovery (/api, /apis, /api/v1, /apis/<g>[/<v>], aggregated v2/v2beta1)
+ * and OpenAPI (/openapi/v2 answers an empty document, which every kubectl 1.27–1.33 accepts for
+ * apply validation: kubectl-wire.md §7; /openapi/v3 lists the group versions with PATCH
+ * operations carrying the fieldValidation parameter).
+ */
+import { notFoundPath } from '../api/errors.js';
+import * as discovery from './discovery.js';
+import type { RequestContext } from './context.js';
+import { writeBytes } from './responses.js';
+
+export interface HealthCheck {
+  name: string;
+  check(): Promise<void> | void;
+}
+
+export interface NonResourceConfig {
+  version: Record<string, string>;
+  /** host:port the server advertises to clients (APIVersions.serverAddressByClientCIDRs). */
+  serverAddress: string;
+  livez: HealthCheck[];
+  readyz: HealthCheck[];
+}
+
+async function health(ctx: RequestContext, kind: string, checks: HealthCheck[], sub: string): Promise<void> {
+  const results: [string, Error | undefined][] = [];
+  const selected = sub ? checks.filter((c) => c.name === sub) : checks;
+  if (sub && selected.length === 0) throw notFoundPath();
+  const exclude = new Set(ctx.query.getAll('exclude'));
+  for (const c of selected) {
+    if (exclude.has(c.name)) continue;
+    try {
+      await c.check();
+      results.push([c.name, undefined]);
+    } catch (e) {
+      results.push([c.name, e as Error]);
+    }
+  }
+  const failed = results.filter(([, e]) => e);
+  const verbose = ctx.query.has('verbose');
+  if (failed.length === 0 && !verbose) return writeBytes(ctx, 200, 'ok', 'text/plain; charset=utf-8');
+  const lines = results.map(([n, e]) => (e ? `[-]${n} failed: reason withheld` : `[+]${n} ok`));
+  for (const x of exclude) lines.push(`[+]${x} excluded: ok`);
+  lines.push(failed.length ? `${kind} check failed` : `${kind} check passed`);
+  writeBytes(ctx, failed.length ? 500 : 200, lines.join('\n') + '\n', 'text/plain; charset=utf-8');
+}
+
+const openapiV3Cache = new Map<string, Buffer>();
+
+function openapiV3Root(): Buffer {
+  let b = openapiV3Cache.get('');
+  if (!b) {
+    const paths: Record<string, { serverRelativeURL: string }> = {};
+    for (const gv of discovery.servedGroupVersions()) {
+      const p = gv.group ? `apis/${gv.group}/${gv.version}` : `api/${gv.version}`;
+      paths[p] = { serverRelativeURL: `/openapi/v3/${p}` };
+    }
+    b = Buffer.from(JSON.stringify({ paths }));
+    openapiV3Cache.set('', b);
+  }
+  return b;
+}
+
+function openapiV3Doc(path: string): Buffer | undefined {
+  let b = openapiV3Cache.get(path);
+  if (b) return b;
+  const m = /^(?:api\/(v1)|apis\/([^/]+)\/([^/]+))$/.exec(path);
+  if (!m) return undefined;
+  const group = m[2] ?? '';
+  const version = m[1] ?? m[3];
+  const kinds = discovery.kindsIn(group, version);
+  if (kinds.length === 0) return undefined;
+  const paths: Record<string, unknown> = {};
+  for (const k of kinds) {
+    const prefix = group ? `/apis/${group}/${version}` : `/api/${version}`;
+    const ns = k.namespaced ? '/namespaces/{namespace}' : '';
+    paths[`${prefix}${ns}/${k.resource}/{name}`] = {
+      patch: {
+        parameters: [{ name: 'fieldValidation', in: 'query', schema: { type: 'string', uniqueItems: true } }],
+        'x-kubernetes-group-version-kind': { group, version, kind: k.kind },
+      },
+    };
+  }
+  b = Buffer.from(JSON.stringify({ openapi: '3.0.0', info: { title: 'Kubernetes', version: 'v1.33.0' }, paths }));
+  openapiV3Cache.set(path, b);
+  return b;
+}
+
+export async function handleNonResource(ctx: RequestContext, cfg: NonResourceConfig): Promise<void> {
+  const path = ctx.path.replace(/\/+$/, '') || '/';
+  if (path === '/version') return writeBytes(ctx, 200, JSON.stringify(cfg.version, null, 2));
+  for (const [kind, checks] of [['healthz', cfg.readyz], ['livez', cfg.livez], ['readyz', cfg.readyz]] as const) {
+    if (path === `/${kind}` || path.startsWith(`/${kind}/`)) return health(ctx, kind, checks, path.slice(kind.length + 2));
+  }
+  if (path === '/openapi/v2') return writeBytes(ctx, 200, Buffer.alloc(0), 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf');
+  if (path === '/openapi/v3') return writeBytes(ctx, 200, openapiV3Root());
+  if (path.startsWith('/openapi/v3/')) {
+    const doc = openapiV3Doc(path.slice('/openapi/v3/'.length));
+    if (doc) return writeBytes(ctx, 200, doc);
+    throw notFoundPath();
+  }
+  const accept = ctx.req.headers['accept'] as string | undefined;
+  if (path === '/api' || path === '/apis') {
+    const neg = discovery.negotiateDiscovery(accept);
+    if (neg.kind === 'aggregated') {
+      return writeBytes(ctx, 200, discovery.aggregatedDiscoveryBytes(path === '/api' ? 'api' : 'apis', neg.version), neg.contentType);
+    }
+    return writeBytes(ctx, 200, path === '/api' ? discovery.legacyApiVersionsBytes(cfg.serverAddress) : discovery.legacyApiGroupListBytes());
+  }
+  let m: RegExpExecArray | null;
+  if ((m = /^\/api\/([^/]+)$/.exec(path))) {
+    const b = discovery.apiResourceListBytes('', m[1]);
+    if (b) return writeBytes(ctx, 200, b);
+  } else if ((m = /^\/apis\/([^/]+)$/.exec(path))) {
+    const b = discovery.apiGroupBytes(m[1]);
+    if (b) return writeBytes(ctx, 200, b);
+  } else if ((m = /^\/apis\/([^/]+)\/([^/]+)$/.exec(path))) {
+    const b = discovery.apiResourceListBytes(m[1], m[2]);
+    if (b) return writeBytes(ctx, 200, b);
+  }
+  if (path === '/') {
+    const paths = ['/api', '/api/v1', '/apis', '/healthz', '/livez', '/openapi/v2', '/openapi/v3', '/readyz', '/version'];
+    return writeBytes(ctx, 200, JSON.stringify({ paths }, null, 2));
+  }
+  throw notFoundPath();
+}

@@ -1,0 +1,87 @@
+/**
+ * Built-in admission run inside the write handlers (after authorization, before storage), as
+ * upstream's admission chain: NamespaceLifecycle (the namespace must exist and not be
+ * terminating; the immortal namespaces cannot be deleted), ServiceAccount (pods default to the
+ * "default" service account), Service cluster-IP allocation from --service-cluster-ip-range.
+ */
+import { ApiError, forbidden, invalid, notFound } from '../../api/errors.js';
+import type { KubeObject } from '../../api/types.js';
+import type { RequestScope } from './scope.js';
+import type { UpdateTarget } from './strategy.js';
+
+export const IMMORTAL_NAMESPACES = new Set(['default', 'kube-system', 'kube-public']);
+
+/** plugin/pkg/admission/namespace/lifecycle: creation into a missing or terminating namespace. */
+export function checkNamespaceLifecycle(s: RequestScope, obj: KubeObject): void {
+  if (!s.desc.namespaced) return;
+  const ns = obj.metadata?.namespace ?? '';
+  const nsStore = s.env.storeFor('', 'namespaces');
+  const o = nsStore?.get('', ns);
+  if (!o) throw notFound({ group: '', resource: 'namespaces' }, ns);
+  if (o.obj.metadata?.deletionTimestamp || (o.obj.status as { phase?: string } | undefined)?.phase === 'Terminating') {
+    throw forbidden(
+      { group: s.desc.group, resource: s.desc.resource },
+      obj.metadata?.name ?? '',
+      `unable to create new content in namespace ${ns} because it is being terminated`,
+    );
+  }
+}
+
+export interface ClusterIpAllocator {
+  allocate(requested: string | undefined, taken: Set<string>): string;
+}
+
+export async function admitCreate(s: RequestScope, obj: KubeObject): Promise<void> {
+  checkNamespaceLifecycle(s, obj);
+  const hook = createHooks[`${s.desc.group}/${s.desc.resource}`];
+  if (hook) hook(s, obj);
+}
+
+export function admitUpdate(s: RequestScope, obj: KubeObject, old: KubeObject, target: UpdateTarget): void {
+  const hook = updateHooks[`${s.desc.group}/${s.desc.resource}`];
+  if (hook) hook(s, obj, old, target);
+}
+
+type CreateHook = (s: RequestScope, obj: KubeObject) => void;
+type UpdateHook = (s: RequestScope, obj: KubeObject, old: KubeObject, target: UpdateTarget) => void;
+
+const createHooks: Record<string, CreateHook> = {
+  '/pods': (_s, obj) => {
+    const spec = (obj.spec ??= {}) as Record<string, unknown>;
+    // plugin/pkg/admission/serviceaccount: default the service account name.
+    if (!spec.serviceAccountName) spec.serviceAccountName = (spec.serviceAccount as string) || 'default';
+    if (!spec.serviceAccount) spec.serviceAccount = spec.serviceAccountName;
+  },
+  '/services': (s, obj) => {
+    const spec = (obj.spec ??= {}) as Record<string, unknown>;
+    if (spec.type === 'ExternalName') return;
+    if (spec.clusterIP === 'None') {
+      spec.clusterIPs = ['None'];
+      return;
+    }
+    const taken = new Set<string>();
+    for (const o of s.store.cache.list(s.store.prefix)) {
+      const ip = (o.obj.spec as { clusterIP?: string } | undefined)?.clusterIP;
+      if (ip) taken.add(ip);
+    }
+    const requested = spec.clusterIP as string | undefined;
+    if (requested && taken.has(requested)) {
+      throw invalid('', 'Service', obj.metadata?.name ?? '', [
+        { type: 'FieldValueInvalid', field: 'spec.clusterIPs', value: [requested], detail: `failed to allocate IP ${requested}: provided IP is already allocated` },
+      ]);
+    }
+    const ip = requested || s.env.allocateClusterIp?.(taken);
+    if (!ip) throw new ApiError(500, 'InternalError', 'Internal error occurred: failed to allocate a serviceIP: range is full');
+    spec.clusterIP = ip;
+    spec.clusterIPs = [ip];
+  },
+};
+
+const updateHooks: Record<string, UpdateHook> = {
+  '/services': (_s, obj, old) => {
+    const spec = (obj.spec ??= {}) as Record<string, unknown>;
+    const oldSpec = (old.spec ?? {}) as Record<string, unknown>;
+    if (!spec.clusterIP && oldSpec.clusterIP) spec.clusterIP = oldSpec.clusterIP;
+    if (!spec.clusterIPs && oldSpec.clusterIPs) spec.clusterIPs = oldSpec.clusterIPs;
+  },
+};

@@ -1,0 +1,166 @@
+/**
+ * ObjectStore: one resource's objects on top of the byte-level Store and its watch cache, like
+ * upstream's genericregistry.Store + storage/etcd3. It owns keys, the JSON encoding (stored
+ * without resourceVersion; the revision is the resourceVersion), read-your-writes (a write returns
+ * only after the cache has applied it) and optimistic concurrency (guaranteedUpdate retries on
+ * revision conflicts). Kind-specific rules live in the handlers and registry descriptors.
+ */
+import { alreadyExists, conflict, notFound, tooOldResourceVersion, internalError, ApiError } from '../../api/errors.js';
+import type { GroupResource, KubeObject } from '../../api/types.js';
+import type { ResourceDescriptor } from '../../registry/types.js';
+import { StorageError, type KeyValue, type Store } from '../../storage/interfaces.js';
+
+/** A stored object as served: parsed form (treat as immutable) plus its JSON bytes. */
+export interface CachedObject {
+  key: string;
+  obj: KubeObject;
+  bytes: Buffer;
+  rv: number;
+}
+
+export type CacheEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
+
+export interface CacheEvent {
+  type: CacheEventType;
+  object: CachedObject;
+  prev?: CachedObject;
+  revision: number;
+}
+
+/** What the REST layer needs of a watch cache (adapted from storage/watch-cache.ts). */
+export interface ObjectCache {
+  revision(): number;
+  get(key: string): CachedObject | undefined;
+  /** All objects under prefix, ascending by key. */
+  list(prefix: string): CachedObject[];
+  watch(prefix: string, afterRevision: number, onEvents: (evs: CacheEvent[]) => void, onError: (e: ApiError) => void): { cancel(): void };
+  waitForRevision(rev: number): Promise<void>;
+}
+
+/** Decodes a stored value into the served form, setting metadata.resourceVersion. */
+export function decodeStored(kv: KeyValue): CachedObject {
+  const obj = JSON.parse(Buffer.from(kv.value).toString('utf8')) as KubeObject;
+  obj.metadata = { ...(obj.metadata ?? {}), resourceVersion: String(kv.modRevision) };
+  return { key: kv.key, obj, bytes: Buffer.from(JSON.stringify(obj)), rv: kv.modRevision };
+}
+
+export function encodeForStorage(obj: KubeObject): Uint8Array {
+  const copy: KubeObject = { ...obj, metadata: { ...(obj.metadata ?? {}) } };
+  delete copy.metadata!.resourceVersion;
+  delete copy.metadata!.selfLink;
+  return Buffer.from(JSON.stringify(copy));
+}
+
+export function storagePrefix(d: ResourceDescriptor): string {
+  return `/registry/${d.group ? d.group + '/' : ''}${d.resource}/`;
+}
+
+export class ObjectStore {
+  readonly prefix: string;
+  readonly gr: GroupResource;
+
+  constructor(
+    readonly desc: ResourceDescriptor,
+    readonly store: Store,
+    readonly cache: ObjectCache,
+  ) {
+    this.prefix = storagePrefix(desc);
+    this.gr = { group: desc.group, resource: desc.resource };
+  }
+
+  key(namespace: string, name: string): string {
+    return this.desc.namespaced ? `${this.prefix}${namespace}/${name}` : `${this.prefix}${name}`;
+  }
+
+  /** Prefix for a list: one namespace, or every object of the resource. */
+  listPrefix(namespace: string): string {
+    return this.desc.namespaced && namespace ? `${this.prefix}${namespace}/` : this.prefix;
+  }
+
+  get(namespace: string, name: string): CachedObject | undefined {
+    return this.cache.get(this.key(namespace, name));
+  }
+
+  mustGet(namespace: string, name: string): CachedObject {
+    const o = this.get(namespace, name);
+    if (!o) throw notFound(this.gr, name);
+    return o;
+  }
+
+  private async settle(kv: KeyValue): Promise<CachedObject> {
+    await this.cache.waitForRevision(kv.modRevision);
+    return this.cache.get(kv.key) ?? decodeStored(kv);
+  }
+
+  private mapError(e: unknown, name: string): never {
+    if (e instanceof StorageError) {
+      if (e.code === 'KeyExists') throw alreadyExists(this.gr, name);
+      if (e.code === 'KeyNotFound') throw notFound(this.gr, name);
+      if (e.code === 'Conflict') throw conflict(this.gr, name);
+      if (e.code === 'Compacted') throw tooOldResourceVersion(0, e.revision ?? 0);
+    }
+    if (e instanceof ApiError) throw e;
+    throw internalError(e);
+  }
+
+  async create(obj: KubeObject): Promise<CachedObject> {
+    const md = obj.metadata!;
+    try {
+      const kv = await this.store.create(this.key(md.namespace ?? '', md.name!), encodeForStorage(obj));
+      return await this.settle(kv);
+    } catch (e) {
+      this.mapError(e, md.name!);
+    }
+  }
+
+  /** Writes obj over the current object if the stored revision still equals expectedRv. */
+  async update(obj: KubeObject, expectedRv: number): Promise<CachedObject> {
+    const md = obj.metadata!;
+    try {
+      const kv = await this.store.update(this.key(md.namespace ?? '', md.name!), encodeForStorage(obj), expectedRv);
+      return await this.settle(kv);
+    } catch (e) {
+      this.mapError(e, md.name!);
+    }
+  }
+
+  /**
+   * GuaranteedUpdate: reads the current object, lets `mutate` compute the new one (or return
+   * undefined for "no change"), writes with CAS, and retries on a conflict with a fresh read.
+   */
+  async guaranteedUpdate(
+    namespace: string,
+    name: string,
+    mutate: (current: CachedObject) => Promise<KubeObject | undefined> | KubeObject | undefined,
+    opts: { dryRun?: boolean } = {},
+  ): Promise<CachedObject> {
+    for (let attempt = 0; ; attempt++) {
+      const cur = this.mustGet(namespace, name);
+      const next = await mutate(cur);
+      if (next === undefined) return cur;
+      if (opts.dryRun) return { key: cur.key, obj: next, bytes: Buffer.from(JSON.stringify(next)), rv: cur.rv };
+      try {
+        const kv = await this.store.update(cur.key, encodeForStorage(next), cur.rv);
+        return await this.settle(kv);
+      } catch (e) {
+        if (e instanceof StorageError && e.code === 'Conflict' && attempt < 16) {
+          await this.cache.waitForRevision(e.revision ?? (await this.store.currentRevision()));
+          continue;
+        }
+        this.mapError(e, name);
+      }
+    }
+  }
+
+  /** Deletes if the stored revision still equals expectedRv (or unconditionally). */
+  async delete(namespace: string, name: string, expectedRv?: number): Promise<CachedObject> {
+    try {
+      const r = await this.store.delete(this.key(namespace, name), expectedRv);
+      await this.cache.waitForRevision(r.revision);
+      const gone = decodeStored(r.prev);
+      return gone;
+    } catch (e) {
+      this.mapError(e, name);
+    }
+  }
+}

@@ -1,0 +1,122 @@
+/**
+ * The create/update strategy shared by every resource (upstream's rest.BeforeCreate /
+ * rest.BeforeUpdate plus each kind's PrepareForCreate/PrepareForUpdate): system metadata
+ * (uid, creationTimestamp, generation, generateName), kind defaults and validation from the
+ * registry descriptor, status/spec separation for the status subresource, and the immutable
+ * metadata rules on update.
+ */
+import { badRequest, invalid, type FieldError } from '../../api/errors.js';
+import { deepCopy, generateName, timestamp, type Randomness } from '../../api/meta.js';
+import { apiVersionOf, type KubeObject } from '../../api/types.js';
+import { validateObjectMeta } from '../../registry/validation.js';
+import type { ResourceDescriptor } from '../../registry/types.js';
+
+export interface StrategyEnv {
+  now(): Date;
+  rnd: Randomness;
+}
+
+/** Checks apiVersion/kind of a decoded body against the endpoint's. Empty values are filled in. */
+export function checkTypeMeta(desc: ResourceDescriptor, version: string, obj: KubeObject): void {
+  const expected = apiVersionOf(desc.group, version);
+  if (obj.apiVersion !== undefined && obj.apiVersion !== '' && obj.apiVersion !== expected) {
+    throw badRequest(`the API version in the data (${String(obj.apiVersion)}) does not match the expected API version (${expected})`);
+  }
+  if (obj.kind !== undefined && obj.kind !== '' && obj.kind !== desc.kind) {
+    throw badRequest(`${String(obj.kind)} in version "${version}" cannot be handled as a ${desc.kind}: the kind in the data does not match the expected kind (${desc.kind})`);
+  }
+  if (obj.metadata !== undefined && (obj.metadata === null || typeof obj.metadata !== 'object' || Array.isArray(obj.metadata))) {
+    throw badRequest(`${desc.kind} in version "${version}" cannot be handled as a ${desc.kind}: metadata must be an object`);
+  }
+  obj.apiVersion = apiVersionOf(desc.group, desc.versions[0]);
+  obj.kind = desc.kind;
+}
+
+/** The part of an object that bumps metadata.generation when it changes. */
+function specOf(o: KubeObject): string {
+  const { metadata: _m, status: _s, apiVersion: _a, kind: _k, ...rest } = o;
+  return JSON.stringify(rest);
+}
+
+function throwIfInvalid(desc: ResourceDescriptor, obj: KubeObject, errs: FieldError[]): void {
+  if (errs.length) throw invalid(desc.group, desc.kind, obj.metadata?.name ?? obj.metadata?.generateName ?? '', errs);
+}
+
+/**
+ * Prepares a caller-owned object for creation: namespace from the URL (a mismatch is a 400),
+ * generateName, uid, creationTimestamp, generation 1, status reset for kinds with a status
+ * subresource, defaults, validation.
+ */
+export function prepareForCreate(desc: ResourceDescriptor, obj: KubeObject, namespace: string, env: StrategyEnv): KubeObject {
+  const md = (obj.metadata ??= {});
+  if (desc.namespaced) {
+    if (md.namespace && md.namespace !== namespace) {
+      throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+    }
+    md.namespace = namespace;
+  } else {
+    delete md.namespace;
+  }
+  if (!md.name && md.generateName) md.name = generateName(md.generateName, env.rnd);
+  md.uid = env.rnd.uuid();
+  md.creationTimestamp = timestamp(env.now());
+  delete md.deletionTimestamp;
+  delete md.deletionGracePeriodSeconds;
+  delete md.resourceVersion;
+  delete md.selfLink;
+  if (desc.tracksGeneration || desc.hasStatus) md.generation = 1;
+  else delete md.generation;
+  if (desc.hasStatus && desc.resource !== 'namespaces' && desc.resource !== 'certificatesigningrequests') delete obj.status;
+  if (desc.resource === 'certificatesigningrequests') obj.status = {};
+  desc.defaults?.(obj);
+  throwIfInvalid(desc, obj, [...validateObjectMeta(obj, desc, {}), ...(desc.validate?.(obj, {}) ?? [])]);
+  return obj;
+}
+
+export type UpdateTarget = 'main' | 'status';
+
+/**
+ * Prepares a caller-owned new object for an update of `old`: immutable metadata is carried over,
+ * the main resource keeps the old status (and the status subresource keeps the old spec),
+ * generation is bumped when the spec changes, then defaults and validation.
+ */
+export function prepareForUpdate(desc: ResourceDescriptor, obj: KubeObject, old: KubeObject, target: UpdateTarget): KubeObject {
+  const md = (obj.metadata ??= {});
+  const om = old.metadata ?? {};
+  const errs: FieldError[] = [];
+  if (md.name !== undefined && md.name !== om.name) {
+    errs.push({ type: 'FieldValueInvalid', field: 'metadata.name', value: md.name, detail: 'field is immutable' });
+  }
+  if (md.uid && md.uid !== om.uid) errs.push({ type: 'FieldValueInvalid', field: 'metadata.uid', value: md.uid, detail: 'field is immutable' });
+  throwIfInvalid(desc, { ...obj, metadata: { ...md, name: om.name } }, errs);
+  md.name = om.name;
+  if (desc.namespaced) md.namespace = om.namespace;
+  md.uid = om.uid;
+  md.creationTimestamp = om.creationTimestamp;
+  if (om.deletionTimestamp) {
+    md.deletionTimestamp = om.deletionTimestamp;
+    if (om.deletionGracePeriodSeconds !== undefined) md.deletionGracePeriodSeconds = om.deletionGracePeriodSeconds;
+  } else {
+    delete md.deletionTimestamp;
+    delete md.deletionGracePeriodSeconds;
+  }
+  delete md.selfLink;
+  if (desc.hasStatus) {
+    if (target === 'main' && desc.resource !== 'namespaces') {
+      if (old.status !== undefined) obj.status = deepCopy(old.status);
+      else delete obj.status;
+    } else if (target === 'status') {
+      // Only status (and metadata labels/annotations) change through the status subresource.
+      const keep = deepCopy(old);
+      for (const k of Object.keys(obj)) if (k !== 'status' && k !== 'metadata') delete obj[k];
+      for (const [k, v] of Object.entries(keep)) if (k !== 'status' && k !== 'metadata') obj[k] = v;
+    }
+  }
+  if (desc.tracksGeneration || desc.hasStatus) {
+    const gen = om.generation ?? 1;
+    md.generation = target === 'main' && specOf(obj) !== specOf(old) ? gen + 1 : gen;
+  }
+  desc.defaults?.(obj);
+  throwIfInvalid(desc, obj, [...validateObjectMeta(obj, desc, { old }), ...(desc.validate?.(obj, { old }) ?? [])]);
+  return obj;
+}

@@ -1,0 +1,150 @@
+/**
+ * Subresources: status (get/update/patch of the status part only), certificatesigningrequests
+ * approval, namespaces finalize, */scale (autoscaling/v1 Scale), pods log / binding / eviction,
+ * serviceaccounts token, and node/pod/service proxy (not available until a node agent runs).
+ */
+import { ApiError, badRequest, methodNotSupported, notFound, notFoundPath } from '../../api/errors.js';
+import { deepCopy } from '../../api/meta.js';
+import type { KubeObject } from '../../api/types.js';
+import { readBody, decodeObject } from '../body.js';
+import { writeBytes, writeObject } from '../responses.js';
+import { deleteOne } from './delete.js';
+import { writeCached } from './read.js';
+import type { RequestScope } from './scope.js';
+import { handlePatch, handleUpdate, finishUpdate, isDryRun } from './write.js';
+import { handleTokenRequest } from './token-request.js';
+
+function subresourceVerbs(s: RequestScope, sub: string): string[] | undefined {
+  return s.desc.subresources.find((x) => x.name === sub)?.verbs;
+}
+
+export async function handleSubresource(s: RequestScope, ns: string, name: string, sub: string): Promise<void> {
+  const verbs = subresourceVerbs(s, sub);
+  const verb = s.ctx.info.verb;
+  const gr = { group: s.desc.group, resource: `${s.desc.resource}/${sub}` };
+  if (!verbs) throw notFoundPath();
+  if (verb !== 'proxy' && !verbs.includes(verb)) throw methodNotSupported(gr, verb);
+  switch (sub) {
+    case 'status':
+      if (verb === 'get') return writeCached(s, 200, s.store.mustGet(ns, name));
+      if (verb === 'update') return handleUpdate(s, ns, name, 'status');
+      return handlePatch(s, ns, name, 'status');
+    case 'approval':
+      if (verb === 'get') return writeCached(s, 200, s.store.mustGet(ns, name));
+      return handleApproval(s, name);
+    case 'finalize':
+      return handleFinalize(s, name);
+    case 'scale':
+      return handleScale(s, ns, name);
+    case 'log':
+      return handleLog(s, ns, name);
+    case 'binding':
+      return handleBinding(s, ns, name);
+    case 'eviction':
+      return handleEviction(s, ns, name);
+    case 'token':
+      return handleTokenRequest(s, ns, name);
+    case 'proxy':
+      s.store.mustGet(ns, name);
+      throw new ApiError(503, 'ServiceUnavailable', `no node agent is serving ${s.desc.resource} "${name}" yet`);
+    default:
+      throw methodNotSupported(gr, verb);
+  }
+}
+
+/** PUT .../certificatesigningrequests/<name>/approval: only status.conditions change. */
+async function handleApproval(s: RequestScope, name: string): Promise<void> {
+  const dryRun = isDryRun(s);
+  const body = decodeObject(await readBody(s.ctx.req), s.ctx.req.headers['content-type'], s.env.protobuf) as KubeObject;
+  const result = await s.store.guaranteedUpdate(
+    '',
+    name,
+    (cur) => {
+      const next = deepCopy(cur.obj);
+      const conditions = (body.status as { conditions?: unknown[] } | undefined)?.conditions ?? [];
+      next.status = { ...((next.status as object) ?? {}), conditions };
+      if (body.metadata?.resourceVersion) next.metadata!.resourceVersion = body.metadata.resourceVersion;
+      return finishUpdate(s, cur, next, 'status');
+    },
+    { dryRun },
+  );
+  writeCached(s, 200, result);
+}
+
+/** PUT /api/v1/namespaces/<name>/finalize: replaces spec.finalizers. */
+async function handleFinalize(s: RequestScope, name: string): Promise<void> {
+  const body = decodeObject(await readBody(s.ctx.req), s.ctx.req.headers['content-type'], s.env.protobuf) as KubeObject;
+  const finalizers = (body.spec as { finalizers?: string[] } | undefined)?.finalizers ?? [];
+  const result = await s.store.guaranteedUpdate('', name, (cur) => {
+    const next = deepCopy(cur.obj);
+    next.spec = { ...((next.spec as object) ?? {}), finalizers };
+    return next;
+  });
+  writeCached(s, 200, result);
+}
+
+function toScale(s: RequestScope, obj: KubeObject): KubeObject {
+  const spec = (obj.spec ?? {}) as { replicas?: number; selector?: { matchLabels?: Record<string, string> } };
+  const status = (obj.status ?? {}) as { replicas?: number };
+  const sel = spec.selector?.matchLabels ? Object.entries(spec.selector.matchLabels).map(([k, v]) => `${k}=${v}`).join(',') : '';
+  return {
+    kind: 'Scale',
+    apiVersion: 'autoscaling/v1',
+    metadata: { name: obj.metadata?.name, namespace: obj.metadata?.namespace, uid: obj.metadata?.uid, resourceVersion: obj.metadata?.resourceVersion, creationTimestamp: obj.metadata?.creationTimestamp },
+    spec: { replicas: spec.replicas ?? 0 },
+    status: { replicas: status.replicas ?? 0, selector: sel },
+  };
+}
+
+async function handleScale(s: RequestScope, ns: string, name: string): Promise<void> {
+  const verb = s.ctx.info.verb;
+  if (verb === 'get') return writeObject(s.ctx, 200, toScale(s, s.store.mustGet(ns, name).obj));
+  const body = decodeObject(await readBody(s.ctx.req), verb === 'patch' ? 'application/json' : s.ctx.req.headers['content-type'], s.env.protobuf);
+  const replicas = (body.spec as { replicas?: unknown } | undefined)?.replicas;
+  if (replicas !== undefined && (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 0)) {
+    throw new ApiError(422, 'Invalid', `Scale.autoscaling "${name}" is invalid: spec.replicas: Invalid value: ${JSON.stringify(replicas)}: must be greater than or equal to 0`);
+  }
+  const result = await s.store.guaranteedUpdate(ns, name, (cur) => {
+    if (replicas === undefined) return undefined;
+    const next = deepCopy(cur.obj);
+    next.spec = { ...((next.spec as object) ?? {}), replicas };
+    return finishUpdate(s, cur, next, 'main');
+  });
+  writeObject(s.ctx, 200, toScale(s, result.obj));
+}
+
+function handleLog(s: RequestScope, ns: string, name: string): void {
+  const pod = s.store.mustGet(ns, name).obj;
+  const containers = ((pod.spec as { containers?: { name: string }[] })?.containers ?? []).map((c) => c.name);
+  const container = s.ctx.query.get('container') ?? (containers.length === 1 ? containers[0] : '');
+  if (!container) {
+    throw badRequest(`a container name must be specified for pod ${name}, choose one of: [${containers.join(' ')}]`);
+  }
+  if (!containers.includes(container)) throw badRequest(`container ${container} is not valid for pod ${name}`);
+  const phase = (pod.status as { phase?: string } | undefined)?.phase ?? 'Pending';
+  if (!(pod.spec as { nodeName?: string })?.nodeName || phase === 'Pending') {
+    throw badRequest(`container "${container}" in pod "${name}" is waiting to start: ContainerCreating`);
+  }
+  writeBytes(s.ctx, 200, '', 'text/plain');
+}
+
+async function handleBinding(s: RequestScope, ns: string, name: string): Promise<void> {
+  const body = decodeObject(await readBody(s.ctx.req), s.ctx.req.headers['content-type'], s.env.protobuf);
+  const node = (body.target as { name?: string } | undefined)?.name;
+  if (!node) throw new ApiError(422, 'Invalid', `Binding "${name}" is invalid: target.name: Required value`);
+  await s.store.guaranteedUpdate(ns, name, (cur) => {
+    const next = deepCopy(cur.obj);
+    const spec = (next.spec ??= {}) as { nodeName?: string };
+    if (spec.nodeName) throw new ApiError(409, 'Conflict', `Operation cannot be fulfilled on pods/binding "${name}": pod ${name} is already assigned to node "${spec.nodeName}"`);
+    spec.nodeName = node;
+    return next;
+  });
+  writeObject(s.ctx, 201, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 });
+}
+
+async function handleEviction(s: RequestScope, ns: string, name: string): Promise<void> {
+  await readBody(s.ctx.req);
+  if (!s.store.get(ns, name)) throw notFound(s.store.gr, name);
+  await deleteOne(s, ns, name, {}, isDryRun(s));
+  writeObject(s.ctx, 201, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 });
+}

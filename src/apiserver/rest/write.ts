@@ -1,0 +1,191 @@
+/**
+ * CREATE, UPDATE (PUT) and PATCH of stored resources, after
+ * k8s.io/apiserver/pkg/endpoints/handlers/{create,update,patch}.go: decode (JSON, YAML or
+ * protobuf), check type meta, admission (namespace lifecycle, kind hooks), strategy (defaults,
+ * validation, system metadata), managed fields, dry run, then a CAS write. PATCH re-applies the
+ * patch to a fresh object when the write loses a race.
+ */
+import { badRequest, conflict, notFound, unsupportedMediaType } from '../../api/errors.js';
+import { deepCopy } from '../../api/meta.js';
+import type { KubeObject } from '../../api/types.js';
+import { applyJsonPatch, applyMergePatch, applyStrategicMergePatch, strategicSchemaFor } from '../../api/patch/index.js';
+import { serverSideApply, updateManagedFields } from '../../api/managedfields/index.js';
+import { decodeObject, mediaType, parseJson, parseYaml, readBody } from '../body.js';
+import { writeObject } from '../responses.js';
+import { admitCreate, admitUpdate } from './admission.js';
+import type { CachedObject } from './object-store.js';
+import { writeCached } from './read.js';
+import { asServedVersion, type RequestScope } from './scope.js';
+import { checkTypeMeta, prepareForCreate, prepareForUpdate, type UpdateTarget } from './strategy.js';
+
+export function isDryRun(s: RequestScope): boolean {
+  const all = s.ctx.query.getAll('dryRun');
+  for (const v of all) if (v !== 'All') throw badRequest(`dryRun: Unsupported value: "${v}": supported values: "All"`);
+  return all.length > 0;
+}
+
+/** fieldManager, or the User-Agent's first segment as upstream's prefixFromUserAgent does. */
+export function fieldManagerOf(s: RequestScope, required = false): string {
+  const fm = s.ctx.query.get('fieldManager');
+  if (fm !== null) {
+    if (fm.length > 128) throw badRequest(`fieldManager: Too long: may not be more than 128 bytes`);
+    return fm;
+  }
+  if (required) throw badRequest('PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch');
+  const ua = String(s.ctx.req.headers['user-agent'] ?? 'unknown');
+  return ua.split('/')[0].slice(0, 128);
+}
+
+function validateFieldValidation(s: RequestScope): void {
+  const v = s.ctx.query.get('fieldValidation');
+  if (v !== null && v !== '' && v !== 'Ignore' && v !== 'Warn' && v !== 'Strict') {
+    throw badRequest(`fieldValidation: Unsupported value: "${v}": supported values: "Ignore", "Warn", "Strict"`);
+  }
+}
+
+async function readObject(s: RequestScope): Promise<KubeObject> {
+  const body = await readBody(s.ctx.req);
+  const obj = decodeObject(body, s.ctx.req.headers['content-type'], s.env.protobuf) as KubeObject;
+  checkTypeMeta(s.desc, s.version, obj);
+  return obj;
+}
+
+function managed(s: RequestScope, old: KubeObject | undefined, obj: KubeObject, subresource?: string): KubeObject {
+  return updateManagedFields(old, obj, {
+    manager: fieldManagerOf(s),
+    operation: 'Update',
+    apiVersion: s.desc.group ? `${s.desc.group}/${s.version}` : s.version,
+    subresource,
+    now: s.env.now(),
+  });
+}
+
+export async function handleCreate(s: RequestScope, namespace: string): Promise<void> {
+  validateFieldValidation(s);
+  const dryRun = isDryRun(s);
+  fieldManagerOf(s);
+  let obj = await readObject(s);
+  obj = prepareForCreate(s.desc, obj, namespace, s.env);
+  await admitCreate(s, obj);
+  obj = managed(s, undefined, obj);
+  if (dryRun) {
+    writeObject(s.ctx, 201, asServedVersion(s, obj));
+    return;
+  }
+  const created = await s.store.create(obj);
+  writeCached(s, 201, created);
+}
+
+/** Applies `next` over `cur` as an update of the main resource or a subresource. */
+export function finishUpdate(s: RequestScope, cur: CachedObject, next: KubeObject, target: UpdateTarget): KubeObject {
+  checkTypeMeta(s.desc, s.version, next);
+  const rv = next.metadata?.resourceVersion;
+  if (rv && rv !== String(cur.rv)) throw conflict(s.store.gr, cur.obj.metadata?.name ?? '');
+  const prepared = prepareForUpdate(s.desc, next, cur.obj, target);
+  admitUpdate(s, prepared, cur.obj, target);
+  return managed(s, cur.obj, prepared, target === 'status' ? 'status' : undefined);
+}
+
+function unchanged(a: KubeObject, b: KubeObject): boolean {
+  const strip = (o: KubeObject): string => JSON.stringify({ ...o, metadata: { ...o.metadata, resourceVersion: undefined, managedFields: undefined } });
+  return strip(a) === strip(b);
+}
+
+export async function handleUpdate(s: RequestScope, namespace: string, name: string, target: UpdateTarget = 'main'): Promise<void> {
+  validateFieldValidation(s);
+  const dryRun = isDryRun(s);
+  const body = await readObject(s);
+  if (body.metadata?.name && body.metadata.name !== name) {
+    throw badRequest(`the name of the object (${body.metadata.name}) does not match the name on the URL (${name})`);
+  }
+  if (s.desc.namespaced && body.metadata?.namespace && body.metadata.namespace !== namespace) {
+    throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+  }
+  if (!s.store.get(namespace, name)) throw notFound(s.store.gr, name);
+  const result = await s.store.guaranteedUpdate(
+    namespace,
+    name,
+    (cur) => {
+      const next = finishUpdate(s, cur, deepCopy(body), target);
+      return unchanged(next, cur.obj) ? undefined : next;
+    },
+    { dryRun },
+  );
+  writeCached(s, 200, result);
+}
+
+type PatchKind = 'json' | 'merge' | 'strategic' | 'apply';
+
+function patchKindOf(contentType: string | undefined): PatchKind {
+  switch (mediaType(contentType)) {
+    case 'application/json-patch+json':
+      return 'json';
+    case 'application/merge-patch+json':
+      return 'merge';
+    case 'application/strategic-merge-patch+json':
+      return 'strategic';
+    case 'application/apply-patch+yaml':
+      return 'apply';
+    default:
+      throw unsupportedMediaType();
+  }
+}
+
+export async function handlePatch(s: RequestScope, namespace: string, name: string, target: UpdateTarget = 'main'): Promise<void> {
+  validateFieldValidation(s);
+  const dryRun = isDryRun(s);
+  const kind = patchKindOf(s.ctx.req.headers['content-type']);
+  const raw = await readBody(s.ctx.req);
+  if (raw.length === 0) throw badRequest('the body of the request was empty');
+  const patch = kind === 'apply' ? parseYaml(raw) : parseJson(raw);
+  const force = s.ctx.query.get('force');
+  if (kind !== 'apply' && force !== null) throw badRequest('force: Invalid value: true: may not be specified for non-apply patch');
+  if (kind === 'json' ? !Array.isArray(patch) : patch === null || typeof patch !== 'object' || Array.isArray(patch)) {
+    throw badRequest(kind === 'json' ? 'the server rejected our request due to an error in our request' : 'the body of the request must be a JSON object');
+  }
+  const apiVersion = s.desc.group ? `${s.desc.group}/${s.version}` : s.version;
+  const manager = fieldManagerOf(s, kind === 'apply');
+
+  if (kind === 'apply' && target === 'main' && !s.store.get(namespace, name)) {
+    const applied = deepCopy(patch as KubeObject);
+    checkTypeMeta(s.desc, s.version, applied);
+    if (applied.metadata?.name && applied.metadata.name !== name) {
+      throw badRequest(`the name of the object (${applied.metadata.name}) does not match the name on the URL (${name})`);
+    }
+    const { object } = serverSideApply(undefined, applied, { manager, force: force === 'true', apiVersion, now: s.env.now() });
+    object.metadata = { ...object.metadata, name };
+    let obj = prepareForCreate(s.desc, object, namespace, s.env);
+    await admitCreate(s, obj);
+    obj.metadata!.managedFields = object.metadata?.managedFields;
+    if (dryRun) return writeObject(s.ctx, 201, asServedVersion(s, obj));
+    const created = await s.store.create(obj);
+    return writeCached(s, 201, created);
+  }
+
+  const result = await s.store.guaranteedUpdate(
+    namespace,
+    name,
+    (cur) => {
+      let next: KubeObject;
+      const live = cur.obj;
+      if (kind === 'json') next = applyJsonPatch(live, patch as unknown[]) as KubeObject;
+      else if (kind === 'merge') next = applyMergePatch(live, patch) as KubeObject;
+      else if (kind === 'strategic') next = applyStrategicMergePatch(live, patch, strategicSchemaFor(s.desc.group, s.version, s.desc.kind)) as KubeObject;
+      else {
+        const applied = deepCopy(patch as KubeObject);
+        checkTypeMeta(s.desc, s.version, applied);
+        next = serverSideApply(live, applied, { manager, force: force === 'true', apiVersion, now: s.env.now() }).object;
+      }
+      next = deepCopy(next);
+      const patchedRv = next.metadata?.resourceVersion;
+      if (patchedRv && patchedRv !== String(cur.rv)) throw conflict(s.store.gr, name);
+      if (next.metadata) next.metadata.resourceVersion = String(cur.rv);
+      const out = kind === 'apply' ? prepareForUpdate(s.desc, next, live, target) : finishUpdate(s, cur, next, target);
+      if (kind === 'apply') admitUpdate(s, out, live, target);
+      return unchanged(out, live) ? undefined : out;
+    },
+    { dryRun },
+  );
+  writeCached(s, 200, result);
+}
+

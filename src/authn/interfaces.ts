@@ -1,0 +1,60 @@
+/**
+ * Authentication contracts, after k8s.io/apiserver/pkg/authentication/authenticator/interfaces.go.
+ * An authenticator answers {ok:false} with no error for "not mine, try the next one", {ok:false,
+ * error} for "mine, but invalid" (the request then gets 401, never anonymous), and {ok:true} with
+ * the user on success.
+ */
+import type { IncomingHttpHeaders } from 'node:http';
+
+export interface UserInfo {
+  name: string;
+  uid: string;
+  groups: string[];
+  extra: Record<string, string[]>;
+}
+
+export interface AuthResponse {
+  user: UserInfo;
+  audiences?: string[];
+}
+
+export type AuthResult = { ok: true; response: AuthResponse } | { ok: false; error?: Error };
+
+/** What an authenticator may look at: headers, the TLS peer chain, the path. */
+export interface AuthRequest {
+  /** Header values, each possibly repeated (headersDistinct). */
+  headers: Record<string, string[] | undefined>;
+  path: string;
+  /** The peer certificate chain (leaf first) as DER, when the client presented one. */
+  peerCertificates?: () => PeerCertificates | undefined;
+}
+
+export interface PeerCertificates {
+  /** Stable per connection: used to cache the verification result per connection. */
+  connection: object;
+  /** Leaf first. */
+  chain: Buffer[];
+}
+
+export interface RequestAuthenticator {
+  authenticate(req: AuthRequest): AuthResult | Promise<AuthResult>;
+}
+
+export interface TokenAuthenticator {
+  authenticateToken(token: string): AuthResult | Promise<AuthResult>;
+}
+
+export const SYSTEM_ANONYMOUS = 'system:anonymous';
+export const GROUP_UNAUTHENTICATED = 'system:unauthenticated';
+export const GROUP_AUTHENTICATED = 'system:authenticated';
+export const GROUP_MASTERS = 'system:masters';
+
+/** Converts node's IncomingHttpHeaders (single-valued) into the multi-valued form. */
+export function distinctHeaders(h: IncomingHttpHeaders): Record<string, string[] | undefined> {
+  const out: Record<string, string[] | undefined> = {};
+  for (const [k, v] of Object.entries(h)) {
+    if (v === undefined) continue;
+    out[k] = Array.isArray(v) ? v : [v];
+  }
+  return out;
+}
