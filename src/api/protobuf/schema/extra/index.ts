@@ -1,0 +1,10 @@
+/**
+ * Hand-written schema tables for messages that protobuf-fields.json does not cover, in the same token
+ * format (../types.ts). Each file cites the upstream generated.proto its numbers come from.
+ *
+ * @module
+ */
+import type { SchemaSource } from '../types.js';
+import { RUNTIME_EXTRA } from './runtime.js';
+
+export const EXTRA_SCHEMAS: readonly SchemaSource[] = [RUNTIME_EXTRA];
