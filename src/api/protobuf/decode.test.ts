@@ -293,3 +293,34 @@ test(`nesting deeper than ${MAX_DEPTH} messages throws instead of recursing`, ()
     isCode('ERR_PB_TOO_DEEP'),
   );
 });
+
+test('LimitRange and PersistentVolumeClaim (hand-written schemas)', () => {
+  const q = (n: number, k: string, v: string) => sub(n, str(1, k), sub(2, str(1, v)));
+  const item = msg(str(1, 'Container'), q(2, 'cpu', '2'), q(4, 'memory', '256Mi'));
+  assert.deepStrictEqual(decode('v1', 'LimitRange', msg(objectMeta('lr'), sub(2, sub(1, item)))), {
+    apiVersion: 'v1',
+    kind: 'LimitRange',
+    metadata: { name: 'lr' },
+    spec: { limits: [{ type: 'Container', max: { cpu: '2' }, default: { memory: '256Mi' } }] },
+  });
+  const pvcSpec = msg(str(1, 'ReadWriteOnce'), sub(2, q(2, 'storage', '1Gi')), str(3, ''), str(5, 'fast'));
+  const pvc = decode(
+    'v1',
+    'PersistentVolumeClaim',
+    msg(objectMeta('data'), sub(2, pvcSpec), sub(3, str(1, ''))),
+  );
+  assert.deepStrictEqual(pvc.spec, {
+    accessModes: ['ReadWriteOnce'],
+    resources: { requests: { storage: '1Gi' } },
+    storageClassName: 'fast',
+  });
+  assert.deepStrictEqual(pvc.status, {});
+});
+
+test('every kind listed in KINDS has a schema', async () => {
+  const { KINDS } = await import('./kinds.js');
+  const { supportedProtobufKinds } = await import('./index.js');
+  const listed = Object.entries(KINDS).flatMap(([gv, e]) => e.kinds.map((k) => `${gv}/${k}`));
+  const supported = new Set(supportedProtobufKinds().map((k) => `${k.apiVersion}/${k.kind}`));
+  for (const k of listed) assert.ok(supported.has(k), k);
+});

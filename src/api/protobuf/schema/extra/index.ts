@@ -5,6 +5,7 @@
  * @module
  */
 import type { SchemaSource } from '../types.js';
+import { CORE_V1_EXTRA } from './core.js';
 import { RUNTIME_EXTRA } from './runtime.js';
 
-export const EXTRA_SCHEMAS: readonly SchemaSource[] = [RUNTIME_EXTRA];
+export const EXTRA_SCHEMAS: readonly SchemaSource[] = [CORE_V1_EXTRA, RUNTIME_EXTRA];
