@@ -121,6 +121,8 @@ export function decodeObject(buf: Buffer, contentType: string | undefined, proto
       v = protobuf(buf).object;
     } catch (e) {
       if (e instanceof ApiError) throw e;
+      // An unknown kind in a well-formed envelope is a media type we do not serve (415).
+      if ((e as { code?: string }).code === 'ERR_PB_UNKNOWN_KIND') throw new ApiError(415, 'UnsupportedMediaType', (e as Error).message);
       throw badRequest(`unable to decode protobuf body: ${(e as Error).message}`);
     }
   } else if (buf.length === 0) {

@@ -47,6 +47,11 @@ const strippedHeaders = ['authorization', 'x-remote-user', 'x-remote-uid', 'x-re
 export function withAuthentication(authenticator: RequestAuthenticator): Filter {
   return (next) => async (ctx) => {
     const headers = (ctx.req as { headersDistinct?: Record<string, string[]> }).headersDistinct ?? {};
+    // Several Authorization headers are ambiguous credentials: refuse rather than pick one.
+    if ((headers['authorization']?.length ?? 0) > 1) {
+      writeError(ctx, unauthorized());
+      return;
+    }
     const areq: AuthRequest = { headers, path: ctx.path, peerCertificates: () => peerCertificates(ctx.req) };
     let r;
     try {
