@@ -231,6 +231,50 @@ export function storeContractSuite(name: string, open: () => Promise<Store>): vo
       assert.equal((await s.range('/q/', { revision: q.modRevision })).kvs.length, 1);
     });
 
+    withStore('range at every past revision matches a model, page by page', async (s) => {
+      // Deterministic pseudo-random writes over a small key space, with the expected state recorded.
+      let seed = 7;
+      const rnd = (n: number) => (seed = (seed * 1103515245 + 12345) % 2147483648) % n;
+      const model = new Map<string, string>();
+      const snapshots = new Map<number, [string, string][]>();
+      await s.create('/before-m', enc('x')); // revision 0 would mean "current"
+      snapshots.set(await s.currentRevision(), []);
+      for (let i = 0; i < 120; i++) {
+        const key = `/m/${String.fromCharCode(97 + rnd(12))}`;
+        const cur = await s.get(key);
+        const val = `v${i}`;
+        if (!cur) {
+          await s.create(key, enc(val));
+          model.set(key, val);
+        } else if (rnd(3) === 0) {
+          await s.delete(key, cur.modRevision);
+          model.delete(key);
+        } else {
+          await s.update(key, enc(val), cur.modRevision);
+          model.set(key, val);
+        }
+        snapshots.set(
+          await s.currentRevision(),
+          [...model.entries()].sort(([a], [b]) => (a < b ? -1 : 1)),
+        );
+      }
+      for (const [rev, want] of snapshots) {
+        for (const limit of [1, 3, 0]) {
+          const got: [string, string][] = [];
+          let startAfter: string | undefined;
+          for (;;) {
+            const page = await s.range('/m/', { revision: rev, limit, startAfter });
+            assert.equal(page.revision, rev);
+            got.push(...page.kvs.map((kv): [string, string] => [kv.key, dec(kv.value)]));
+            if (page.remaining !== undefined) assert.equal(page.remaining, want.length - got.length);
+            if (!page.more) break;
+            startAfter = page.kvs[page.kvs.length - 1].key;
+          }
+          assert.deepEqual(got, want, `revision ${rev}, limit ${limit}`);
+        }
+      }
+    });
+
     withStore('range below the compacted revision fails with Compacted', async (s) => {
       await s.create('/r/a', enc('1'));
       const r = await s.currentRevision();

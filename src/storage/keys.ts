@@ -23,13 +23,13 @@ export function rangeStart(prefix: string, startAfter: string | undefined): stri
   return startAfter !== undefined && startAfter >= prefix ? startAfter + '\0' : prefix;
 }
 
-/** Binary search: index of the first element of the sorted `keys` that is >= `key`. */
-export function lowerBound(keys: readonly string[], key: string): number {
+/** Binary search: index of the first item of `items` (sorted by key) whose key is >= `key`. */
+export function lowerBound(items: readonly { readonly key: string }[], key: string): number {
   let lo = 0;
-  let hi = keys.length;
+  let hi = items.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (keys[mid] < key) lo = mid + 1;
+    if (items[mid].key < key) lo = mid + 1;
     else hi = mid;
   }
   return lo;

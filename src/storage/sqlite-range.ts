@@ -30,7 +30,10 @@ export function rangeAt(
   return pastRange(st, start, end, limit, revision);
 }
 
-/** The state as of `revision`: current rows, overridden by the undo of later events. */
+/**
+ * The state as of `revision`: current rows, overridden by the undo of later events. Reads only the
+ * page (plus one row); `remaining` comes from a count adjusted by the keys changed since.
+ */
 function pastRange(st: Statements, start: string, end: string, limit: number, revision: number): RangeResult {
   // key -> its state at `revision` (undefined: absent), for every key written after it.
   const changed = new Map<string, KeyValue | undefined>();
@@ -38,20 +41,27 @@ function pastRange(st: Statements, start: string, end: string, limit: number, re
     if (!changed.has(row.key)) changed.set(row.key, stateBefore(row));
   }
   const changedKeys = [...changed.keys()]; // already ascending (ORDER BY key)
+  const want = limit > 0 ? limit + 1 : Infinity;
   const kvs: KeyValue[] = [];
-  let total = 0;
-  const take = (kv: KeyValue | undefined) => {
-    if (!kv) return;
-    total++;
-    if (limit === 0 || kvs.length < limit) kvs.push(kv);
-  };
   let ci = 0;
+  const takeChanged = () => {
+    const kv = changed.get(changedKeys[ci++]);
+    if (kv) kvs.push(kv);
+  };
   for (const row of st.rangeKv.iterate(start, end, -1)) {
-    while (ci < changedKeys.length && changedKeys[ci] < row.key) take(changed.get(changedKeys[ci++]));
-    if (ci < changedKeys.length && changedKeys[ci] === row.key) take(changed.get(changedKeys[ci++]));
-    else take(kvFromRow(row));
+    while (ci < changedKeys.length && changedKeys[ci] < row.key && kvs.length < want) takeChanged();
+    if (kvs.length >= want) break;
+    if (ci < changedKeys.length && changedKeys[ci] === row.key) takeChanged();
+    else kvs.push(kvFromRow(row));
+    if (kvs.length >= want) break;
   }
-  while (ci < changedKeys.length) take(changed.get(changedKeys[ci++]));
-  const remaining = total - kvs.length;
+  while (ci < changedKeys.length && kvs.length < want) takeChanged();
+  if (kvs.length < want) return { kvs, revision, more: false, remaining: 0 };
+  kvs.length = limit;
+  const last = kvs[limit - 1].key;
+  let remaining = st.countKv.get(last + '\0', end)!.n;
+  for (const [key, state] of changed) {
+    if (key > last) remaining += (state ? 1 : 0) - (st.hasKv.get(key) ? 1 : 0);
+  }
   return { kvs, revision, more: remaining > 0, remaining };
 }

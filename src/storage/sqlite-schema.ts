@@ -18,7 +18,7 @@ CREATE TABLE IF NOT EXISTS kv (
   value BLOB NOT NULL,
   create_rev INTEGER NOT NULL,
   mod_rev INTEGER NOT NULL
-) WITHOUT ROWID;
+);
 CREATE TABLE IF NOT EXISTS history (
   rev INTEGER PRIMARY KEY,
   key TEXT NOT NULL,
@@ -59,6 +59,7 @@ export function prepareStatements(db: Database.Database) {
     putKv: db.prepare<[string, Uint8Array, number, number]>(
       'INSERT OR REPLACE INTO kv (key, value, create_rev, mod_rev) VALUES (?, ?, ?, ?)',
     ),
+    hasKv: db.prepare<[string], { x: number }>('SELECT 1 AS x FROM kv WHERE key = ?'),
     delKv: db.prepare<[string]>('DELETE FROM kv WHERE key = ?'),
     insHistory: db.prepare<
       [number, string, number, Uint8Array | null, number, Uint8Array | null, number | null]

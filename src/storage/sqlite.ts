@@ -40,6 +40,8 @@ import {
 import { WatchHub, compactedError } from './sqlite-watch.js';
 
 export interface SqliteStoreOptions {
+  /** SQLite page cache in KiB (default 65,536 = 64 MiB; SQLite's own default is 2 MiB). */
+  cacheSizeKiB?: number;
   /** SQLite busy timeout in ms (default 5000). */
   busyTimeoutMs?: number;
   /** Most writes per transaction; the rest go in the next one (default 10,000). */
@@ -94,6 +96,7 @@ export class SqliteStore implements Store {
   ) {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
+    db.pragma(`cache_size = -${opts.cacheSizeKiB ?? 65_536}`);
     db.pragma(`busy_timeout = ${opts.busyTimeoutMs ?? 5000}`);
     db.exec(SCHEMA);
     this.st = prepareStatements(db);

@@ -56,7 +56,9 @@ export interface CacheListResult<T> {
   remaining: number;
 }
 
+/** One cached object; shared by the key map and the sorted array, updated in place. */
 interface Entry<T> {
+  readonly key: string;
   object: T;
   modRevision: number;
 }
@@ -79,7 +81,7 @@ export class WatchCache<T> {
   private readonly restartDelayMs: number;
   private readonly onCacheError?: (err: StorageError) => void;
   private entries = new Map<string, Entry<T>>();
-  private sorted: string[] | null = [];
+  private sorted: Entry<T>[] | null = [];
   private rev = 0;
   private oldest = 0;
   private ready = false;
@@ -139,16 +141,16 @@ export class WatchCache<T> {
 
   /** Objects under `prefix` (within the cache's prefix) in key order, one page at a time. */
   list(prefix: string, opts: CacheListOptions = {}): CacheListResult<T> {
-    const keys = this.sortedKeys();
-    const from = lowerBound(keys, rangeStart(prefix, opts.continueKey));
-    const end = lowerBound(keys, prefixEnd(prefix));
+    const sorted = this.sortedEntries();
+    const from = lowerBound(sorted, rangeStart(prefix, opts.continueKey));
+    const end = lowerBound(sorted, prefixEnd(prefix));
     const limit = opts.limit && opts.limit > 0 ? opts.limit : Infinity;
     const to = Math.max(from, Math.min(end, from + limit));
     const items = new Array<T>(to - from);
-    for (let i = from; i < to; i++) items[i - from] = this.entries.get(keys[i])!.object;
+    for (let i = from; i < to; i++) items[i - from] = sorted[i].object;
     const remaining = Math.max(0, end - to);
     const result: CacheListResult<T> = { items, revision: this.rev, remaining };
-    if (remaining > 0) result.continueKey = keys[to - 1];
+    if (remaining > 0) result.continueKey = sorted[to - 1].key;
     return result;
   }
 
@@ -165,9 +167,11 @@ export class WatchCache<T> {
     }
     const initial: CacheEvent<T>[] = [];
     if (opts.initialEvents) {
-      for (const key of this.prefixKeys(prefix)) {
-        const e = this.entries.get(key)!;
-        initial.push({ type: 'ADDED', key, revision: e.modRevision, object: e.object });
+      const sorted = this.sortedEntries();
+      const end = lowerBound(sorted, prefixEnd(prefix));
+      for (let i = lowerBound(sorted, prefix); i < end; i++) {
+        const e = sorted[i];
+        initial.push({ type: 'ADDED', key: e.key, revision: e.modRevision, object: e.object });
       }
     }
     for (const ev of this.ring.since(after)) if (ev.key.startsWith(prefix)) initial.push(ev);
@@ -216,13 +220,14 @@ export class WatchCache<T> {
     const res = await this.store.range(this.prefix);
     if (this.stopped) return;
     const entries = new Map<string, Entry<T>>();
-    const keys: string[] = [];
+    const sorted: Entry<T>[] = [];
     for (const kv of res.kvs) {
-      entries.set(kv.key, { object: this.decode(kv), modRevision: kv.modRevision });
-      keys.push(kv.key);
+      const entry = { key: kv.key, object: this.decode(kv), modRevision: kv.modRevision };
+      entries.set(kv.key, entry);
+      sorted.push(entry); // the store returns keys in ascending order
     }
     this.entries = entries;
-    this.sorted = keys;
+    this.sorted = sorted;
     this.ring.clear();
     this.rev = res.revision;
     this.oldest = res.revision;
@@ -265,11 +270,14 @@ export class WatchCache<T> {
         if (prev) this.removeKey(kv.key);
         ev = { type: 'DELETED', key: kv.key, revision: kv.modRevision, object, prevObject: prev?.object };
       } else {
-        this.entries.set(kv.key, { object, modRevision: kv.modRevision });
-        if (prev)
+        if (prev) {
           ev = { type: 'MODIFIED', key: kv.key, revision: kv.modRevision, object, prevObject: prev.object };
-        else {
-          this.insertKey(kv.key);
+          prev.object = object;
+          prev.modRevision = kv.modRevision;
+        } else {
+          const entry = { key: kv.key, object, modRevision: kv.modRevision };
+          this.entries.set(kv.key, entry);
+          this.insertEntry(entry);
           ev = { type: 'ADDED', key: kv.key, revision: kv.modRevision, object };
         }
       }
@@ -302,23 +310,18 @@ export class WatchCache<T> {
     this.waiters = [];
   }
 
-  private sortedKeys(): string[] {
-    if (!this.sorted) this.sorted = [...this.entries.keys()].sort();
+  private sortedEntries(): Entry<T>[] {
+    this.sorted ??= [...this.entries.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     return this.sorted;
   }
 
-  private prefixKeys(prefix: string): string[] {
-    const keys = this.sortedKeys();
-    return keys.slice(lowerBound(keys, prefix), lowerBound(keys, prefixEnd(prefix)));
-  }
-
-  private insertKey(key: string): void {
-    if (this.sorted) this.sorted.splice(lowerBound(this.sorted, key), 0, key);
+  private insertEntry(entry: Entry<T>): void {
+    if (this.sorted) this.sorted.splice(lowerBound(this.sorted, entry.key), 0, entry);
   }
 
   private removeKey(key: string): void {
     if (!this.sorted) return;
     const i = lowerBound(this.sorted, key);
-    if (this.sorted[i] === key) this.sorted.splice(i, 1);
+    if (this.sorted[i]?.key === key) this.sorted.splice(i, 1);
   }
 }
