@@ -166,7 +166,7 @@ export class SqliteStore implements Store {
 
   /** Drops history at or below `revision`; the trim runs in chunks so it never stalls the loop. */
   compact(revision: number): Promise<void> {
-    this.assertOpen();
+    if (this.closed) return Promise.reject(new StorageError('Unavailable', 'store is closed'));
     if (revision > this.rev) {
       return Promise.reject(
         new StorageError('Invalid', `cannot compact to future revision ${revision} (current ${this.rev})`),
