@@ -61,6 +61,12 @@ export interface WatchOptions {
   onEvents: (events: WatchEvent[]) => void;
   /** Called once if the watch fails (e.g. compacted); no more events follow. */
   onError: (err: StorageError) => void;
+  /**
+   * Optional progress notification (etcd's progress notify): every event of this watch with a
+   * revision <= `revision` has been delivered. Lets a cache of one prefix learn that it is current
+   * even when the latest writes were under other prefixes (consistent reads, bookmarks).
+   */
+  onProgress?: (revision: number) => void;
 }
 
 export type StorageErrorCode =
