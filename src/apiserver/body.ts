@@ -83,7 +83,7 @@ export function parseYaml(buf: Buffer | string): unknown {
   if (jsonDepth(text) > MAX_DEPTH) throw badRequest(`the object provided is nested too deeply: exceeded max depth ${MAX_DEPTH}`);
   let doc;
   try {
-    doc = parseDocument(text, { maxAliasCount: 100, uniqueKeys: true, prettyErrors: false });
+    doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false });
   } catch (e) {
     throw badRequest(`error converting YAML to JSON: ${(e as Error).message}`);
   }

@@ -28,5 +28,19 @@ export interface RequestContext {
   warnings: string[];
 }
 
+/** The subset of the response API used by the handlers, common to HTTP/1.1 and HTTP/2. */
+export interface ResponseWriter {
+  writeHead(code: number, headers: Record<string, string | number | string[]>): unknown;
+  write(chunk: string | Buffer): boolean;
+  end(chunk?: string | Buffer): unknown;
+  readonly headersSent: boolean;
+  readonly writableEnded: boolean;
+  on(event: 'close', cb: () => void): unknown;
+}
+
+export function writer(ctx: RequestContext): ResponseWriter {
+  return ctx.res as unknown as ResponseWriter;
+}
+
 export type Handler = (ctx: RequestContext) => Promise<void>;
 export type Filter = (next: Handler) => Handler;

@@ -4,7 +4,7 @@
  */
 import { stringify as yamlStringify } from 'yaml';
 import { ApiError, internalError } from '../api/errors.js';
-import type { AnyResponse, RequestContext } from './context.js';
+import { writer, type RequestContext } from './context.js';
 
 export const JSON_TYPE = 'application/json';
 
@@ -29,7 +29,7 @@ export function wantsYaml(ctx: RequestContext): boolean {
 
 export function writeBytes(ctx: RequestContext, code: number, body: Buffer | string, contentType = JSON_TYPE): void {
   const buf = typeof body === 'string' ? Buffer.from(body) : body;
-  const res = ctx.res as AnyResponse & { writeHead(code: number, h: Record<string, unknown>): void };
+  const res = writer(ctx);
   if (res.headersSent) {
     res.end();
     return;

@@ -1,6 +1,6 @@
 /**
  * Subresources: status (get/update/patch of the status part only), certificatesigningrequests
- * approval, namespaces finalize, */scale (autoscaling/v1 Scale), pods log / binding / eviction,
+ * approval, namespaces finalize, <resource>/scale (autoscaling/v1 Scale), pods log / binding / eviction,
  * serviceaccounts token, and node/pod/service proxy (not available until a node agent runs).
  */
 import { ApiError, badRequest, methodNotSupported, notFound, notFoundPath } from '../../api/errors.js';

@@ -7,6 +7,7 @@
  * Accept each event carries a one-row Table, column definitions only on the first.
  */
 import type { ApiError } from '../../api/errors.js';
+import { writer } from '../context.js';
 import type { KubeObject } from '../../api/types.js';
 import { buildMatcher, parseListOptions } from './list-options.js';
 import type { CacheEvent, CachedObject } from './object-store.js';
@@ -21,7 +22,7 @@ export function handleWatch(s: RequestScope, namespace: string): Promise<void> {
   const opts = parseListOptions(s.ctx.query);
   const match = buildMatcher(s.desc, opts);
   const prefix = s.store.listPrefix(namespace);
-  const res = s.ctx.res;
+  const res = writer(s.ctx);
   const include = s.out.table ? includeObjectOf(s.ctx.query) : 'Metadata';
   const apiVersion = servedApiVersion(s);
   let headersSent = false;
@@ -40,7 +41,7 @@ export function handleWatch(s: RequestScope, namespace: string): Promise<void> {
     res.write(`{"type":"${type}","object":${encodeObject(o)}}\n`);
   };
 
-  (res as { writeHead(c: number, h: Record<string, string>): void }).writeHead(200, {
+  res.writeHead(200, {
     'content-type': 'application/json',
     'audit-id': s.ctx.auditID,
     'cache-control': 'no-cache, private',
