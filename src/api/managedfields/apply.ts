@@ -9,6 +9,11 @@
  * exactly the fields its configuration sets; fields it owned before and no longer sets are
  * removed unless another manager owns them. A field owned by another manager whose value would
  * change is a conflict (409, upstream's message) unless `force`, which moves ownership.
+ *
+ * Not handled: YAML bodies (the caller decodes; kubectl sends JSON), schema validation of the
+ * applied configuration (unknown fields are accepted and deduced), conversion between versions,
+ * duplicate keys in associative lists (the first item wins instead of an error), union
+ * normalization, and `ReturnInputOnNoop` details beyond keeping the applier's time on a no-op.
  */
 import { ApiError, badRequest } from '../errors.js';
 import { checkDepth, clone, deepEqual, isObject, type JsonObject } from '../patch/json.js';

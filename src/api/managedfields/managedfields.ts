@@ -9,9 +9,15 @@
  * and every manager loses fields the write removed. Entries left empty are dropped. The entry's
  * time moves only when the writer changed something. Entries are written sorted as upstream does
  * (operation, time, manager, apiVersion, subresource).
+ *
+ * Not handled: version conversion of other managers' sets (all versions of a kind are assumed
+ * to share field paths), capManagers (upstream folds Update entries beyond 10 into
+ * "ancient-changes"), the "before-first-apply" and last-applied-annotation upgrade paths,
+ * union (oneOf) normalization, and exact "." fidelity for Go value structs the schema does not
+ * mark `always` (see ../patch/schema.ts).
  */
 import { parseApiVersion, type KubeObject, type ManagedFieldsEntry } from '../types.js';
-import { isObject, type JsonObject } from '../patch/json.js';
+import { checkDepth, isObject, type JsonObject } from '../patch/json.js';
 import { applySchemaFor } from '../patch/schema-kinds.js';
 import type { Schema } from '../patch/schema.js';
 import {
@@ -175,6 +181,7 @@ export function updateManagedFields(
   newObj: KubeObject,
   opts: UpdateOptions,
 ): KubeObject {
+  checkDepth(newObj, 'object');
   const schema = schemaOf(newObj);
   let managers =
     (!opts.subresource && tryDecode(newObj.metadata?.managedFields)) ||
