@@ -15,7 +15,7 @@ import { randomBytes as nodeRandomBytes, webcrypto, X509Certificate as NodeX509 
 import './reflect-shim.js';
 import * as x509 from '@peculiar/x509';
 import { importSigningKey, importVerifyKey, spkiDer, type KeyPair } from './keys.js';
-import { encodeUsages, type KeyUsage } from './usages.js';
+import { encodeUsages, usagesFromCertificate, type KeyUsage } from './usages.js';
 
 x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
 
@@ -231,4 +231,26 @@ export function isSignedBy(certPem: string, caCertPem: string): boolean {
   const cert = new NodeX509(certPem);
   const ca = new NodeX509(caCertPem);
   return cert.checkIssued(ca) && cert.verify(ca.publicKey);
+}
+
+/**
+ * Re-issues `oldCertPem` for a (new) public key: same subject (verbatim), SANs, key usages and
+ * extended key usages, a fresh serial and validity (kubeadm `certs renew` reads the config back from
+ * the existing certificate the same way). Returns the certificate PEM.
+ */
+export async function reissueCertificate(
+  oldCertPem: string,
+  ca: CertAndKey,
+  publicKey: string | Buffer,
+  ctx: IssueContext & { durationSeconds?: number } = {},
+): Promise<string> {
+  const old = new x509.X509Certificate(oldCertPem);
+  const info = inspectCertificate(oldCertPem);
+  return signCertificate(ca, {
+    ...ctx,
+    subject: old.subjectName,
+    publicKey,
+    usages: usagesFromCertificate(info.keyUsage, info.extKeyUsages),
+    altNames: info.altNames,
+  });
 }

@@ -28,6 +28,8 @@
  *
  * Builds, serializes, parses, and issues client-certificate kubeconfigs signed by a CA.
  */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { issueCertAndKey, type CertAndKey, type IssueContext } from './cert.js';
 import { generateRsaKeyPair, type KeyGenerator } from './keys.js';
@@ -184,8 +186,9 @@ export function currentCredentials(kc: Kubeconfig): KubeconfigCredentials {
 
 /** Options for `issueClientKubeconfig` / `writeClientKubeconfig`. */
 export interface ClientKubeconfigOptions extends IssueContext {
-  /** The cluster CA (`pki/ca.crt` + `pki/ca.key`). */
-  ca: CertAndKey;
+  /** The cluster CA. Either this or `dataDir` (then `DIR/pki/ca.crt` + `DIR/pki/ca.key` are read). */
+  ca?: CertAndKey;
+  dataDir?: string;
   /** Becomes the certificate's CN and the kubeconfig user name. */
   user: string;
   /** Become the certificate's O values. */
@@ -204,10 +207,21 @@ export interface ClientKubeconfig {
   cert: CertAndKey;
 }
 
+async function resolveCa(o: ClientKubeconfigOptions): Promise<CertAndKey> {
+  if (o.ca) return o.ca;
+  if (!o.dataDir) throw new Error('either ca or dataDir is required');
+  const dir = join(o.dataDir, 'pki');
+  const [certPem, keyPem] = await Promise.all([
+    readFile(join(dir, 'ca.crt'), 'utf8'),
+    readFile(join(dir, 'ca.key'), 'utf8'),
+  ]);
+  return { certPem, keyPem };
+}
+
 /** Issues a clientAuth certificate (CN=user, O=groups) and wraps it in a kubeconfig. */
 export async function issueClientKubeconfig(o: ClientKubeconfigOptions): Promise<ClientKubeconfig> {
-  const keyPair = await (o.generateKey ?? generateRsaKeyPair)();
-  const cert = await issueCertAndKey(o.ca, keyPair, {
+  const [keyPair, ca] = await Promise.all([(o.generateKey ?? generateRsaKeyPair)(), resolveCa(o)]);
+  const cert = await issueCertAndKey(ca, keyPair, {
     subject: { commonName: o.user, organizations: o.groups ?? [] },
     usages: ['digital signature', 'key encipherment', 'client auth'],
     durationSeconds: o.durationSeconds,
@@ -216,7 +230,7 @@ export async function issueClientKubeconfig(o: ClientKubeconfigOptions): Promise
   });
   const kubeconfig = buildKubeconfig({
     server: o.server,
-    caCertPem: o.ca.certPem,
+    caCertPem: ca.certPem,
     userName: o.user,
     clientCertPem: cert.certPem,
     clientKeyPem: cert.keyPem,

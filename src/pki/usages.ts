@@ -89,3 +89,23 @@ export function encodeUsages(usages: readonly string[]): { keyUsage: number; ext
 export function extKeyUsageName(oid: string): string {
   return ekuName.get(oid) ?? oid;
 }
+
+/**
+ * Turns a certificate's KeyUsage bits and EKU OIDs back into certificates.k8s.io strings, so a
+ * certificate can be re-issued with the same usages (certificate renewal).
+ */
+export function usagesFromCertificate(keyUsage: number, extKeyUsageOids: readonly string[]): string[] {
+  const out: string[] = [];
+  const seen = new Set<number>();
+  for (const [name, bit] of Object.entries(keyUsageBits)) {
+    if (name === 'signing' || seen.has(bit) || (keyUsage & bit) === 0) continue;
+    seen.add(bit);
+    out.push(name);
+  }
+  for (const oid of extKeyUsageOids) {
+    const name = extKeyUsageName(oid);
+    if (name === oid) throw new UnknownUsageError(`unsupported extended key usage ${oid}`);
+    out.push(name);
+  }
+  return out;
+}
