@@ -218,7 +218,7 @@ export function inspectCertificate(certPem: string): CertInfo {
     notBefore: c.notBefore,
     notAfter: c.notAfter,
     isCA: c.getExtension(x509.BasicConstraintsExtension)?.ca ?? false,
-    extKeyUsages: (c.getExtension(x509.ExtendedKeyUsageExtension)?.usages ?? []).map(String),
+    extKeyUsages: Array.from(c.getExtension(x509.ExtendedKeyUsageExtension)?.usages ?? [], String),
     keyUsage: c.getExtension(x509.KeyUsagesExtension)?.usages ?? 0,
     altNames: alt,
     subjectKeyId: c.getExtension(x509.SubjectKeyIdentifierExtension)?.keyId,

@@ -4,7 +4,7 @@
  * Public surface of the PKI module: key generation, certificate issuing and CSR signing, the
  * kubeadm-style `pki/` layout with `ensurePki`, kubeconfigs, and expiration/renewal.
  */
-export { generateRsaKeyPair, publicKeyPemFromPrivate, keyMatches, RSA_KEY_BITS } from './keys.js';
+export { generateRsaKeyPair, publicKeyPemFromPrivate, keyMatches, keyPool, RSA_KEY_BITS } from './keys.js';
 export type { KeyPair, KeyGenerator } from './keys.js';
 export {
   createSelfSignedCa,

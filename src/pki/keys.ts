@@ -88,3 +88,13 @@ export function importVerifyKey(publicKeyPem: string): Promise<webcrypto.CryptoK
     ['verify'],
   );
 }
+
+/**
+ * A `KeyGenerator` that hands out pre-generated keys round-robin. For tests and benchmarks, where
+ * RSA generation (~0.2 s per key here) would dominate; never for real clusters.
+ */
+export function keyPool(keys: readonly KeyPair[]): KeyGenerator {
+  if (keys.length === 0) throw new Error('keyPool needs at least one key');
+  let i = 0;
+  return async () => keys[i++ % keys.length];
+}

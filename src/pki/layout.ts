@@ -268,8 +268,13 @@ export async function ensurePki(dataDir: string, opts: EnsurePkiOptions = {}): P
       return { path: paths.adminConf, yaml };
     })();
 
+    // Let every branch finish (no file write may outlive this call), then report the first error.
+    const caList = CA_SPECS.map((s) => caEntries.get(s.name)!);
+    const outcomes = await Promise.allSettled([...caList, ...leafEntries, serviceAccount, admin]);
+    const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+    if (failed) throw failed.reason;
     const [cas, leaves, sa, adm] = await Promise.all([
-      Promise.all(CA_SPECS.map((s) => caEntries.get(s.name)!)),
+      Promise.all(caList),
       Promise.all(leafEntries),
       serviceAccount,
       admin,
