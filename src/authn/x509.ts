@@ -10,6 +10,7 @@
  * window is re-checked on every request because connections outlive certificates.
  */
 import { X509Certificate, createHash } from 'node:crypto';
+import 'reflect-metadata';
 import * as px509 from '@peculiar/x509';
 import type { AuthRequest, AuthResult, RequestAuthenticator, UserInfo } from './interfaces.js';
 
@@ -32,16 +33,6 @@ function rfc3339(ms: number): string {
 function colonHex(hex: string | undefined): string {
   if (!hex) return '';
   return hex.replace(/:/g, '').toUpperCase().match(/.{1,2}/g)?.join(':') ?? '';
-}
-
-/** Subject attribute values from node's multi-line subject text ("CN=x\nO=a\nO=b"). */
-export function subjectValues(subject: string, attr: string): string[] {
-  const out: string[] = [];
-  for (const line of subject.split('\n')) {
-    const eq = line.indexOf('=');
-    if (eq > 0 && line.slice(0, eq) === attr) out.push(line.slice(eq + 1));
-  }
-  return out;
 }
 
 function decimalSerial(hexSerial: string): string {
@@ -115,13 +106,16 @@ export class X509Authenticator implements RequestAuthenticator {
     if (!this.chainsToRoot(leaf, certs.slice(1), 0)) {
       return { ...base, error: this.failure(leaf, 'x509: certificate signed by unknown authority') };
     }
-    const cn = subjectValues(leaf.subject, 'CN')[0] ?? '';
+    // Read CN and O from the DER subject: multi-valued RDNs (O=a + O=b, as Go writes several
+    // organizations) are not reliably split from node's text form.
+    const subject = new px509.X509Certificate(leaf.raw).subjectName;
+    const cn = subject.getField('CN')[0] ?? '';
     if (cn === '') return base;
     const id = createHash('sha256').update(leaf.raw).digest('hex');
     const user: UserInfo = Object.freeze({
       name: cn,
       uid: '',
-      groups: subjectValues(leaf.subject, 'O'),
+      groups: subject.getField('O'),
       extra: { 'authentication.kubernetes.io/credential-id': [`X509SHA256=${id}`] },
     });
     return { ...base, user };

@@ -86,12 +86,12 @@ export async function run(argv: string[]): Promise<number> {
   const advertise = String(f['advertise-address']);
   const range = String(f['service-cluster-ip-range']);
 
-  let cert: string, key: string, clientCa: string | undefined, saKey: string | undefined;
+  let cert: string, key: string;
   const pki = await ensurePki(dataDir, {
-    serviceClusterIpRange: range,
+    serviceCidr: range,
     advertiseAddress: advertise,
     extraSans: f['apiserver-cert-extra-sans'] as string[],
-    hostname: hostname(),
+    nodeName: hostname(),
     server: `https://${advertise.includes(':') ? `[${advertise}]` : advertise}:${port || 6443}`,
   });
   if (f['tls-cert-file'] || f['tls-private-key-file']) {
@@ -99,11 +99,11 @@ export async function run(argv: string[]): Promise<number> {
     cert = readPem(String(f['tls-cert-file']));
     key = readPem(String(f['tls-private-key-file']));
   } else {
-    cert = readPem(pki.paths.apiserverCert);
-    key = readPem(pki.paths.apiserverKey);
+    cert = pki.leaves.apiserver.certPem;
+    key = pki.leaves.apiserver.keyPem;
   }
-  clientCa = f['client-ca-file'] ? readPem(String(f['client-ca-file'])) : readPem(pki.paths.caCert);
-  saKey = f['service-account-signing-key-file'] ? readPem(String(f['service-account-signing-key-file'])) : readPem(pki.paths.saKey);
+  const clientCa = f['client-ca-file'] ? readPem(String(f['client-ca-file'])) : pki.cas.ca.certPem;
+  const saKey = f['service-account-signing-key-file'] ? readPem(String(f['service-account-signing-key-file'])) : pki.serviceAccount.privateKeyPem;
   const issuers = f['service-account-issuer'] as string[];
   const audiences = (f['api-audiences'] as string[]).length ? (f['api-audiences'] as string[]) : [issuers[0]];
 
@@ -122,7 +122,7 @@ export async function run(argv: string[]): Promise<number> {
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   process.stdout.write(
     `kubeauth serving on https://${String(f['bind-address'])}:${server.port} (ready in ${ms.toFixed(0)} ms)\n` +
-      `export KUBECONFIG=${pki.paths.adminKubeconfig}\n`,
+      `export KUBECONFIG=${pki.admin.path}\n`,
   );
   const shutdown = (): void => {
     void server.close().then(() => store.close()).then(() => process.exit(0));

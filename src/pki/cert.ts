@@ -12,7 +12,7 @@
  * loop. Time and randomness are injected (`now`, `randomBytes`).
  */
 import { randomBytes as nodeRandomBytes, webcrypto, X509Certificate as NodeX509 } from 'node:crypto';
-import './reflect-shim.js';
+import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 import { importSigningKey, importVerifyKey, spkiDer, type KeyPair } from './keys.js';
 import { encodeUsages, usagesFromCertificate, type KeyUsage } from './usages.js';

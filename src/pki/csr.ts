@@ -8,7 +8,7 @@
  * `spec.usages` (not from the CSR's own extensions), and the lifetime is `expirationSeconds`
  * (default one year) capped at the CA's expiry. Also creates CSRs, for tests and TLS bootstrap.
  */
-import './reflect-shim.js';
+import 'reflect-metadata';
 import { createPrivateKey } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 import { signCertificate, type AltNames, type CertAndKey, type IssueContext } from './cert.js';

@@ -5,7 +5,7 @@
  * X.509 encodings: the KeyUsage bit flags and the ExtendedKeyUsage OIDs. Mirrors
  * `pkg/controller/certificates/authority/policies.go` (`keyUsagesFromStrings`) upstream.
  */
-import './reflect-shim.js';
+import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 
 /** The KeyUsage strings accepted by certificates.k8s.io/v1. */

@@ -7,7 +7,7 @@
  */
 import { badRequest, conflict, notFound, unsupportedMediaType } from '../../api/errors.js';
 import { deepCopy } from '../../api/meta.js';
-import type { KubeObject } from '../../api/types.js';
+import type { JsonValue, KubeObject } from '../../api/types.js';
 import { applyJsonPatch, applyMergePatch, applyStrategicMergePatch, strategicSchemaFor } from '../../api/patch/index.js';
 import { serverSideApply, updateManagedFields } from '../../api/managedfields/index.js';
 import { decodeObject, mediaType, parseJson, parseYaml, readBody } from '../body.js';
@@ -50,6 +50,11 @@ async function readObject(s: RequestScope): Promise<KubeObject> {
   return obj;
 }
 
+/** Status is not tracked on the main resource of kinds with a status subresource (upstream resets it). */
+function ignored(s: RequestScope, target: UpdateTarget): string[][] | undefined {
+  return s.desc.hasStatus && target === 'main' ? [['status']] : undefined;
+}
+
 function managed(s: RequestScope, old: KubeObject | undefined, obj: KubeObject, subresource?: string): KubeObject {
   return updateManagedFields(old, obj, {
     manager: fieldManagerOf(s),
@@ -57,6 +62,7 @@ function managed(s: RequestScope, old: KubeObject | undefined, obj: KubeObject, 
     apiVersion: s.desc.group ? `${s.desc.group}/${s.version}` : s.version,
     subresource,
     now: s.env.now(),
+    ignoredFields: ignored(s, subresource === 'status' ? 'status' : 'main'),
   });
 }
 
@@ -152,7 +158,7 @@ export async function handlePatch(s: RequestScope, namespace: string, name: stri
     if (applied.metadata?.name && applied.metadata.name !== name) {
       throw badRequest(`the name of the object (${applied.metadata.name}) does not match the name on the URL (${name})`);
     }
-    const { object } = serverSideApply(undefined, applied, { manager, force: force === 'true', apiVersion, now: s.env.now() });
+    const { object } = serverSideApply(undefined, applied, { manager, force: force === 'true', apiVersion, now: s.env.now(), ignoredFields: ignored(s, target) });
     object.metadata = { ...object.metadata, name };
     let obj = prepareForCreate(s.desc, object, namespace, s.env);
     await admitCreate(s, obj);
@@ -168,13 +174,17 @@ export async function handlePatch(s: RequestScope, namespace: string, name: stri
     (cur) => {
       let next: KubeObject;
       const live = cur.obj;
-      if (kind === 'json') next = applyJsonPatch(live, patch as unknown[]) as KubeObject;
-      else if (kind === 'merge') next = applyMergePatch(live, patch) as KubeObject;
-      else if (kind === 'strategic') next = applyStrategicMergePatch(live, patch, strategicSchemaFor(s.desc.group, s.version, s.desc.kind)) as KubeObject;
-      else {
+      const doc = live as unknown as JsonValue;
+      if (kind === 'json') next = applyJsonPatch(doc, patch) as unknown as KubeObject;
+      else if (kind === 'merge') next = applyMergePatch(doc, patch as JsonValue) as unknown as KubeObject;
+      else if (kind === 'strategic') {
+        const schema = strategicSchemaFor(s.desc.group, s.version, s.desc.kind);
+        if (!schema) throw unsupportedMediaType();
+        next = applyStrategicMergePatch(doc, patch as JsonValue, schema) as unknown as KubeObject;
+      } else {
         const applied = deepCopy(patch as KubeObject);
         checkTypeMeta(s.desc, s.version, applied);
-        next = serverSideApply(live, applied, { manager, force: force === 'true', apiVersion, now: s.env.now() }).object;
+        next = serverSideApply(live, applied, { manager, force: force === 'true', apiVersion, now: s.env.now(), ignoredFields: ignored(s, target) }).object;
       }
       next = deepCopy(next);
       const patchedRv = next.metadata?.resourceVersion;
