@@ -1,0 +1,35 @@
+/**
+ * @module registry/resources/batch
+ *
+ * batch/v1 jobs and cronjobs (aggregated_v2.json; pkg/registry/batch/{job,cronjob}/strategy.go:
+ * status subresource, generation bumped on spec changes).
+ */
+import type { ResourceDescriptor } from '../types.js';
+import { defineResource, statusSub } from './common.js';
+
+export const cronjobs = defineResource({
+  group: 'batch',
+  versions: ['v1'],
+  resource: 'cronjobs',
+  kind: 'CronJob',
+  namespaced: true,
+  shortNames: ['cj'],
+  categories: ['all'],
+  subresources: [statusSub('CronJob')],
+  hasStatus: true,
+  tracksGeneration: true,
+});
+
+export const jobs = defineResource({
+  group: 'batch',
+  versions: ['v1'],
+  resource: 'jobs',
+  kind: 'Job',
+  namespaced: true,
+  categories: ['all'],
+  subresources: [statusSub('Job')],
+  hasStatus: true,
+  tracksGeneration: true,
+});
+
+export const batchResources: ResourceDescriptor[] = [cronjobs, jobs];

@@ -1,0 +1,225 @@
+/**
+ * @module registry/resources/core
+ *
+ * The core ("" group, v1) resources. Discovery facts follow upstream's api/discovery/api__v1.json
+ * (verbs, short names, categories, subresources and their kinds); storage behaviour follows each
+ * kind's pkg/registry/core/<kind>/strategy.go. Not served: componentstatuses (deprecated) and the
+ * alpha pods/checkpoint subresource.
+ */
+import type { ResourceDescriptor } from '../types.js';
+import { CREATE_ONLY, GET_PATCH_UPDATE, defineResource, proxySub, scaleSub, statusSub } from './common.js';
+
+/** bindings: POST-only; binds a pod to a node (pkg/registry/core/pod/storage BindingREST). */
+export const bindings = defineResource({
+  group: '',
+  versions: ['v1'],
+  resource: 'bindings',
+  kind: 'Binding',
+  namespaced: true,
+  verbs: [...CREATE_ONLY],
+  virtual: true,
+});
+
+export const configmaps = defineResource({
+  group: '',
+  versions: ['v1'],
+  resource: 'configmaps',
+  kind: 'ConfigMap',
+  namespaced: true,
+  shortNames: ['cm'],
+});
+
+export const endpoints = defineResource({
+  group: '',
+  versions: ['v1'],
+  resource: 'endpoints',
+  singular: 'endpoints',
+  kind: 'Endpoints',
+  namespaced: true,
+  shortNames: ['ep'],
+});
+
+export const events = defineResource({
+  group: '',
+  versions: ['v1'],
+  resource: 'events',
+  kind: 'Event',
+  namespaced: true,
+  shortNames: ['ev'],
+});
+
+export const limitranges = defineResource({
+  group: '',
+  versions: ['v1'],
+  resource: 'limitranges',
+  kind: 'LimitRange',
+  namespaced: true,
+  shortNames: ['limits'],
+});
+
+/** Namespaces have no deletecollection (pkg/registry/core/namespace/storage). */
+export const namespaces = defineResource({
+  group: '',
+  versions: ['v1'],
+  resource: 'namespaces',
+  kind: 'Namespace',
+  namespaced: false,
+  shortNames: ['ns'],
+  verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
+  subresources: [{ name: 'finalize', kind: 'Namespace', verbs: ['update'] }, statusSub('Namespace')],
+  hasStatus: true,
+  nameValidation: 'label',
+});
+
+export const nodes = defineResource({
+  group: '',
+  versions: ['v1'],
+  resource: 'nodes',
+  kind: 'Node',
+  namespaced: false,
+  shortNames: ['no'],
+  subresources: [proxySub('Node'), statusSub('Node')],
+  hasStatus: true,
+});
+
+export const persistentvolumeclaims = defineResource({
+  group: '',
+  versions: ['v1'],
+  resource: 'persistentvolumeclaims',
+  kind: 'PersistentVolumeClaim',
+  namespaced: true,
+  shortNames: ['pvc'],
+  subresources: [statusSub('PersistentVolumeClaim')],
+  hasStatus: true,
+});
+
+export const persistentvolumes = defineResource({
+  group: '',
+  versions: ['v1'],
+  resource: 'persistentvolumes',
+  kind: 'PersistentVolume',
+  namespaced: false,
+  shortNames: ['pv'],
+  subresources: [statusSub('PersistentVolume')],
+  hasStatus: true,
+});
+
+/**
+ * pods: the connect subresources (attach, exec, portforward, proxy) return *Options kinds;
+ * eviction is policy/v1 Eviction. Generation tracking follows PodObservedGenerationTracking
+ * (pkg/registry/core/pod/strategy.go, on by default since 1.34).
+ */
+export const pods = defineResource({
+  group: '',
+  versions: ['v1'],
+  resource: 'pods',
+  kind: 'Pod',
+  namespaced: true,
+  shortNames: ['po'],
+  categories: ['all'],
+  subresources: [
+    { name: 'attach', kind: 'PodAttachOptions', verbs: ['create', 'get'] },
+    { name: 'binding', kind: 'Binding', verbs: [...CREATE_ONLY] },
+    { name: 'ephemeralcontainers', kind: 'Pod', verbs: [...GET_PATCH_UPDATE] },
+    { name: 'eviction', kind: 'Eviction', group: 'policy', version: 'v1', verbs: [...CREATE_ONLY] },
+    { name: 'exec', kind: 'PodExecOptions', verbs: ['create', 'get'] },
+    { name: 'log', kind: 'Pod', verbs: ['get'] },
+    { name: 'portforward', kind: 'PodPortForwardOptions', verbs: ['create', 'get'] },
+    proxySub('Pod'),
+    statusSub('Pod'),
+  ],
+  hasStatus: true,
+  tracksGeneration: true,
+});
+
+export const podtemplates = defineResource({
+  group: '',
+  versions: ['v1'],
+  resource: 'podtemplates',
+  kind: 'PodTemplate',
+  namespaced: true,
+});
+
+export const replicationcontrollers = defineResource({
+  group: '',
+  versions: ['v1'],
+  resource: 'replicationcontrollers',
+  kind: 'ReplicationController',
+  namespaced: true,
+  shortNames: ['rc'],
+  categories: ['all'],
+  subresources: [scaleSub(), statusSub('ReplicationController')],
+  hasStatus: true,
+  tracksGeneration: true,
+});
+
+export const resourcequotas = defineResource({
+  group: '',
+  versions: ['v1'],
+  resource: 'resourcequotas',
+  kind: 'ResourceQuota',
+  namespaced: true,
+  shortNames: ['quota'],
+  subresources: [statusSub('ResourceQuota')],
+  hasStatus: true,
+});
+
+export const secrets = defineResource({
+  group: '',
+  versions: ['v1'],
+  resource: 'secrets',
+  kind: 'Secret',
+  namespaced: true,
+});
+
+/** serviceaccounts/token returns authentication.k8s.io/v1 TokenRequest. */
+export const serviceaccounts = defineResource({
+  group: '',
+  versions: ['v1'],
+  resource: 'serviceaccounts',
+  kind: 'ServiceAccount',
+  namespaced: true,
+  shortNames: ['sa'],
+  subresources: [
+    {
+      name: 'token',
+      kind: 'TokenRequest',
+      group: 'authentication.k8s.io',
+      version: 'v1',
+      verbs: [...CREATE_ONLY],
+    },
+  ],
+});
+
+/** Service names are DNS-1035 labels (ValidateServiceName). */
+export const services = defineResource({
+  group: '',
+  versions: ['v1'],
+  resource: 'services',
+  kind: 'Service',
+  namespaced: true,
+  shortNames: ['svc'],
+  categories: ['all'],
+  subresources: [proxySub('Service'), statusSub('Service')],
+  hasStatus: true,
+  nameValidation: 'dns1035',
+});
+
+export const coreResources: ResourceDescriptor[] = [
+  bindings,
+  configmaps,
+  endpoints,
+  events,
+  limitranges,
+  namespaces,
+  nodes,
+  persistentvolumeclaims,
+  persistentvolumes,
+  pods,
+  podtemplates,
+  replicationcontrollers,
+  resourcequotas,
+  secrets,
+  serviceaccounts,
+  services,
+];

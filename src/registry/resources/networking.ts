@@ -1,0 +1,43 @@
+/**
+ * @module registry/resources/networking
+ *
+ * networking.k8s.io/v1 (aggregated_v2.json). Ingress and NetworkPolicy bump generation on spec
+ * changes (pkg/registry/networking/{ingress,networkpolicy}/strategy.go); only Ingress has status.
+ */
+import type { ResourceDescriptor } from '../types.js';
+import { defineResource, statusSub } from './common.js';
+
+const group = 'networking.k8s.io';
+
+export const ingressclasses = defineResource({
+  group,
+  versions: ['v1'],
+  resource: 'ingressclasses',
+  kind: 'IngressClass',
+  namespaced: false,
+  tracksGeneration: true,
+});
+
+export const ingresses = defineResource({
+  group,
+  versions: ['v1'],
+  resource: 'ingresses',
+  kind: 'Ingress',
+  namespaced: true,
+  shortNames: ['ing'],
+  subresources: [statusSub('Ingress')],
+  hasStatus: true,
+  tracksGeneration: true,
+});
+
+export const networkpolicies = defineResource({
+  group,
+  versions: ['v1'],
+  resource: 'networkpolicies',
+  kind: 'NetworkPolicy',
+  namespaced: true,
+  shortNames: ['netpol'],
+  tracksGeneration: true,
+});
+
+export const networkingResources: ResourceDescriptor[] = [ingressclasses, ingresses, networkpolicies];

@@ -1,0 +1,46 @@
+/**
+ * @module registry/resources/rbac
+ *
+ * rbac.authorization.k8s.io/v1 (api/discovery/apis__rbac.authorization.k8s.io__v1.json). RBAC
+ * names are path segments (pkg/apis/rbac/validation ValidateRBACName), so `system:node` is valid.
+ */
+import type { ResourceDescriptor } from '../types.js';
+import { defineResource } from './common.js';
+
+export const clusterrolebindings = defineResource({
+  group: 'rbac.authorization.k8s.io',
+  versions: ['v1'],
+  resource: 'clusterrolebindings',
+  kind: 'ClusterRoleBinding',
+  namespaced: false,
+  nameValidation: 'path',
+});
+
+export const clusterroles = defineResource({
+  group: 'rbac.authorization.k8s.io',
+  versions: ['v1'],
+  resource: 'clusterroles',
+  kind: 'ClusterRole',
+  namespaced: false,
+  nameValidation: 'path',
+});
+
+export const rolebindings = defineResource({
+  group: 'rbac.authorization.k8s.io',
+  versions: ['v1'],
+  resource: 'rolebindings',
+  kind: 'RoleBinding',
+  namespaced: true,
+  nameValidation: 'path',
+});
+
+export const roles = defineResource({
+  group: 'rbac.authorization.k8s.io',
+  versions: ['v1'],
+  resource: 'roles',
+  kind: 'Role',
+  namespaced: true,
+  nameValidation: 'path',
+});
+
+export const rbacResources: ResourceDescriptor[] = [clusterrolebindings, clusterroles, rolebindings, roles];

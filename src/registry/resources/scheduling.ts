@@ -1,0 +1,18 @@
+/**
+ * @module registry/resources/scheduling
+ *
+ * scheduling.k8s.io/v1 PriorityClasses (aggregated_v2.json).
+ */
+import type { ResourceDescriptor } from '../types.js';
+import { defineResource } from './common.js';
+
+export const priorityclasses = defineResource({
+  group: 'scheduling.k8s.io',
+  versions: ['v1'],
+  resource: 'priorityclasses',
+  kind: 'PriorityClass',
+  namespaced: false,
+  shortNames: ['pc'],
+});
+
+export const schedulingResources: ResourceDescriptor[] = [priorityclasses];

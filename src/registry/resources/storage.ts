@@ -1,0 +1,18 @@
+/**
+ * @module registry/resources/storage
+ *
+ * storage.k8s.io/v1 StorageClasses (aggregated_v2.json).
+ */
+import type { ResourceDescriptor } from '../types.js';
+import { defineResource } from './common.js';
+
+export const storageclasses = defineResource({
+  group: 'storage.k8s.io',
+  versions: ['v1'],
+  resource: 'storageclasses',
+  kind: 'StorageClass',
+  namespaced: false,
+  shortNames: ['sc'],
+});
+
+export const storageResources: ResourceDescriptor[] = [storageclasses];
