@@ -7,6 +7,13 @@
  */
 import type { ResourceDescriptor } from '../types.js';
 import { defineResource, scaleSub, statusSub } from './common.js';
+import {
+  controllerRevisionTable,
+  daemonSetTable,
+  deploymentTable,
+  replicaSetTable,
+  statefulSetTable,
+} from '../printers/workloads.js';
 
 export const controllerrevisions = defineResource({
   group: 'apps',
@@ -14,6 +21,7 @@ export const controllerrevisions = defineResource({
   resource: 'controllerrevisions',
   kind: 'ControllerRevision',
   namespaced: true,
+  table: controllerRevisionTable,
 });
 
 export const daemonsets = defineResource({
@@ -27,6 +35,7 @@ export const daemonsets = defineResource({
   subresources: [statusSub('DaemonSet')],
   hasStatus: true,
   tracksGeneration: true,
+  table: daemonSetTable,
 });
 
 export const deployments = defineResource({
@@ -40,6 +49,7 @@ export const deployments = defineResource({
   subresources: [scaleSub(), statusSub('Deployment')],
   hasStatus: true,
   tracksGeneration: true,
+  table: deploymentTable,
 });
 
 export const replicasets = defineResource({
@@ -53,6 +63,7 @@ export const replicasets = defineResource({
   subresources: [scaleSub(), statusSub('ReplicaSet')],
   hasStatus: true,
   tracksGeneration: true,
+  table: replicaSetTable,
 });
 
 export const statefulsets = defineResource({
@@ -66,6 +77,7 @@ export const statefulsets = defineResource({
   subresources: [scaleSub(), statusSub('StatefulSet')],
   hasStatus: true,
   tracksGeneration: true,
+  table: statefulSetTable,
 });
 
 export const appsResources: ResourceDescriptor[] = [

@@ -6,6 +6,7 @@
  */
 import type { ResourceDescriptor } from '../types.js';
 import { defineResource, statusSub } from './common.js';
+import { cronJobTable, jobTable } from '../printers/workloads.js';
 
 export const cronjobs = defineResource({
   group: 'batch',
@@ -18,6 +19,7 @@ export const cronjobs = defineResource({
   subresources: [statusSub('CronJob')],
   hasStatus: true,
   tracksGeneration: true,
+  table: cronJobTable,
 });
 
 export const jobs = defineResource({
@@ -30,6 +32,7 @@ export const jobs = defineResource({
   subresources: [statusSub('Job')],
   hasStatus: true,
   tracksGeneration: true,
+  table: jobTable,
 });
 
 export const batchResources: ResourceDescriptor[] = [cronjobs, jobs];

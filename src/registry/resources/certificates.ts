@@ -7,6 +7,7 @@
  */
 import type { ResourceDescriptor } from '../types.js';
 import { GET_PATCH_UPDATE, defineResource, statusSub } from './common.js';
+import { csrTable } from '../printers/other.js';
 
 export const certificatesigningrequests = defineResource({
   group: 'certificates.k8s.io',
@@ -21,6 +22,7 @@ export const certificatesigningrequests = defineResource({
   ],
   hasStatus: true,
   nameValidation: 'none',
+  table: csrTable,
 });
 
 export const certificatesResources: ResourceDescriptor[] = [certificatesigningrequests];

@@ -5,6 +5,7 @@
  */
 import type { ResourceDescriptor } from '../types.js';
 import { defineResource } from './common.js';
+import { leaseTable } from '../printers/other.js';
 
 export const leases = defineResource({
   group: 'coordination.k8s.io',
@@ -12,6 +13,7 @@ export const leases = defineResource({
   resource: 'leases',
   kind: 'Lease',
   namespaced: true,
+  table: leaseTable,
 });
 
 export const coordinationResources: ResourceDescriptor[] = [leases];

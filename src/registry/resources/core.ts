@@ -8,6 +8,20 @@
  */
 import type { ResourceDescriptor } from '../types.js';
 import { CREATE_ONLY, GET_PATCH_UPDATE, defineResource, proxySub, scaleSub, statusSub } from './common.js';
+import {
+  configMapTable,
+  endpointsTable,
+  eventTable,
+  namespaceTable,
+  podTemplateTable,
+  resourceQuotaTable,
+  secretTable,
+  serviceAccountTable,
+  serviceTable,
+} from '../printers/core.js';
+import { nodeTable, podTable } from '../printers/pod.js';
+import { persistentVolumeClaimTable, persistentVolumeTable } from '../printers/volumes.js';
+import { replicationControllerTable } from '../printers/workloads.js';
 
 /** bindings: POST-only; binds a pod to a node (pkg/registry/core/pod/storage BindingREST). */
 export const bindings = defineResource({
@@ -27,6 +41,7 @@ export const configmaps = defineResource({
   kind: 'ConfigMap',
   namespaced: true,
   shortNames: ['cm'],
+  table: configMapTable,
 });
 
 export const endpoints = defineResource({
@@ -37,6 +52,7 @@ export const endpoints = defineResource({
   kind: 'Endpoints',
   namespaced: true,
   shortNames: ['ep'],
+  table: endpointsTable,
 });
 
 export const events = defineResource({
@@ -46,6 +62,7 @@ export const events = defineResource({
   kind: 'Event',
   namespaced: true,
   shortNames: ['ev'],
+  table: eventTable,
 });
 
 export const limitranges = defineResource({
@@ -69,6 +86,7 @@ export const namespaces = defineResource({
   subresources: [{ name: 'finalize', kind: 'Namespace', verbs: ['update'] }, statusSub('Namespace')],
   hasStatus: true,
   nameValidation: 'label',
+  table: namespaceTable,
 });
 
 export const nodes = defineResource({
@@ -80,6 +98,7 @@ export const nodes = defineResource({
   shortNames: ['no'],
   subresources: [proxySub('Node'), statusSub('Node')],
   hasStatus: true,
+  table: nodeTable,
 });
 
 export const persistentvolumeclaims = defineResource({
@@ -91,6 +110,7 @@ export const persistentvolumeclaims = defineResource({
   shortNames: ['pvc'],
   subresources: [statusSub('PersistentVolumeClaim')],
   hasStatus: true,
+  table: persistentVolumeClaimTable,
 });
 
 export const persistentvolumes = defineResource({
@@ -102,6 +122,7 @@ export const persistentvolumes = defineResource({
   shortNames: ['pv'],
   subresources: [statusSub('PersistentVolume')],
   hasStatus: true,
+  table: persistentVolumeTable,
 });
 
 /**
@@ -130,6 +151,7 @@ export const pods = defineResource({
   ],
   hasStatus: true,
   tracksGeneration: true,
+  table: podTable,
 });
 
 export const podtemplates = defineResource({
@@ -138,6 +160,7 @@ export const podtemplates = defineResource({
   resource: 'podtemplates',
   kind: 'PodTemplate',
   namespaced: true,
+  table: podTemplateTable,
 });
 
 export const replicationcontrollers = defineResource({
@@ -151,6 +174,7 @@ export const replicationcontrollers = defineResource({
   subresources: [scaleSub(), statusSub('ReplicationController')],
   hasStatus: true,
   tracksGeneration: true,
+  table: replicationControllerTable,
 });
 
 export const resourcequotas = defineResource({
@@ -162,6 +186,7 @@ export const resourcequotas = defineResource({
   shortNames: ['quota'],
   subresources: [statusSub('ResourceQuota')],
   hasStatus: true,
+  table: resourceQuotaTable,
 });
 
 export const secrets = defineResource({
@@ -170,6 +195,7 @@ export const secrets = defineResource({
   resource: 'secrets',
   kind: 'Secret',
   namespaced: true,
+  table: secretTable,
 });
 
 /** serviceaccounts/token returns authentication.k8s.io/v1 TokenRequest. */
@@ -189,6 +215,7 @@ export const serviceaccounts = defineResource({
       verbs: [...CREATE_ONLY],
     },
   ],
+  table: serviceAccountTable,
 });
 
 /** Service names are DNS-1035 labels (ValidateServiceName). */
@@ -203,6 +230,7 @@ export const services = defineResource({
   subresources: [proxySub('Service'), statusSub('Service')],
   hasStatus: true,
   nameValidation: 'dns1035',
+  table: serviceTable,
 });
 
 export const coreResources: ResourceDescriptor[] = [

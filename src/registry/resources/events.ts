@@ -6,6 +6,7 @@
  */
 import type { ResourceDescriptor } from '../types.js';
 import { defineResource } from './common.js';
+import { eventTable } from '../printers/core.js';
 
 export const eventsV1 = defineResource({
   group: 'events.k8s.io',
@@ -15,6 +16,7 @@ export const eventsV1 = defineResource({
   namespaced: true,
   shortNames: ['ev'],
   storageKind: { group: '', version: 'v1', kind: 'Event' },
+  table: eventTable,
 });
 
 export const eventsResources: ResourceDescriptor[] = [eventsV1];

@@ -6,6 +6,7 @@
  */
 import type { ResourceDescriptor } from '../types.js';
 import { defineResource, statusSub } from './common.js';
+import { ingressClassTable, ingressTable, networkPolicyTable } from '../printers/other.js';
 
 const group = 'networking.k8s.io';
 
@@ -16,6 +17,7 @@ export const ingressclasses = defineResource({
   kind: 'IngressClass',
   namespaced: false,
   tracksGeneration: true,
+  table: ingressClassTable,
 });
 
 export const ingresses = defineResource({
@@ -28,6 +30,7 @@ export const ingresses = defineResource({
   subresources: [statusSub('Ingress')],
   hasStatus: true,
   tracksGeneration: true,
+  table: ingressTable,
 });
 
 export const networkpolicies = defineResource({
@@ -38,6 +41,7 @@ export const networkpolicies = defineResource({
   namespaced: true,
   shortNames: ['netpol'],
   tracksGeneration: true,
+  table: networkPolicyTable,
 });
 
 export const networkingResources: ResourceDescriptor[] = [ingressclasses, ingresses, networkpolicies];

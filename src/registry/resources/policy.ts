@@ -6,6 +6,7 @@
  */
 import type { ResourceDescriptor } from '../types.js';
 import { defineResource, statusSub } from './common.js';
+import { podDisruptionBudgetTable } from '../printers/other.js';
 
 export const poddisruptionbudgets = defineResource({
   group: 'policy',
@@ -17,6 +18,7 @@ export const poddisruptionbudgets = defineResource({
   subresources: [statusSub('PodDisruptionBudget')],
   hasStatus: true,
   tracksGeneration: true,
+  table: podDisruptionBudgetTable,
 });
 
 export const policyResources: ResourceDescriptor[] = [poddisruptionbudgets];

@@ -6,6 +6,7 @@
  */
 import type { ResourceDescriptor } from '../types.js';
 import { defineResource } from './common.js';
+import { clusterRoleBindingTable, roleBindingTable } from '../printers/other.js';
 
 export const clusterrolebindings = defineResource({
   group: 'rbac.authorization.k8s.io',
@@ -14,6 +15,7 @@ export const clusterrolebindings = defineResource({
   kind: 'ClusterRoleBinding',
   namespaced: false,
   nameValidation: 'path',
+  table: clusterRoleBindingTable,
 });
 
 export const clusterroles = defineResource({
@@ -32,6 +34,7 @@ export const rolebindings = defineResource({
   kind: 'RoleBinding',
   namespaced: true,
   nameValidation: 'path',
+  table: roleBindingTable,
 });
 
 export const roles = defineResource({

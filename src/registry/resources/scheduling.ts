@@ -5,6 +5,7 @@
  */
 import type { ResourceDescriptor } from '../types.js';
 import { defineResource } from './common.js';
+import { priorityClassTable } from '../printers/other.js';
 
 export const priorityclasses = defineResource({
   group: 'scheduling.k8s.io',
@@ -13,6 +14,7 @@ export const priorityclasses = defineResource({
   kind: 'PriorityClass',
   namespaced: false,
   shortNames: ['pc'],
+  table: priorityClassTable,
 });
 
 export const schedulingResources: ResourceDescriptor[] = [priorityclasses];

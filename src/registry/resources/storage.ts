@@ -5,6 +5,7 @@
  */
 import type { ResourceDescriptor } from '../types.js';
 import { defineResource } from './common.js';
+import { storageClassTable } from '../printers/other.js';
 
 export const storageclasses = defineResource({
   group: 'storage.k8s.io',
@@ -13,6 +14,7 @@ export const storageclasses = defineResource({
   kind: 'StorageClass',
   namespaced: false,
   shortNames: ['sc'],
+  table: storageClassTable,
 });
 
 export const storageResources: ResourceDescriptor[] = [storageclasses];
