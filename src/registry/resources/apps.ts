@@ -14,6 +14,19 @@ import {
   replicaSetTable,
   statefulSetTable,
 } from '../printers/workloads.js';
+import {
+  defaultDaemonSet,
+  defaultDeployment,
+  defaultReplicaSet,
+  defaultStatefulSet,
+} from '../defaults/workloads.js';
+import {
+  validateDaemonSet,
+  validateDeployment,
+  validateReplicaSet,
+  validateStatefulSet,
+} from '../validators/apps.js';
+import { replicaCountFields } from '../fields.js';
 
 export const controllerrevisions = defineResource({
   group: 'apps',
@@ -36,6 +49,8 @@ export const daemonsets = defineResource({
   hasStatus: true,
   tracksGeneration: true,
   table: daemonSetTable,
+  defaults: defaultDaemonSet,
+  validate: validateDaemonSet,
 });
 
 export const deployments = defineResource({
@@ -50,6 +65,8 @@ export const deployments = defineResource({
   hasStatus: true,
   tracksGeneration: true,
   table: deploymentTable,
+  defaults: defaultDeployment,
+  validate: validateDeployment,
 });
 
 export const replicasets = defineResource({
@@ -64,6 +81,9 @@ export const replicasets = defineResource({
   hasStatus: true,
   tracksGeneration: true,
   table: replicaSetTable,
+  defaults: defaultReplicaSet,
+  validate: validateReplicaSet,
+  fieldSelectors: replicaCountFields,
 });
 
 export const statefulsets = defineResource({
@@ -78,6 +98,8 @@ export const statefulsets = defineResource({
   hasStatus: true,
   tracksGeneration: true,
   table: statefulSetTable,
+  defaults: defaultStatefulSet,
+  validate: validateStatefulSet,
 });
 
 export const appsResources: ResourceDescriptor[] = [

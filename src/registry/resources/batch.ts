@@ -7,6 +7,9 @@
 import type { ResourceDescriptor } from '../types.js';
 import { defineResource, statusSub } from './common.js';
 import { cronJobTable, jobTable } from '../printers/workloads.js';
+import { defaultCronJob, defaultJob } from '../defaults/workloads.js';
+import { validateCronJob, validateJob } from '../validators/apps.js';
+import { jobFields } from '../fields.js';
 
 export const cronjobs = defineResource({
   group: 'batch',
@@ -20,6 +23,8 @@ export const cronjobs = defineResource({
   hasStatus: true,
   tracksGeneration: true,
   table: cronJobTable,
+  defaults: defaultCronJob,
+  validate: validateCronJob,
 });
 
 export const jobs = defineResource({
@@ -33,6 +38,9 @@ export const jobs = defineResource({
   hasStatus: true,
   tracksGeneration: true,
   table: jobTable,
+  defaults: defaultJob,
+  validate: validateJob,
+  fieldSelectors: jobFields,
 });
 
 export const batchResources: ResourceDescriptor[] = [cronjobs, jobs];

@@ -8,6 +8,8 @@
 import type { ResourceDescriptor } from '../types.js';
 import { GET_PATCH_UPDATE, defineResource, statusSub } from './common.js';
 import { csrTable } from '../printers/other.js';
+import { validateCertificateSigningRequest } from '../validators/other.js';
+import { csrFields } from '../fields.js';
 
 export const certificatesigningrequests = defineResource({
   group: 'certificates.k8s.io',
@@ -23,6 +25,8 @@ export const certificatesigningrequests = defineResource({
   hasStatus: true,
   nameValidation: 'none',
   table: csrTable,
+  validate: validateCertificateSigningRequest,
+  fieldSelectors: csrFields,
 });
 
 export const certificatesResources: ResourceDescriptor[] = [certificatesigningrequests];

@@ -6,6 +6,7 @@
 import type { ResourceDescriptor } from '../types.js';
 import { defineResource } from './common.js';
 import { leaseTable } from '../printers/other.js';
+import { validateLease } from '../validators/other.js';
 
 export const leases = defineResource({
   group: 'coordination.k8s.io',
@@ -14,6 +15,7 @@ export const leases = defineResource({
   kind: 'Lease',
   namespaced: true,
   table: leaseTable,
+  validate: validateLease,
 });
 
 export const coordinationResources: ResourceDescriptor[] = [leases];

@@ -22,6 +22,29 @@ import {
 import { nodeTable, podTable } from '../printers/pod.js';
 import { persistentVolumeClaimTable, persistentVolumeTable } from '../printers/volumes.js';
 import { replicationControllerTable } from '../printers/workloads.js';
+import {
+  defaultEndpoints,
+  defaultNamespace,
+  defaultPersistentVolume,
+  defaultPersistentVolumeClaim,
+  defaultSecret,
+  defaultService,
+} from '../defaults/core.js';
+import { defaultPod, defaultPodTemplate } from '../defaults/pod.js';
+import { defaultReplicationController } from '../defaults/workloads.js';
+import { child, type Obj } from '../util.js';
+import { validateConfigMap, validateSecret, validateService } from '../validators/core.js';
+import { validatePod, validatePodTemplate } from '../validators/pod.js';
+import { validateReplicationController } from '../validators/apps.js';
+import {
+  eventFields,
+  namespaceFields,
+  nodeFields,
+  podFields,
+  replicaCountFields,
+  secretFields,
+  serviceFields,
+} from '../fields.js';
 
 /** bindings: POST-only; binds a pod to a node (pkg/registry/core/pod/storage BindingREST). */
 export const bindings = defineResource({
@@ -42,6 +65,7 @@ export const configmaps = defineResource({
   namespaced: true,
   shortNames: ['cm'],
   table: configMapTable,
+  validate: validateConfigMap,
 });
 
 export const endpoints = defineResource({
@@ -53,6 +77,7 @@ export const endpoints = defineResource({
   namespaced: true,
   shortNames: ['ep'],
   table: endpointsTable,
+  defaults: defaultEndpoints,
 });
 
 export const events = defineResource({
@@ -63,6 +88,7 @@ export const events = defineResource({
   namespaced: true,
   shortNames: ['ev'],
   table: eventTable,
+  fieldSelectors: eventFields,
 });
 
 export const limitranges = defineResource({
@@ -87,6 +113,8 @@ export const namespaces = defineResource({
   hasStatus: true,
   nameValidation: 'label',
   table: namespaceTable,
+  defaults: defaultNamespace,
+  fieldSelectors: namespaceFields,
 });
 
 export const nodes = defineResource({
@@ -99,6 +127,7 @@ export const nodes = defineResource({
   subresources: [proxySub('Node'), statusSub('Node')],
   hasStatus: true,
   table: nodeTable,
+  fieldSelectors: nodeFields,
 });
 
 export const persistentvolumeclaims = defineResource({
@@ -111,6 +140,7 @@ export const persistentvolumeclaims = defineResource({
   subresources: [statusSub('PersistentVolumeClaim')],
   hasStatus: true,
   table: persistentVolumeClaimTable,
+  defaults: defaultPersistentVolumeClaim,
 });
 
 export const persistentvolumes = defineResource({
@@ -123,6 +153,7 @@ export const persistentvolumes = defineResource({
   subresources: [statusSub('PersistentVolume')],
   hasStatus: true,
   table: persistentVolumeTable,
+  defaults: defaultPersistentVolume,
 });
 
 /**
@@ -152,6 +183,9 @@ export const pods = defineResource({
   hasStatus: true,
   tracksGeneration: true,
   table: podTable,
+  defaults: defaultPod,
+  validate: validatePod,
+  fieldSelectors: podFields,
 });
 
 export const podtemplates = defineResource({
@@ -161,6 +195,8 @@ export const podtemplates = defineResource({
   kind: 'PodTemplate',
   namespaced: true,
   table: podTemplateTable,
+  defaults: (o) => defaultPodTemplate(child(o as Obj, 'template')),
+  validate: validatePodTemplate,
 });
 
 export const replicationcontrollers = defineResource({
@@ -175,6 +211,9 @@ export const replicationcontrollers = defineResource({
   hasStatus: true,
   tracksGeneration: true,
   table: replicationControllerTable,
+  defaults: defaultReplicationController,
+  validate: validateReplicationController,
+  fieldSelectors: replicaCountFields,
 });
 
 export const resourcequotas = defineResource({
@@ -196,6 +235,9 @@ export const secrets = defineResource({
   kind: 'Secret',
   namespaced: true,
   table: secretTable,
+  defaults: defaultSecret,
+  validate: validateSecret,
+  fieldSelectors: secretFields,
 });
 
 /** serviceaccounts/token returns authentication.k8s.io/v1 TokenRequest. */
@@ -231,6 +273,9 @@ export const services = defineResource({
   hasStatus: true,
   nameValidation: 'dns1035',
   table: serviceTable,
+  defaults: defaultService,
+  validate: validateService,
+  fieldSelectors: serviceFields,
 });
 
 export const coreResources: ResourceDescriptor[] = [

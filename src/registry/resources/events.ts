@@ -7,6 +7,7 @@
 import type { ResourceDescriptor } from '../types.js';
 import { defineResource } from './common.js';
 import { eventTable } from '../printers/core.js';
+import { eventsV1Fields } from '../fields.js';
 
 export const eventsV1 = defineResource({
   group: 'events.k8s.io',
@@ -17,6 +18,7 @@ export const eventsV1 = defineResource({
   shortNames: ['ev'],
   storageKind: { group: '', version: 'v1', kind: 'Event' },
   table: eventTable,
+  fieldSelectors: eventsV1Fields,
 });
 
 export const eventsResources: ResourceDescriptor[] = [eventsV1];

@@ -7,6 +7,7 @@
 import type { ResourceDescriptor } from '../types.js';
 import { defineResource, statusSub } from './common.js';
 import { ingressClassTable, ingressTable, networkPolicyTable } from '../printers/other.js';
+import { defaultNetworkPolicy } from '../defaults/core.js';
 
 const group = 'networking.k8s.io';
 
@@ -42,6 +43,7 @@ export const networkpolicies = defineResource({
   shortNames: ['netpol'],
   tracksGeneration: true,
   table: networkPolicyTable,
+  defaults: defaultNetworkPolicy,
 });
 
 export const networkingResources: ResourceDescriptor[] = [ingressclasses, ingresses, networkpolicies];

@@ -7,6 +7,13 @@
 import type { ResourceDescriptor } from '../types.js';
 import { defineResource } from './common.js';
 import { clusterRoleBindingTable, roleBindingTable } from '../printers/other.js';
+import { defaultBinding } from '../defaults/core.js';
+import {
+  validateClusterRole,
+  validateClusterRoleBinding,
+  validateRole,
+  validateRoleBinding,
+} from '../validators/other.js';
 
 export const clusterrolebindings = defineResource({
   group: 'rbac.authorization.k8s.io',
@@ -16,6 +23,8 @@ export const clusterrolebindings = defineResource({
   namespaced: false,
   nameValidation: 'path',
   table: clusterRoleBindingTable,
+  defaults: defaultBinding,
+  validate: validateClusterRoleBinding,
 });
 
 export const clusterroles = defineResource({
@@ -25,6 +34,7 @@ export const clusterroles = defineResource({
   kind: 'ClusterRole',
   namespaced: false,
   nameValidation: 'path',
+  validate: validateClusterRole,
 });
 
 export const rolebindings = defineResource({
@@ -35,6 +45,8 @@ export const rolebindings = defineResource({
   namespaced: true,
   nameValidation: 'path',
   table: roleBindingTable,
+  defaults: defaultBinding,
+  validate: validateRoleBinding,
 });
 
 export const roles = defineResource({
@@ -44,6 +56,7 @@ export const roles = defineResource({
   kind: 'Role',
   namespaced: true,
   nameValidation: 'path',
+  validate: validateRole,
 });
 
 export const rbacResources: ResourceDescriptor[] = [clusterrolebindings, clusterroles, rolebindings, roles];

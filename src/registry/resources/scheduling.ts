@@ -6,6 +6,8 @@
 import type { ResourceDescriptor } from '../types.js';
 import { defineResource } from './common.js';
 import { priorityClassTable } from '../printers/other.js';
+import { defaultPriorityClass } from '../defaults/core.js';
+import { validatePriorityClass } from '../validators/other.js';
 
 export const priorityclasses = defineResource({
   group: 'scheduling.k8s.io',
@@ -15,6 +17,8 @@ export const priorityclasses = defineResource({
   namespaced: false,
   shortNames: ['pc'],
   table: priorityClassTable,
+  defaults: defaultPriorityClass,
+  validate: validatePriorityClass,
 });
 
 export const schedulingResources: ResourceDescriptor[] = [priorityclasses];

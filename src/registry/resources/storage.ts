@@ -6,6 +6,7 @@
 import type { ResourceDescriptor } from '../types.js';
 import { defineResource } from './common.js';
 import { storageClassTable } from '../printers/other.js';
+import { defaultStorageClass } from '../defaults/core.js';
 
 export const storageclasses = defineResource({
   group: 'storage.k8s.io',
@@ -15,6 +16,7 @@ export const storageclasses = defineResource({
   namespaced: false,
   shortNames: ['sc'],
   table: storageClassTable,
+  defaults: defaultStorageClass,
 });
 
 export const storageResources: ResourceDescriptor[] = [storageclasses];
