@@ -20,6 +20,9 @@ import { schedulingResources } from './resources/scheduling.js';
 import { storageResources } from './resources/storage.js';
 import type { ResourceDescriptor } from './types.js';
 
+export { validateObjectMeta } from './validation.js';
+export { defaultTable } from './printers/columns.js';
+export { humanDuration, translateTimestampSince } from './printers/duration.js';
 export type {
   ResourceDescriptor,
   SubresourceDescriptor,
