@@ -81,6 +81,14 @@ export interface ResourceDescriptor {
    * Upstream does this for kinds with a status subresource and spec.
    */
   tracksGeneration?: boolean;
-  /** Name validation: 'subdomain' (default, DNS-1123 subdomain), 'label' (DNS-1123 label), 'path' (path segment). */
-  nameValidation?: 'subdomain' | 'label' | 'path';
+  /**
+   * The storage encoding when it is not this resource's own group/versions[0]/kind; it feeds
+   * discovery's storageVersionHash. events.k8s.io Events are stored as core v1 Events.
+   */
+  storageKind?: { group: string; version: string; kind: string };
+  /**
+   * Name validation: 'subdomain' (default, DNS-1123 subdomain), 'label' (DNS-1123 label), 'path'
+   * (path segment, RBAC), 'dns1035' (DNS-1035 label, Services), 'none' (any name, CSRs).
+   */
+  nameValidation?: 'subdomain' | 'label' | 'path' | 'dns1035' | 'none';
 }
