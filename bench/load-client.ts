@@ -43,7 +43,11 @@ function loop(session: http2.ClientHttp2Session): Promise<void> {
       if (!more()) return resolve();
       const i = issued++;
       const t0 = process.hrtime.bigint();
-      const headers: http2.OutgoingHttpHeaders = { ':method': o.method ?? 'GET', ':path': o.path.replace('{i}', String(i)), accept: 'application/json' };
+      const headers: http2.OutgoingHttpHeaders = {
+        ':method': o.method ?? 'GET',
+        ':path': o.path.replace('{i}', String(i)),
+        accept: 'application/json',
+      };
       if (o.body) headers['content-type'] = 'application/json';
       const req = session.request(headers);
       let status = 0;
@@ -67,7 +71,12 @@ function loop(session: http2.ClientHttp2Session): Promise<void> {
 
 async function main(): Promise<void> {
   const sessions = Array.from({ length: o.connections }, () =>
-    http2.connect(`https://127.0.0.1:${o.port}`, { ca: o.ca, cert: o.cert, key: o.key, servername: 'localhost' }),
+    http2.connect(`https://127.0.0.1:${o.port}`, {
+      ca: o.ca,
+      cert: o.cert,
+      key: o.key,
+      servername: 'localhost',
+    }),
   );
   await Promise.all(sessions.map((s) => new Promise((r) => s.once('connect', r))));
   await Promise.all(sessions.flatMap((s) => Array.from({ length: o.streams }, () => loop(s))));
@@ -75,7 +84,17 @@ async function main(): Promise<void> {
   sessions.forEach((s) => s.close());
   latencies.sort((a, b) => a - b);
   const q = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? 0;
-  process.stdout.write(JSON.stringify({ requests, errors, seconds, rps: requests / seconds, p50Ms: q(0.5), p99Ms: q(0.99), statuses }) + '\n');
+  process.stdout.write(
+    JSON.stringify({
+      requests,
+      errors,
+      seconds,
+      rps: requests / seconds,
+      p50Ms: q(0.5),
+      p99Ms: q(0.99),
+      statuses,
+    }) + '\n',
+  );
 }
 
 void main();

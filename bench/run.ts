@@ -18,12 +18,26 @@ import { freePort, mainJs, repoRoot, startServer } from '../test/e2e/harness.js'
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-function readyzOk(port: number, creds: { ca: string; cert?: string; key?: string } | undefined): Promise<boolean> {
+function readyzOk(
+  port: number,
+  creds: { ca: string; cert?: string; key?: string } | undefined,
+): Promise<boolean> {
   return new Promise((resolve) => {
-    const req = request({ host: '127.0.0.1', port, path: '/readyz', rejectUnauthorized: false, cert: creds?.cert, key: creds?.key, timeout: 1000 }, (res) => {
-      res.resume();
-      resolve(res.statusCode === 200);
-    });
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        path: '/readyz',
+        rejectUnauthorized: false,
+        cert: creds?.cert,
+        key: creds?.key,
+        timeout: 1000,
+      },
+      (res) => {
+        res.resume();
+        resolve(res.statusCode === 200);
+      },
+    );
     req.on('error', () => resolve(false));
     req.end();
   });
@@ -32,7 +46,9 @@ function readyzOk(port: number, creds: { ca: string; cert?: string; key?: string
 async function coldStart(dir: string, creds?: { ca: string; cert?: string; key?: string }): Promise<number> {
   const port = await freePort();
   const t0 = process.hrtime.bigint();
-  const proc = spawn(process.execPath, [mainJs, 'serve', '--data-dir', dir, '--secure-port', String(port)], { stdio: 'ignore' });
+  const proc = spawn(process.execPath, [mainJs, 'serve', '--data-dir', dir, '--secure-port', String(port)], {
+    stdio: 'ignore',
+  });
   let c = creds;
   for (;;) {
     if (!c) {
@@ -51,12 +67,25 @@ async function coldStart(dir: string, creds?: { ca: string; cert?: string; key?:
   return ms;
 }
 
-function load(opts: Record<string, unknown>): Promise<{ rps: number; p50Ms: number; p99Ms: number; requests: number; errors: number; statuses: Record<string, number> }> {
+function load(opts: Record<string, unknown>): Promise<{
+  rps: number;
+  p50Ms: number;
+  p99Ms: number;
+  requests: number;
+  errors: number;
+  statuses: Record<string, number>;
+}> {
   return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'bench/load-client.ts'), JSON.stringify(opts)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const p = spawn(
+      process.execPath,
+      ['--import', 'tsx', path.join(repoRoot, 'bench/load-client.ts'), JSON.stringify(opts)],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     let out = '';
     p.stdout.on('data', (d) => (out += d));
-    p.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`load client exited ${code}`))));
+    p.on('exit', (code) =>
+      code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`load client exited ${code}`)),
+    );
   });
 }
 
@@ -66,7 +95,10 @@ function rssKiB(pid: number): number {
 }
 
 async function main(): Promise<void> {
-  const results: Record<string, unknown> = { machine: { cpus: 2, node: process.version }, date: new Date().toISOString() };
+  const results: Record<string, unknown> = {
+    machine: { cpus: 2, node: process.version },
+    date: new Date().toISOString(),
+  };
 
   // 1. Cold start.
   const fresh: number[] = [];
@@ -78,14 +110,23 @@ async function main(): Promise<void> {
     warm.push(await coldStart(dir, creds));
     rmSync(dir, { recursive: true, force: true });
   }
-  results.coldStart = { freshDataDirMs: { median: median(fresh), runs: fresh }, existingDataDirMs: { median: median(warm), runs: warm }, goals: { existingMs: 1000, freshMs: 3000 } };
+  results.coldStart = {
+    freshDataDirMs: { median: median(fresh), runs: fresh },
+    existingDataDirMs: { median: median(warm), runs: warm },
+    goals: { existingMs: 1000, freshMs: 3000 },
+  };
   console.log('cold start', results.coldStart);
 
   // 2. GET throughput vs a bare node http2 server.
   const srv = await startServer();
   const creds = credentialsFromKubeconfig(srv.kubeconfig);
   const client = new Client(srv.port, creds);
-  const pod = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'bench', labels: { app: 'bench' } }, data: Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`key-${i}`, 'v'.repeat(80)])) };
+  const pod = {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: 'bench', labels: { app: 'bench' } },
+    data: Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`key-${i}`, 'v'.repeat(80)])),
+  };
   await client.request('POST', '/api/v1/namespaces/default/configmaps', JSON.stringify(pod));
   const getPath = '/api/v1/namespaces/default/configmaps/bench';
   const body = (await client.request('GET', getPath)).body.toString();
@@ -94,17 +135,48 @@ async function main(): Promise<void> {
   const kube = await load({ ...loadOpts, port: srv.port });
   const apiserverCert = readFileSync(path.join(srv.dir, 'pki/apiserver.crt'), 'utf8');
   const apiserverKey = readFileSync(path.join(srv.dir, 'pki/apiserver.key'), 'utf8');
-  const base = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'bench/baseline-server.ts'), JSON.stringify({ cert: apiserverCert, key: apiserverKey, ca: creds.ca, body })], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const basePort = await new Promise<number>((r) => base.stdout.once('data', (d) => r(Number(String(d).trim()))));
+  const base = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      path.join(repoRoot, 'bench/baseline-server.ts'),
+      JSON.stringify({ cert: apiserverCert, key: apiserverKey, ca: creds.ca, body }),
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const basePort = await new Promise<number>((r) =>
+    base.stdout.once('data', (d) => r(Number(String(d).trim()))),
+  );
   await load({ ...loadOpts, port: basePort, seconds: 2 });
   const bare = await load({ ...loadOpts, port: basePort });
   base.kill();
-  results.getThroughput = { bodyBytes: body.length, kubeauth: kube, bareNodeHttp2: bare, ratio: kube.rps / bare.rps, goalRatio: 0.5 };
+  results.getThroughput = {
+    bodyBytes: body.length,
+    kubeauth: kube,
+    bareNodeHttp2: bare,
+    ratio: kube.rps / bare.rps,
+    goalRatio: 0.5,
+  };
   console.log('GET', { kubeauth: kube.rps, bare: bare.rps, ratio: kube.rps / bare.rps });
 
   // 3. Create throughput.
-  const cmBody = JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c-{i}' }, data: { k: 'v'.repeat(200) } });
-  const creates = await load({ path: '/api/v1/namespaces/default/configmaps', method: 'POST', body: cmBody, connections: 4, streams: 16, total: 10_000, port: srv.port, ...creds });
+  const cmBody = JSON.stringify({
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: 'c-{i}' },
+    data: { k: 'v'.repeat(200) },
+  });
+  const creates = await load({
+    path: '/api/v1/namespaces/default/configmaps',
+    method: 'POST',
+    body: cmBody,
+    connections: 4,
+    streams: 16,
+    total: 10_000,
+    port: srv.port,
+    ...creds,
+  });
   results.createThroughput = creates;
   console.log('create', creates.rps, creates.statuses);
 
@@ -113,7 +185,11 @@ async function main(): Promise<void> {
   const count = 10_000;
   global.gc?.();
   await new Promise((r) => setTimeout(r, 2000));
-  results.rssWith10kObjects = { objects: count, rssMiB: rssKiB(srv.proc.pid!) / 1024, listStatus: list.status };
+  results.rssWith10kObjects = {
+    objects: count,
+    rssMiB: rssKiB(srv.proc.pid!) / 1024,
+    listStatus: list.status,
+  };
   console.log('rss', results.rssWith10kObjects);
   client.close();
   await srv.stop();

@@ -5,7 +5,7 @@
 #   sh scripts/test.sh e2e    end-to-end tests only (test/e2e, real kubectl/openssl)
 set -e
 cd "$(dirname "$0")/.."
-[ -f dist/cli/main.js ] || npm run build
+npm run build --silent
 which=${1:-all}
 files=""
 if [ "$which" = all ] || [ "$which" = unit ]; then

@@ -19,7 +19,11 @@ test('label selector: equality, set and existence forms (labels/selector_test.go
 
 test('label selector: malformed input is a 400 BadRequest', () => {
   for (const bad of ['app=(', 'a b c', ',', 'app in (a', 'Bad Key=1', 'k=' + 'x'.repeat(64)]) {
-    assert.throws(() => parseLabelSelector(bad), (e: unknown) => e instanceof ApiError && e.code === 400, bad);
+    assert.throws(
+      () => parseLabelSelector(bad),
+      (e: unknown) => e instanceof ApiError && e.code === 400,
+      bad,
+    );
   }
 });
 
@@ -30,6 +34,12 @@ test('field selector: =, ==, != and escapes', () => {
     { field: 'status.phase', op: '!=', value: 'Running' },
   ]);
   const obj: Record<string, string> = { 'metadata.name': 'a,b', 'status.phase': 'Pending' };
-  assert.equal(matchFields(f, (k) => obj[k]), true);
-  assert.throws(() => parseFieldSelector('nonsense'), (e: unknown) => e instanceof ApiError && e.code === 400);
+  assert.equal(
+    matchFields(f, (k) => obj[k]),
+    true,
+  );
+  assert.throws(
+    () => parseFieldSelector('nonsense'),
+    (e: unknown) => e instanceof ApiError && e.code === 400,
+  );
 });

@@ -16,14 +16,17 @@ export interface LabelRequirement {
 
 export type LabelSelector = LabelRequirement[];
 
-const keyRe = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+const keyRe =
+  /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 const valueRe = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 
 function checkKey(k: string, sel: string): void {
-  if (!keyRe.test(k) || k.length > 316) throw badRequest(`unable to parse requirement: invalid label key "${k}" in selector "${sel}"`);
+  if (!keyRe.test(k) || k.length > 316)
+    throw badRequest(`unable to parse requirement: invalid label key "${k}" in selector "${sel}"`);
 }
 function checkValue(v: string, sel: string): void {
-  if (v.length > 63 || !valueRe.test(v)) throw badRequest(`unable to parse requirement: invalid label value: "${v}" in selector "${sel}"`);
+  if (v.length > 63 || !valueRe.test(v))
+    throw badRequest(`unable to parse requirement: invalid label value: "${v}" in selector "${sel}"`);
 }
 
 /** Splits on commas that are not inside parentheses. */
@@ -48,7 +51,8 @@ export function parseLabelSelector(sel: string): LabelSelector {
   if (sel.trim() === '') return reqs;
   for (const raw of splitTerms(sel)) {
     const t = raw.trim();
-    if (t === '') throw badRequest(`unable to parse requirement: found '', expected: identifier in selector "${sel}"`);
+    if (t === '')
+      throw badRequest(`unable to parse requirement: found '', expected: identifier in selector "${sel}"`);
     let m: RegExpExecArray | null;
     if ((m = /^!\s*([^\s=!()]+)$/.exec(t))) {
       checkKey(m[1], sel);

@@ -60,7 +60,9 @@ function buildAuthorizer(modes: string[], log: (m: string) => void): Authorizer 
     if (m === 'AlwaysAllow') chain.push(alwaysAllow);
     else if (m === 'AlwaysDeny') chain.push(alwaysDeny);
     else if (m === 'RBAC' || m === 'Node' || m === 'Webhook') {
-      log(`authorization mode ${m} is accepted but not implemented yet: it has no opinion, so requests outside system:masters are denied`);
+      log(
+        `authorization mode ${m} is accepted but not implemented yet: it has no opinion, so requests outside system:masters are denied`,
+      );
     } else throw new Error(`unknown authorization mode "${m}"`);
   }
   return unionAuthorizer(chain);
@@ -69,7 +71,9 @@ function buildAuthorizer(modes: string[], log: (m: string) => void): Authorizer 
 function buildAuthenticator(o: ApiServerOptions): RequestAuthenticator {
   const parts: RequestAuthenticator[] = [];
   if (o.tls.clientCa) parts.push(new X509Authenticator({ caPem: o.tls.clientCa }));
-  const main = withAuthenticatedGroup(parts.length ? union(...parts) : { authenticate: () => ({ ok: false }) });
+  const main = withAuthenticatedGroup(
+    parts.length ? union(...parts) : { authenticate: () => ({ ok: false }) },
+  );
   return o.anonymousAuth ? unionFailOnError(main, anonymousAuthenticator) : main;
 }
 
@@ -100,7 +104,11 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
     storeFor,
     allocateClusterIp: (taken) => allocateIp(cidr, new Set([...taken, firstIp(cidr)]), rnd.int),
     tokens: o.serviceAccount
-      ? { signer: new TokenSigner(o.serviceAccount.signingKeyPem), issuer: o.serviceAccount.issuer, apiAudiences: o.serviceAccount.apiAudiences }
+      ? {
+          signer: new TokenSigner(o.serviceAccount.signingKeyPem),
+          issuer: o.serviceAccount.issuer,
+          apiAudiences: o.serviceAccount.apiAudiences,
+        }
       : undefined,
   };
   const client = new InternalClient(stores, { now, rnd });
@@ -117,16 +125,35 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
   ];
   const rest = restHandler({ env, stores });
   const nonResourceCfg = {
-    version: { ...KUBERNETES_VERSION, gitCommit: '', gitTreeState: 'clean', buildDate: '', goVersion: `node${process.versions.node}`, compiler: 'node', platform: `${process.platform}/${process.arch === 'x64' ? 'amd64' : process.arch}` },
+    version: {
+      ...KUBERNETES_VERSION,
+      gitCommit: '',
+      gitTreeState: 'clean',
+      buildDate: '',
+      goVersion: `node${process.versions.node}`,
+      compiler: 'node',
+      platform: `${process.platform}/${process.arch === 'x64' ? 'amd64' : process.arch}`,
+    },
     serverAddress: `${o.advertiseAddress}:${o.port}`,
     livez: checks.slice(0, 2),
     readyz: checks,
   };
-  const api = async (ctx: RequestContext): Promise<void> => (ctx.info.isResourceRequest ? rest(ctx) : handleNonResource(ctx, nonResourceCfg));
+  const api = async (ctx: RequestContext): Promise<void> =>
+    ctx.info.isResourceRequest ? rest(ctx) : handleNonResource(ctx, nonResourceCfg);
   const handler = buildHandlerChain({ authenticator: buildAuthenticator(o), authorizer, api });
   let server: RunningServer;
   try {
-    server = await listen({ host: o.host, port: o.port, cert: o.tls.cert, key: o.tls.key, clientCa: o.tls.clientCa, sni: o.tls.sni }, handler);
+    server = await listen(
+      {
+        host: o.host,
+        port: o.port,
+        cert: o.tls.cert,
+        key: o.tls.key,
+        clientCa: o.tls.clientCa,
+        sni: o.tls.sni,
+      },
+      handler,
+    );
   } catch (e) {
     nsController.stop();
     caches.forEach((c) => c.stop());
@@ -146,20 +173,39 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
 }
 
 /** The objects every cluster has: system namespaces, the `kubernetes` Service and Endpoints. */
-async function bootstrap(client: InternalClient, serviceIp: string, advertise: string, port: number): Promise<void> {
+async function bootstrap(
+  client: InternalClient,
+  serviceIp: string,
+  advertise: string,
+  port: number,
+): Promise<void> {
   for (const name of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) {
     await client.ensure('', 'namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
   }
   await client.ensure('', 'services', {
     apiVersion: 'v1',
     kind: 'Service',
-    metadata: { name: 'kubernetes', namespace: 'default', labels: { component: 'apiserver', provider: 'kubernetes' } },
-    spec: { clusterIP: serviceIp, clusterIPs: [serviceIp], ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: port }], sessionAffinity: 'None', type: 'ClusterIP' },
+    metadata: {
+      name: 'kubernetes',
+      namespace: 'default',
+      labels: { component: 'apiserver', provider: 'kubernetes' },
+    },
+    spec: {
+      clusterIP: serviceIp,
+      clusterIPs: [serviceIp],
+      ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: port }],
+      sessionAffinity: 'None',
+      type: 'ClusterIP',
+    },
   });
   await client.ensure('', 'endpoints', {
     apiVersion: 'v1',
     kind: 'Endpoints',
-    metadata: { name: 'kubernetes', namespace: 'default', labels: { 'endpointslice.kubernetes.io/skip-mirror': 'true' } },
+    metadata: {
+      name: 'kubernetes',
+      namespace: 'default',
+      labels: { 'endpointslice.kubernetes.io/skip-mirror': 'true' },
+    },
     subsets: [{ addresses: [{ ip: advertise }], ports: [{ name: 'https', port, protocol: 'TCP' }] }],
   });
 }

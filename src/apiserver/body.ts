@@ -69,7 +69,8 @@ export function jsonDepth(buf: Buffer | string, max = MAX_DEPTH): number {
 }
 
 export function parseJson(buf: Buffer | string): unknown {
-  if (jsonDepth(buf) > MAX_DEPTH) throw badRequest(`the object provided is nested too deeply: exceeded max depth ${MAX_DEPTH}`);
+  if (jsonDepth(buf) > MAX_DEPTH)
+    throw badRequest(`the object provided is nested too deeply: exceeded max depth ${MAX_DEPTH}`);
   try {
     return JSON.parse(typeof buf === 'string' ? buf : buf.toString('utf8'));
   } catch (e) {
@@ -80,7 +81,8 @@ export function parseJson(buf: Buffer | string): unknown {
 export function parseYaml(buf: Buffer | string): unknown {
   const text = typeof buf === 'string' ? buf : buf.toString('utf8');
   // A YAML flow collection nests like JSON; the same depth bound applies.
-  if (jsonDepth(text) > MAX_DEPTH) throw badRequest(`the object provided is nested too deeply: exceeded max depth ${MAX_DEPTH}`);
+  if (jsonDepth(text) > MAX_DEPTH)
+    throw badRequest(`the object provided is nested too deeply: exceeded max depth ${MAX_DEPTH}`);
   let doc;
   try {
     doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false });
@@ -109,10 +111,18 @@ export function formatOf(contentType: string | undefined): BodyFormat {
   throw unsupportedMediaType();
 }
 
-export type ProtobufDecoder = (body: Uint8Array) => { apiVersion: string; kind: string; object: Record<string, unknown> };
+export type ProtobufDecoder = (body: Uint8Array) => {
+  apiVersion: string;
+  kind: string;
+  object: Record<string, unknown>;
+};
 
 /** Decodes a request body into a plain object; the caller checks kind/apiVersion. */
-export function decodeObject(buf: Buffer, contentType: string | undefined, protobuf?: ProtobufDecoder): Record<string, unknown> {
+export function decodeObject(
+  buf: Buffer,
+  contentType: string | undefined,
+  protobuf?: ProtobufDecoder,
+): Record<string, unknown> {
   const fmt = formatOf(contentType);
   let v: unknown;
   if (fmt === 'protobuf') {
@@ -122,12 +132,14 @@ export function decodeObject(buf: Buffer, contentType: string | undefined, proto
     } catch (e) {
       if (e instanceof ApiError) throw e;
       // An unknown kind in a well-formed envelope is a media type we do not serve (415).
-      if ((e as { code?: string }).code === 'ERR_PB_UNKNOWN_KIND') throw new ApiError(415, 'UnsupportedMediaType', (e as Error).message);
+      if ((e as { code?: string }).code === 'ERR_PB_UNKNOWN_KIND')
+        throw new ApiError(415, 'UnsupportedMediaType', (e as Error).message);
       throw badRequest(`unable to decode protobuf body: ${(e as Error).message}`);
     }
   } else if (buf.length === 0) {
     throw badRequest('request body must not be empty');
   } else v = fmt === 'json' ? parseJson(buf) : parseYaml(buf);
-  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw badRequest('the body of the request must be a JSON object');
+  if (v === null || typeof v !== 'object' || Array.isArray(v))
+    throw badRequest('the body of the request must be a JSON object');
   return v as Record<string, unknown>;
 }

@@ -13,7 +13,9 @@ test('request info is resolved before authentication, authorization runs last, a
         return { ok: true, response: { user: { name: 'u', uid: '', groups: [], extra: {} } } };
       },
     },
-    afterAuthentication: [(next) => async (ctx) => (seen.push(`impersonation(${ctx.user?.name})`), next(ctx))],
+    afterAuthentication: [
+      (next) => async (ctx) => (seen.push(`impersonation(${ctx.user?.name})`), next(ctx)),
+    ],
     authorizer: {
       name: 't',
       authorize: (a) => {
@@ -36,5 +38,8 @@ test('request info is resolved before authentication, authorization runs last, a
   await handler(ctx);
   assert.equal(ctx.info.verb, 'list');
   assert.deepEqual(seen, ['authentication', 'impersonation(u)', 'authorization(u,list,pods)', 'api(list)']);
-  assert.deepEqual([...CHAIN_ORDER], ['panicRecovery', 'requestInfo', 'authentication', '...afterAuthentication', 'authorization', 'api']);
+  assert.deepEqual(
+    [...CHAIN_ORDER],
+    ['panicRecovery', 'requestInfo', 'authentication', '...afterAuthentication', 'authorization', 'api'],
+  );
 });

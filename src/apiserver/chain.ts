@@ -31,7 +31,14 @@ export const withPanicRecovery: Filter = (next) => async (ctx) => {
 };
 
 /** Filter names in execution order; asserted by chain.test.ts. */
-export const CHAIN_ORDER = ['panicRecovery', 'requestInfo', 'authentication', '...afterAuthentication', 'authorization', 'api'] as const;
+export const CHAIN_ORDER = [
+  'panicRecovery',
+  'requestInfo',
+  'authentication',
+  '...afterAuthentication',
+  'authorization',
+  'api',
+] as const;
 
 export function buildHandlerChain(cfg: ChainConfig): Handler {
   const filters: Filter[] = [

@@ -6,6 +6,7 @@
  * operations carrying the fieldValidation parameter).
  */
 import { notFoundPath } from '../api/errors.js';
+import { allResources, groupVersions } from '../registry/index.js';
 import * as discovery from './discovery.js';
 import type { RequestContext } from './context.js';
 import { writeBytes } from './responses.js';
@@ -52,9 +53,11 @@ function openapiV3Root(): Buffer {
   let b = openapiV3Cache.get('');
   if (!b) {
     const paths: Record<string, { serverRelativeURL: string }> = {};
-    for (const gv of discovery.servedGroupVersions()) {
-      const p = gv.group ? `apis/${gv.group}/${gv.version}` : `api/${gv.version}`;
-      paths[p] = { serverRelativeURL: `/openapi/v3/${p}` };
+    for (const gv of groupVersions()) {
+      for (const version of gv.versions) {
+        const p = gv.group ? `apis/${gv.group}/${version}` : `api/${version}`;
+        paths[p] = { serverRelativeURL: `/openapi/v3/${p}` };
+      }
     }
     b = Buffer.from(JSON.stringify({ paths }));
     openapiV3Cache.set('', b);
@@ -69,7 +72,7 @@ function openapiV3Doc(path: string): Buffer | undefined {
   if (!m) return undefined;
   const group = m[2] ?? '';
   const version = m[1] ?? m[3];
-  const kinds = discovery.kindsIn(group, version);
+  const kinds = allResources.filter((r) => r.group === group && r.versions.includes(version) && !r.virtual);
   if (kinds.length === 0) return undefined;
   const paths: Record<string, unknown> = {};
   for (const k of kinds) {
@@ -82,7 +85,9 @@ function openapiV3Doc(path: string): Buffer | undefined {
       },
     };
   }
-  b = Buffer.from(JSON.stringify({ openapi: '3.0.0', info: { title: 'Kubernetes', version: 'v1.33.0' }, paths }));
+  b = Buffer.from(
+    JSON.stringify({ openapi: '3.0.0', info: { title: 'Kubernetes', version: 'v1.33.0' }, paths }),
+  );
   openapiV3Cache.set(path, b);
   return b;
 }
@@ -90,10 +95,21 @@ function openapiV3Doc(path: string): Buffer | undefined {
 export async function handleNonResource(ctx: RequestContext, cfg: NonResourceConfig): Promise<void> {
   const path = ctx.path.replace(/\/+$/, '') || '/';
   if (path === '/version') return writeBytes(ctx, 200, JSON.stringify(cfg.version, null, 2));
-  for (const [kind, checks] of [['healthz', cfg.readyz], ['livez', cfg.livez], ['readyz', cfg.readyz]] as const) {
-    if (path === `/${kind}` || path.startsWith(`/${kind}/`)) return health(ctx, kind, checks, path.slice(kind.length + 2));
+  for (const [kind, checks] of [
+    ['healthz', cfg.readyz],
+    ['livez', cfg.livez],
+    ['readyz', cfg.readyz],
+  ] as const) {
+    if (path === `/${kind}` || path.startsWith(`/${kind}/`))
+      return health(ctx, kind, checks, path.slice(kind.length + 2));
   }
-  if (path === '/openapi/v2') return writeBytes(ctx, 200, Buffer.alloc(0), 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf');
+  if (path === '/openapi/v2')
+    return writeBytes(
+      ctx,
+      200,
+      Buffer.alloc(0),
+      'application/com.github.proto-openapi.spec.v2.v1.0+protobuf',
+    );
   if (path === '/openapi/v3') return writeBytes(ctx, 200, openapiV3Root());
   if (path.startsWith('/openapi/v3/')) {
     const doc = openapiV3Doc(path.slice('/openapi/v3/'.length));
@@ -104,23 +120,42 @@ export async function handleNonResource(ctx: RequestContext, cfg: NonResourceCon
   if (path === '/api' || path === '/apis') {
     const neg = discovery.negotiateDiscovery(accept);
     if (neg.kind === 'aggregated') {
-      return writeBytes(ctx, 200, discovery.aggregatedDiscoveryBytes(path === '/api' ? 'api' : 'apis', neg.version), neg.contentType);
+      return writeBytes(
+        ctx,
+        200,
+        discovery.aggregatedDiscovery(path === '/api' ? 'api' : 'apis', neg.version),
+        neg.contentType,
+      );
     }
-    return writeBytes(ctx, 200, path === '/api' ? discovery.legacyApiVersionsBytes(cfg.serverAddress) : discovery.legacyApiGroupListBytes());
+    return writeBytes(
+      ctx,
+      200,
+      path === '/api' ? discovery.legacyApiVersions(cfg.serverAddress) : discovery.legacyApiGroupList(),
+    );
   }
   let m: RegExpExecArray | null;
   if ((m = /^\/api\/([^/]+)$/.exec(path))) {
-    const b = discovery.apiResourceListBytes('', m[1]);
+    const b = discovery.apiResourceList('', m[1]);
     if (b) return writeBytes(ctx, 200, b);
   } else if ((m = /^\/apis\/([^/]+)$/.exec(path))) {
-    const b = discovery.apiGroupBytes(m[1]);
+    const b = discovery.apiGroup(m[1]);
     if (b) return writeBytes(ctx, 200, b);
   } else if ((m = /^\/apis\/([^/]+)\/([^/]+)$/.exec(path))) {
-    const b = discovery.apiResourceListBytes(m[1], m[2]);
+    const b = discovery.apiResourceList(m[1], m[2]);
     if (b) return writeBytes(ctx, 200, b);
   }
   if (path === '/') {
-    const paths = ['/api', '/api/v1', '/apis', '/healthz', '/livez', '/openapi/v2', '/openapi/v3', '/readyz', '/version'];
+    const paths = [
+      '/api',
+      '/api/v1',
+      '/apis',
+      '/healthz',
+      '/livez',
+      '/openapi/v2',
+      '/openapi/v3',
+      '/readyz',
+      '/version',
+    ];
     return writeBytes(ctx, 200, JSON.stringify({ paths }, null, 2));
   }
   throw notFoundPath();

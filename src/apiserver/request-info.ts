@@ -117,7 +117,8 @@ export function parseRequestInfo(method: string, path: string, query: URLSearchP
 
   let verbFromPath = false;
   if (specialVerbs.has(parts[0])) {
-    if (parts.length < 2) throw new RequestInfoError(`unable to determine kind and namespace from url, ${path}`);
+    if (parts.length < 2)
+      throw new RequestInfoError(`unable to determine kind and namespace from url, ${path}`);
     info.verb = parts[0];
     verbFromPath = true;
     parts = parts.slice(1);

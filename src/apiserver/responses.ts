@@ -8,7 +8,11 @@ import { writer, type RequestContext } from './context.js';
 
 export const JSON_TYPE = 'application/json';
 
-function headers(ctx: RequestContext, contentType: string, length: number): Record<string, string | number | string[]> {
+function headers(
+  ctx: RequestContext,
+  contentType: string,
+  length: number,
+): Record<string, string | number | string[]> {
   const h: Record<string, string | number | string[]> = {
     'content-type': contentType,
     'content-length': length,
@@ -27,7 +31,12 @@ export function wantsYaml(ctx: RequestContext): boolean {
   return first === 'application/yaml';
 }
 
-export function writeBytes(ctx: RequestContext, code: number, body: Buffer | string, contentType = JSON_TYPE): void {
+export function writeBytes(
+  ctx: RequestContext,
+  code: number,
+  body: Buffer | string,
+  contentType = JSON_TYPE,
+): void {
   const buf = typeof body === 'string' ? Buffer.from(body) : body;
   const res = writer(ctx);
   if (res.headersSent) {
@@ -54,7 +63,9 @@ export function writeError(ctx: RequestContext, err: unknown): void {
   const e = err instanceof ApiError ? err : internalError(err);
   if (!(err instanceof ApiError)) {
     // Never echo internals beyond the message; log the stack server-side.
-    process.stderr.write(`E ${new Date().toISOString()} internal error on ${ctx.method} ${ctx.path}: ${err instanceof Error ? err.stack : String(err)}\n`);
+    process.stderr.write(
+      `E ${new Date().toISOString()} internal error on ${ctx.method} ${ctx.path}: ${err instanceof Error ? err.stack : String(err)}\n`,
+    );
   }
   if (e.code === 401) {
     // UnauthenticatedHTTP2DOSMitigation: close the connection of unauthenticated clients.

@@ -5,6 +5,7 @@
  */
 import http2 from 'node:http2';
 import tls from 'node:tls';
+import { X509Certificate } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { Handler } from './context.js';
 import { newContext } from './chain.js';
@@ -32,12 +33,27 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** With no explicit patterns, the certificate's DNS SANs (or its CN) name it (--tls-sni-cert-key). */
+function namesOf(certPem: string): string[] {
+  const c = new X509Certificate(certPem);
+  const dns = (c.subjectAltName ?? '')
+    .split(', ')
+    .filter((x) => x.startsWith('DNS:'))
+    .map((x) => x.slice(4));
+  if (dns.length) return dns;
+  const cn = /CN=([^\n]+)/.exec(c.subject)?.[1];
+  return cn ? [cn] : [];
+}
+
 function sniCallback(sni: SniCert[], fallback: tls.SecureContext) {
   const exact = new Map<string, tls.SecureContext>();
   const wildcard = new Map<string, tls.SecureContext>();
   for (const s of sni) {
     const ctx = tls.createSecureContext({ cert: s.cert, key: s.key });
-    for (const n of s.names) (n.startsWith('*.') ? wildcard.set(n.slice(2), ctx) : exact.set(n, ctx));
+    for (const n of s.names.length ? s.names : namesOf(s.cert)) {
+      if (n.startsWith('*.')) wildcard.set(n.slice(2), ctx);
+      else exact.set(n, ctx);
+    }
   }
   return (servername: string, cb: (err: Error | null, ctx?: tls.SecureContext) => void) => {
     const name = servername.toLowerCase();
@@ -58,7 +74,11 @@ export function listen(opts: ListenOptions, handler: Handler): Promise<RunningSe
     settings: { maxConcurrentStreams: 250 },
     maxSessionMemory: 64,
   };
-  if (opts.sni?.length) base.SNICallback = sniCallback(opts.sni, tls.createSecureContext({ cert: opts.cert, key: opts.key, ca: opts.clientCa }));
+  if (opts.sni?.length)
+    base.SNICallback = sniCallback(
+      opts.sni,
+      tls.createSecureContext({ cert: opts.cert, key: opts.key, ca: opts.clientCa }),
+    );
   const server = http2.createSecureServer(base, (req, res) => {
     const ctx = newContext(req, res);
     handler(ctx).catch((e) => {

@@ -38,7 +38,10 @@ export function union(...authenticators: RequestAuthenticator[]): RequestAuthent
   };
 }
 
-export function unionFailOnError(main: RequestAuthenticator, fallback: RequestAuthenticator): RequestAuthenticator {
+export function unionFailOnError(
+  main: RequestAuthenticator,
+  fallback: RequestAuthenticator,
+): RequestAuthenticator {
   return {
     async authenticate(req: AuthRequest): Promise<AuthResult> {
       const r = await main.authenticate(req);
@@ -54,8 +57,16 @@ export function withAuthenticatedGroup(a: RequestAuthenticator): RequestAuthenti
       const r = await a.authenticate(req);
       if (!r.ok) return r;
       const u = r.response.user;
-      if (u.name === SYSTEM_ANONYMOUS || u.groups.includes(GROUP_AUTHENTICATED) || u.groups.includes(GROUP_UNAUTHENTICATED)) return r;
-      return { ok: true, response: { ...r.response, user: { ...u, groups: [...u.groups, GROUP_AUTHENTICATED] } } };
+      if (
+        u.name === SYSTEM_ANONYMOUS ||
+        u.groups.includes(GROUP_AUTHENTICATED) ||
+        u.groups.includes(GROUP_UNAUTHENTICATED)
+      )
+        return r;
+      return {
+        ok: true,
+        response: { ...r.response, user: { ...u, groups: [...u.groups, GROUP_AUTHENTICATED] } },
+      };
     },
   };
 }

@@ -9,11 +9,20 @@ import { X509Authenticator } from './x509.js';
 const der = (pem: string) => new X509Certificate(pem).raw;
 
 async function setup() {
-  const [caKey, otherKey, leafKey] = await Promise.all([generateRsaKeyPair(), generateRsaKeyPair(), generateRsaKeyPair()]);
+  const [caKey, otherKey, leafKey] = await Promise.all([
+    generateRsaKeyPair(),
+    generateRsaKeyPair(),
+    generateRsaKeyPair(),
+  ]);
   const ca = await createSelfSignedCa({ commonName: 'kubernetes', keyPair: caKey });
   const other = await createSelfSignedCa({ commonName: 'other', keyPair: otherKey });
   const issue = (c: typeof ca, cn: string, orgs: string[], usages = ['client auth'], now?: Date) =>
-    signCertificate(c, { subject: { commonName: cn, organizations: orgs }, publicKey: leafKey.publicKeyPem, usages: ['digital signature', ...usages], now });
+    signCertificate(c, {
+      subject: { commonName: cn, organizations: orgs },
+      publicKey: leafKey.publicKeyPem,
+      usages: ['digital signature', ...usages],
+      now,
+    });
   return { ca, other, issue };
 }
 
@@ -23,10 +32,19 @@ test('CN is the user, O values the groups in order, credential id is the leaf SH
   const { ca, issue } = await fixtures;
   const leaf = await issue(ca, 'users:ziwon', ['cloud-native', 'devs']);
   const a = new X509Authenticator({ caPem: ca.certPem });
-  const r = a.authenticate({ headers: {}, path: '/', peerCertificates: () => ({ connection: {}, chain: [der(leaf)] }) });
+  const r = a.authenticate({
+    headers: {},
+    path: '/',
+    peerCertificates: () => ({ connection: {}, chain: [der(leaf)] }),
+  });
   assert.ok(r.ok);
   const id = createHash('sha256').update(der(leaf)).digest('hex');
-  assert.deepEqual(r.response.user, { name: 'users:ziwon', uid: '', groups: ['cloud-native', 'devs'], extra: { 'authentication.kubernetes.io/credential-id': [`X509SHA256=${id}`] } });
+  assert.deepEqual(r.response.user, {
+    name: 'users:ziwon',
+    uid: '',
+    groups: ['cloud-native', 'devs'],
+    extra: { 'authentication.kubernetes.io/credential-id': [`X509SHA256=${id}`] },
+  });
 });
 
 test('no client certificate: not mine (no error)', () => {
@@ -38,9 +56,16 @@ test('a certificate from another CA is an error naming "x509: certificate signed
   const { ca, other, issue } = await fixtures;
   const leaf = await issue(other, 'mallory', ['system:masters']);
   const a = new X509Authenticator({ caPem: ca.certPem });
-  const r = a.authenticate({ headers: {}, path: '/', peerCertificates: () => ({ connection: {}, chain: [der(leaf)] }) });
+  const r = a.authenticate({
+    headers: {},
+    path: '/',
+    peerCertificates: () => ({ connection: {}, chain: [der(leaf)] }),
+  });
   assert.equal(r.ok, false);
-  assert.match((r as { error: Error }).error.message, /^verifying certificate SN=\d+, SKID=[0-9A-F:]+, AKID=[0-9A-F:]+ failed: x509: certificate signed by unknown authority$/);
+  assert.match(
+    (r as { error: Error }).error.message,
+    /^verifying certificate SN=\d+, SKID=[0-9A-F:]+, AKID=[0-9A-F:]+ failed: x509: certificate signed by unknown authority$/,
+  );
 });
 
 test('expiry is re-checked on every request of a cached connection', async () => {
@@ -54,13 +79,24 @@ test('expiry is re-checked on every request of a cached connection', async () =>
   now += 400 * 24 * 3600 * 1000;
   const r = a.authenticate(req);
   assert.equal(r.ok, false);
-  assert.match((r as { error: Error }).error.message, /x509: certificate has expired or is not yet valid: current time \S+Z is after \S+Z/);
+  assert.match(
+    (r as { error: Error }).error.message,
+    /x509: certificate has expired or is not yet valid: current time \S+Z is after \S+Z/,
+  );
 });
 
 test('a server-auth-only certificate has an incompatible key usage', async () => {
   const { ca, issue } = await fixtures;
-  const leaf = await signCertificate(ca, { subject: { commonName: 'srv' }, publicKey: (await generateRsaKeyPair()).publicKeyPem, usages: ['digital signature', 'server auth'] });
-  const r = new X509Authenticator({ caPem: ca.certPem }).authenticate({ headers: {}, path: '/', peerCertificates: () => ({ connection: {}, chain: [der(leaf)] }) });
+  const leaf = await signCertificate(ca, {
+    subject: { commonName: 'srv' },
+    publicKey: (await generateRsaKeyPair()).publicKeyPem,
+    usages: ['digital signature', 'server auth'],
+  });
+  const r = new X509Authenticator({ caPem: ca.certPem }).authenticate({
+    headers: {},
+    path: '/',
+    peerCertificates: () => ({ connection: {}, chain: [der(leaf)] }),
+  });
   assert.equal(r.ok, false);
   assert.match((r as { error: Error }).error.message, /incompatible key usage/);
   void issue;

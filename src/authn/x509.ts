@@ -32,7 +32,13 @@ function rfc3339(ms: number): string {
 
 function colonHex(hex: string | undefined): string {
   if (!hex) return '';
-  return hex.replace(/:/g, '').toUpperCase().match(/.{1,2}/g)?.join(':') ?? '';
+  return (
+    hex
+      .replace(/:/g, '')
+      .toUpperCase()
+      .match(/.{1,2}/g)
+      ?.join(':') ?? ''
+  );
 }
 
 function decimalSerial(hexSerial: string): string {
@@ -82,7 +88,10 @@ export class X509Authenticator implements RequestAuthenticator {
         now > v.notAfter
           ? `current time ${rfc3339(now)} is after ${rfc3339(v.notAfter)}`
           : `current time ${rfc3339(now)} is before ${rfc3339(v.notBefore)}`;
-      return { ok: false, error: this.failure(v.leaf, `x509: certificate has expired or is not yet valid: ${detail}`) };
+      return {
+        ok: false,
+        error: this.failure(v.leaf, `x509: certificate has expired or is not yet valid: ${detail}`),
+      };
     }
     if (!v.user) return { ok: false };
     return { ok: true, response: { user: v.user } };
@@ -128,7 +137,14 @@ export class X509Authenticator implements RequestAuthenticator {
     }
     for (const mid of intermediates) {
       if (mid.ca && cert.checkIssued(mid) && safeVerify(cert, mid) && withinValidity(mid, this.now())) {
-        if (this.chainsToRoot(mid, intermediates.filter((m) => m !== mid), depth + 1)) return true;
+        if (
+          this.chainsToRoot(
+            mid,
+            intermediates.filter((m) => m !== mid),
+            depth + 1,
+          )
+        )
+          return true;
       }
     }
     return false;

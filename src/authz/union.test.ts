@@ -17,7 +17,10 @@ const attrs = (groups: string[]): Attributes => ({
   subresource: '',
   name: '',
 });
-const abstain = (name: string, reason: string): Authorizer => ({ name, authorize: () => ({ decision: 'NoOpinion', reason }) });
+const abstain = (name: string, reason: string): Authorizer => ({
+  name,
+  authorize: () => ({ decision: 'NoOpinion', reason }),
+});
 
 test('first Allow wins', async () => {
   const u = unionAuthorizer([abstain('A', 'no'), alwaysAllow, alwaysDeny]);
@@ -31,11 +34,17 @@ test('first Deny wins and stops the chain', async () => {
 
 test('all abstain: NoOpinion with non-empty reasons prefixed and joined by newline', async () => {
   const u = unionAuthorizer([abstain('Node', ''), abstain('RBAC', 'no binding'), abstain('Webhook', 'nope')]);
-  assert.deepEqual(await u.authorize(attrs([])), { decision: 'NoOpinion', reason: 'RBAC: no binding\nWebhook: nope' });
+  assert.deepEqual(await u.authorize(attrs([])), {
+    decision: 'NoOpinion',
+    reason: 'RBAC: no binding\nWebhook: nope',
+  });
 });
 
 test('async authorizers are awaited in order', async () => {
-  const later: Authorizer = { name: 'W', authorize: async () => ({ decision: 'Allow', reason: 'webhook said yes' }) };
+  const later: Authorizer = {
+    name: 'W',
+    authorize: async () => ({ decision: 'Allow', reason: 'webhook said yes' }),
+  };
   const u = unionAuthorizer([abstain('RBAC', ''), later, alwaysDeny]);
   assert.deepEqual(await u.authorize(attrs([])), { decision: 'Allow', reason: 'webhook said yes' });
 });

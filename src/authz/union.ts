@@ -43,7 +43,7 @@ async function continueAsync(
   errors: Error[],
 ): Promise<AuthzResult> {
   let r = await pending;
-  for (let i = start; ; ) {
+  for (let i = start; ;) {
     if (r.decision !== 'NoOpinion') return r;
     collect(authorizers[i], r, reasons, errors);
     if (++i >= authorizers.length) break;

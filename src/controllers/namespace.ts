@@ -70,7 +70,11 @@ export class NamespaceController {
     const cur = this.namespaces.get('', name);
     if (!cur) return;
     if (!cur.obj.metadata?.deletionTimestamp) {
-      await this.client.ensure('', 'serviceaccounts', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default', namespace: name } });
+      await this.client.ensure('', 'serviceaccounts', {
+        apiVersion: 'v1',
+        kind: 'ServiceAccount',
+        metadata: { name: 'default', namespace: name },
+      });
       return;
     }
     // Delete the content of every namespaced resource.
@@ -90,7 +94,9 @@ export class NamespaceController {
         await st.delete(name, o.obj.metadata!.name!).catch(() => undefined);
       }
     }
-    const remaining = [...this.stores].some(([d, st]) => d.namespaced && st.cache.list(st.listPrefix(name)).length > 0);
+    const remaining = [...this.stores].some(
+      ([d, st]) => d.namespaced && st.cache.list(st.listPrefix(name)).length > 0,
+    );
     if (remaining) {
       setTimeout(() => this.enqueue(cur), 500).unref();
       return;
@@ -103,7 +109,7 @@ export class NamespaceController {
       return next;
     });
     const specFin = (finalized.obj.spec as { finalizers?: string[] } | undefined)?.finalizers ?? [];
-    if (specFin.length === 0 && !(finalized.obj.metadata?.finalizers?.length)) {
+    if (specFin.length === 0 && !finalized.obj.metadata?.finalizers?.length) {
       await this.namespaces.delete('', name, finalized.rv).catch(() => undefined);
     }
   }

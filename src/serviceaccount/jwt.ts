@@ -30,7 +30,11 @@ function b64url(b: Buffer | string): string {
 }
 
 export function keyId(pub: KeyObject): string {
-  return b64url(createHash('sha256').update(pub.export({ type: 'spki', format: 'der' })).digest());
+  return b64url(
+    createHash('sha256')
+      .update(pub.export({ type: 'spki', format: 'der' }))
+      .digest(),
+  );
 }
 
 export class TokenSigner {

@@ -34,20 +34,40 @@ export class Client {
   private session: http2.ClientHttp2Session;
 
   constructor(port: number, creds: Credentials) {
-    this.session = http2.connect(`https://127.0.0.1:${port}`, { ca: creds.ca, cert: creds.cert, key: creds.key, servername: 'localhost' });
+    this.session = http2.connect(`https://127.0.0.1:${port}`, {
+      ca: creds.ca,
+      cert: creds.cert,
+      key: creds.key,
+      servername: 'localhost',
+    });
     this.session.on('error', () => undefined);
   }
 
-  request(method: string, path: string, body?: Buffer | string, headers: Record<string, string | string[]> = {}): Promise<Response> {
+  request(
+    method: string,
+    path: string,
+    body?: Buffer | string,
+    headers: Record<string, string | string[]> = {},
+  ): Promise<Response> {
     return new Promise((resolve, reject) => {
-      const req = this.session.request({ ':method': method, ':path': path, ...(body !== undefined && !headers['content-type'] ? { 'content-type': 'application/json' } : {}), ...headers });
+      const req = this.session.request({
+        ':method': method,
+        ':path': path,
+        ...(body !== undefined && !headers['content-type'] ? { 'content-type': 'application/json' } : {}),
+        ...headers,
+      });
       const chunks: Buffer[] = [];
       let hdrs: http2.IncomingHttpHeaders = {};
       req.on('response', (h) => (hdrs = h));
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
         const buf = Buffer.concat(chunks);
-        resolve({ status: Number(hdrs[':status']), headers: hdrs, body: buf, json: () => JSON.parse(buf.toString('utf8')) });
+        resolve({
+          status: Number(hdrs[':status']),
+          headers: hdrs,
+          body: buf,
+          json: () => JSON.parse(buf.toString('utf8')),
+        });
       });
       req.on('error', reject);
       if (body !== undefined) req.end(body);

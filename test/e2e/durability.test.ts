@@ -31,7 +31,13 @@ test('kill -9 during 1,000 concurrent creates loses no acknowledged object', asy
   const client = new Client(port, creds);
   const acked: string[] = [];
   let killed = false;
-  const body = (i: number) => JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `cm-${i}` }, data: { i: String(i) } });
+  const body = (i: number) =>
+    JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: `cm-${i}` },
+      data: { i: String(i) },
+    });
   const all = Array.from({ length: 1000 }, (_, i) =>
     client
       .request('POST', '/api/v1/namespaces/default/configmaps', body(i))

@@ -16,14 +16,17 @@ export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)
 export const mainJs = path.join(repoRoot, 'dist/cli/main.js');
 
 export function kubectlPath(version: string): string {
-  const which = process.env.PATH!.split(':').map((d) => path.join(d, 'kubectl')).find((p) => {
-    try {
-      realpathSync(p);
-      return true;
-    } catch {
-      return false;
-    }
-  });
+  const which = process.env
+    .PATH!.split(':')
+    .map((d) => path.join(d, 'kubectl'))
+    .find((p) => {
+      try {
+        realpathSync(p);
+        return true;
+      } catch {
+        return false;
+      }
+    });
   if (!which) throw new Error('kubectl not found on PATH');
   return path.join(path.dirname(realpathSync(which)), `kubectl.${version}`);
 }
@@ -45,12 +48,29 @@ export interface RunResult {
   stderr: string;
 }
 
-export function run(cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv; input?: string; timeoutMs?: number } = {}): Promise<RunResult> {
+export function run(
+  cmd: string,
+  args: string[],
+  opts: { env?: NodeJS.ProcessEnv; input?: string; timeoutMs?: number } = {},
+): Promise<RunResult> {
   return new Promise((resolve) => {
-    const child = execFile(cmd, args, { env: { ...process.env, ...opts.env }, timeout: opts.timeoutMs ?? 60_000, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
-      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : 1) : 0;
-      resolve({ code, stdout: String(stdout), stderr: String(stderr) });
-    });
+    const child = execFile(
+      cmd,
+      args,
+      {
+        env: { ...process.env, ...opts.env },
+        timeout: opts.timeoutMs ?? 60_000,
+        maxBuffer: 64 * 1024 * 1024,
+      },
+      (err, stdout, stderr) => {
+        const code = err
+          ? typeof (err as { code?: unknown }).code === 'number'
+            ? (err as { code: number }).code
+            : 1
+          : 0;
+        resolve({ code, stdout: String(stdout), stderr: String(stderr) });
+      },
+    );
     if (opts.input !== undefined) child.stdin!.end(opts.input);
   });
 }
@@ -62,7 +82,11 @@ export interface TestServer {
   proc: ChildProcess;
   output: () => string;
   /** Runs kubectl (version "1.33", "1.27", ...) against this server with its own cache dir. */
-  kubectl(version: string, args: string[], opts?: { input?: string; kubeconfig?: string; timeoutMs?: number }): Promise<RunResult>;
+  kubectl(
+    version: string,
+    args: string[],
+    opts?: { input?: string; kubeconfig?: string; timeoutMs?: number },
+  ): Promise<RunResult>;
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
@@ -70,11 +94,14 @@ export async function waitReady(port: number, timeoutMs = 15_000): Promise<void>
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const ok = await new Promise<boolean>((resolve) => {
-      const req = request({ host: '127.0.0.1', port, path: '/readyz', rejectUnauthorized: false, timeout: 1000 }, (res) => {
-        res.resume();
-        // 403 means the server answers (anonymous may not read /readyz without RBAC).
-        resolve(res.statusCode === 200 || res.statusCode === 403);
-      });
+      const req = request(
+        { host: '127.0.0.1', port, path: '/readyz', rejectUnauthorized: false, timeout: 1000 },
+        (res) => {
+          res.resume();
+          // 401/403 mean the server answers (anonymous may be off or not allowed to read /readyz).
+          resolve(res.statusCode === 200 || res.statusCode === 401 || res.statusCode === 403);
+        },
+      );
       req.on('error', () => resolve(false));
       req.end();
     });
@@ -84,16 +111,25 @@ export async function waitReady(port: number, timeoutMs = 15_000): Promise<void>
   }
 }
 
-export async function startServer(opts: { dir?: string; args?: string[]; port?: number } = {}): Promise<TestServer> {
+export async function startServer(
+  opts: { dir?: string; args?: string[]; port?: number } = {},
+): Promise<TestServer> {
   const dir = opts.dir ?? mkdtempSync(path.join(tmpdir(), 'kubeauth-e2e-'));
   const port = opts.port ?? (await freePort());
   const cacheRoot = mkdtempSync(path.join(tmpdir(), 'kubeauth-kcache-'));
-  const proc = spawn(process.execPath, [mainJs, 'serve', '--data-dir', dir, '--secure-port', String(port), ...(opts.args ?? [])], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(
+    process.execPath,
+    [mainJs, 'serve', '--data-dir', dir, '--secure-port', String(port), ...(opts.args ?? [])],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let out = '';
   proc.stdout!.on('data', (d) => (out += d));
   proc.stderr!.on('data', (d) => (out += d));
   const exited = new Promise<void>((r) => proc.once('exit', () => r()));
-  await Promise.race([waitReady(port), exited.then(() => Promise.reject(new Error(`server exited: ${out}`)))]);
+  await Promise.race([
+    waitReady(port),
+    exited.then(() => Promise.reject(new Error(`server exited: ${out}`))),
+  ]);
   const kubeconfig = path.join(dir, 'admin.conf');
   let n = 0;
   return {

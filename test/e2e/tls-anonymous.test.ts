@@ -20,13 +20,19 @@ describe('TLS and anonymous access', () => {
   });
 
   test('curl -k as system:anonymous gets the upstream 403 Status for list nodes', async () => {
-    const r = await run('curl', ['-sk', '-H', 'Accept: application/json', `https://127.0.0.1:${srv.port}/api/v1/nodes?limit=500`]);
+    const r = await run('curl', [
+      '-sk',
+      '-H',
+      'Accept: application/json',
+      `https://127.0.0.1:${srv.port}/api/v1/nodes?limit=500`,
+    ]);
     assert.deepEqual(JSON.parse(r.stdout), {
       kind: 'Status',
       apiVersion: 'v1',
       metadata: {},
       status: 'Failure',
-      message: 'nodes is forbidden: User "system:anonymous" cannot list resource "nodes" in API group "" at the cluster scope',
+      message:
+        'nodes is forbidden: User "system:anonymous" cannot list resource "nodes" in API group "" at the cluster scope',
       reason: 'Forbidden',
       details: { kind: 'nodes' },
       code: 403,
@@ -36,10 +42,23 @@ describe('TLS and anonymous access', () => {
   test('--anonymous-auth=false turns the same call into 401 Unauthorized', async () => {
     const s2 = await startServer({ args: ['--anonymous-auth=false'] });
     try {
-      const r = await run('curl', ['-sk', '-w', '\n%{http_code}', `https://127.0.0.1:${s2.port}/api/v1/nodes`]);
+      const r = await run('curl', [
+        '-sk',
+        '-w',
+        '\n%{http_code}',
+        `https://127.0.0.1:${s2.port}/api/v1/nodes`,
+      ]);
       const [body, code] = r.stdout.split('\n');
       assert.equal(code, '401');
-      assert.deepEqual(JSON.parse(body), { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'Unauthorized', reason: 'Unauthorized', code: 401 });
+      assert.deepEqual(JSON.parse(body), {
+        kind: 'Status',
+        apiVersion: 'v1',
+        metadata: {},
+        status: 'Failure',
+        message: 'Unauthorized',
+        reason: 'Unauthorized',
+        code: 401,
+      });
     } finally {
       await s2.stop();
     }
@@ -47,9 +66,30 @@ describe('TLS and anonymous access', () => {
 
   test('a kubeconfig with the wrong CA: x509: certificate signed by unknown authority', async () => {
     const dir = srv.dir;
-    assert.equal((await run('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', path.join(dir, 'other.key'), '-out', path.join(dir, 'other.crt'), '-subj', '/CN=other-ca', '-days', '1'])).code, 0);
+    assert.equal(
+      (
+        await run('openssl', [
+          'req',
+          '-x509',
+          '-newkey',
+          'rsa:2048',
+          '-nodes',
+          '-keyout',
+          path.join(dir, 'other.key'),
+          '-out',
+          path.join(dir, 'other.crt'),
+          '-subj',
+          '/CN=other-ca',
+          '-days',
+          '1',
+        ])
+      ).code,
+      0,
+    );
     const kc = parse(readFileSync(srv.kubeconfig, 'utf8'));
-    kc.clusters[0].cluster['certificate-authority-data'] = readFileSync(path.join(dir, 'other.crt')).toString('base64');
+    kc.clusters[0].cluster['certificate-authority-data'] = readFileSync(path.join(dir, 'other.crt')).toString(
+      'base64',
+    );
     const bad = path.join(dir, 'wrong-ca.conf');
     writeFileSync(bad, stringify(kc));
     for (const v of ['1.33', '1.27']) {
@@ -63,10 +103,49 @@ describe('TLS and anonymous access', () => {
     const dir = srv.dir;
     const key = path.join(dir, 'mallory.key');
     const crt = path.join(dir, 'mallory.crt');
-    assert.equal((await run('openssl', ['req', '-new', '-key', path.join(dir, 'other.key'), '-out', path.join(dir, 'm.csr'), '-subj', '/CN=mallory/O=system:masters'])).code, 0);
+    assert.equal(
+      (
+        await run('openssl', [
+          'req',
+          '-new',
+          '-key',
+          path.join(dir, 'other.key'),
+          '-out',
+          path.join(dir, 'm.csr'),
+          '-subj',
+          '/CN=mallory/O=system:masters',
+        ])
+      ).code,
+      0,
+    );
     writeFileSync(key, readFileSync(path.join(dir, 'other.key')));
-    assert.equal((await run('openssl', ['x509', '-req', '-in', path.join(dir, 'm.csr'), '-signkey', key, '-out', crt, '-days', '1'])).code, 0);
-    const r = await run('curl', ['-sk', '--cert', crt, '--key', key, '-w', '\n%{http_code}', `https://127.0.0.1:${srv.port}/api/v1/nodes`]);
+    assert.equal(
+      (
+        await run('openssl', [
+          'x509',
+          '-req',
+          '-in',
+          path.join(dir, 'm.csr'),
+          '-signkey',
+          key,
+          '-out',
+          crt,
+          '-days',
+          '1',
+        ])
+      ).code,
+      0,
+    );
+    const r = await run('curl', [
+      '-sk',
+      '--cert',
+      crt,
+      '--key',
+      key,
+      '-w',
+      '\n%{http_code}',
+      `https://127.0.0.1:${srv.port}/api/v1/nodes`,
+    ]);
     assert.equal(r.stdout.split('\n').pop(), '401');
   });
 });

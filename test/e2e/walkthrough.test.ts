@@ -30,7 +30,8 @@ for (const version of ['1.33', '1.27']) {
       const r = await k('get', 'ns');
       assert.equal(r.code, 0, r.stderr);
       assert.match(r.stdout, /^NAME\s+STATUS\s+AGE/m);
-      for (const ns of ['default', 'kube-node-lease', 'kube-public', 'kube-system']) assert.match(r.stdout, new RegExp(`^${ns}\\s+Active`, 'm'));
+      for (const ns of ['default', 'kube-node-lease', 'kube-public', 'kube-system'])
+        assert.match(r.stdout, new RegExp(`^${ns}\\s+Active`, 'm'));
     });
 
     test('api-resources lists namespaced and cluster-scoped kinds with short names', async () => {
@@ -41,7 +42,10 @@ for (const version of ['1.33', '1.27']) {
       assert.match(ns.stdout, /^deployments\s+deploy\s+apps\/v1\s+true\s+Deployment$/m);
       const cl = await k('api-resources', '--namespaced=false');
       assert.match(cl.stdout, /^nodes\s+no\s+v1\s+false\s+Node$/m);
-      assert.match(cl.stdout, /^certificatesigningrequests\s+csr\s+certificates\.k8s\.io\/v1\s+false\s+CertificateSigningRequest$/m);
+      assert.match(
+        cl.stdout,
+        /^certificatesigningrequests\s+csr\s+certificates\.k8s\.io\/v1\s+false\s+CertificateSigningRequest$/m,
+      );
       assert.doesNotMatch(cl.stdout, /^pods\s/m);
     });
 
@@ -55,30 +59,85 @@ for (const version of ['1.33', '1.27']) {
     });
 
     test('create rolebinding / clusterrolebinding for users:ziwon (seed)', async () => {
-      let r = await k('create', 'rolebinding', 'ziwon-role', '--clusterrole=admin', '--user=users:ziwon', '-n', 'foo');
+      let r = await k(
+        'create',
+        'rolebinding',
+        'ziwon-role',
+        '--clusterrole=admin',
+        '--user=users:ziwon',
+        '-n',
+        'foo',
+      );
       assert.equal(r.code, 0, r.stderr);
       assert.equal(r.stdout.trim(), 'rolebinding.rbac.authorization.k8s.io/ziwon-role created');
-      r = await k('create', 'clusterrolebinding', 'ziwon-clusterrole', '--clusterrole=view', '--user=users:ziwon');
+      r = await k(
+        'create',
+        'clusterrolebinding',
+        'ziwon-clusterrole',
+        '--clusterrole=view',
+        '--user=users:ziwon',
+      );
       assert.equal(r.code, 0, r.stderr);
       assert.equal(r.stdout.trim(), 'clusterrolebinding.rbac.authorization.k8s.io/ziwon-clusterrole created');
       r = await k('get', 'rolebinding', 'ziwon-role', '-n', 'foo', '-o', 'json');
       const rb = JSON.parse(r.stdout);
-      assert.deepEqual(rb.roleRef, { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'admin' });
-      assert.deepEqual(rb.subjects, [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'users:ziwon' }]);
+      assert.deepEqual(rb.roleRef, {
+        apiGroup: 'rbac.authorization.k8s.io',
+        kind: 'ClusterRole',
+        name: 'admin',
+      });
+      assert.deepEqual(rb.subjects, [
+        { apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'users:ziwon' },
+      ]);
     });
 
     test('tiller: service account, cluster-admin binding, deployment patched to use it (seed)', async () => {
       let r = await k('create', 'serviceaccount', '--namespace', 'kube-system', 'tiller');
       assert.equal(r.stdout.trim(), 'serviceaccount/tiller created', r.stderr);
-      r = await k('create', 'clusterrolebinding', 'tiller-cluster-rule', '--clusterrole=cluster-admin', '--serviceaccount=kube-system:tiller');
+      r = await k(
+        'create',
+        'clusterrolebinding',
+        'tiller-cluster-rule',
+        '--clusterrole=cluster-admin',
+        '--serviceaccount=kube-system:tiller',
+      );
       assert.equal(r.code, 0, r.stderr);
-      r = await k('get', 'clusterrolebinding', 'tiller-cluster-rule', '-o', 'jsonpath={.subjects[0].kind}/{.subjects[0].namespace}/{.subjects[0].name}');
+      r = await k(
+        'get',
+        'clusterrolebinding',
+        'tiller-cluster-rule',
+        '-o',
+        'jsonpath={.subjects[0].kind}/{.subjects[0].namespace}/{.subjects[0].name}',
+      );
       assert.equal(r.stdout, 'ServiceAccount/kube-system/tiller');
-      r = await k('create', 'deployment', 'tiller-deploy', '--namespace', 'kube-system', '--image=ghcr.io/helm/tiller:v2.16.12');
+      r = await k(
+        'create',
+        'deployment',
+        'tiller-deploy',
+        '--namespace',
+        'kube-system',
+        '--image=ghcr.io/helm/tiller:v2.16.12',
+      );
       assert.equal(r.stdout.trim(), 'deployment.apps/tiller-deploy created', r.stderr);
-      r = await k('patch', 'deploy', '--namespace', 'kube-system', 'tiller-deploy', '-p', '{"spec":{"template":{"spec":{"serviceAccount":"tiller"}}}}');
+      r = await k(
+        'patch',
+        'deploy',
+        '--namespace',
+        'kube-system',
+        'tiller-deploy',
+        '-p',
+        '{"spec":{"template":{"spec":{"serviceAccount":"tiller"}}}}',
+      );
       assert.equal(r.stdout.trim(), 'deployment.apps/tiller-deploy patched', r.stderr);
-      r = await k('get', 'deploy', '-n', 'kube-system', 'tiller-deploy', '-o', 'jsonpath={.spec.template.spec.serviceAccount} {.spec.template.spec.containers[0].image} {.metadata.generation}');
+      r = await k(
+        'get',
+        'deploy',
+        '-n',
+        'kube-system',
+        'tiller-deploy',
+        '-o',
+        'jsonpath={.spec.template.spec.serviceAccount} {.spec.template.spec.containers[0].image} {.metadata.generation}',
+      );
       assert.equal(r.stdout, 'tiller ghcr.io/helm/tiller:v2.16.12 2');
       r = await k('get', 'deploy', '-n', 'kube-system');
       assert.match(r.stdout, /^NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE/m);
@@ -92,7 +151,10 @@ for (const version of ['1.33', '1.27']) {
       assert.match(r.stdout, /^NAMESPACE\s+NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE/m);
       assert.match(r.stdout, /^default\s+kuard\s+0\/1\s+Pending\s+0\s+/m);
       r = await k('get', 'pod', 'kuard', '-o', 'wide');
-      assert.match(r.stdout, /^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE\s+IP\s+NODE\s+NOMINATED NODE\s+READINESS GATES/m);
+      assert.match(
+        r.stdout,
+        /^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE\s+IP\s+NODE\s+NOMINATED NODE\s+READINESS GATES/m,
+      );
       r = await k('get', 'pod', 'kuard', '-o', 'yaml');
       assert.match(r.stdout, /restartPolicy: Never/);
       assert.match(r.stdout, /serviceAccountName: default/);
@@ -101,13 +163,15 @@ for (const version of ['1.33', '1.27']) {
 
     test('get sa --all-namespaces shows a default service account per namespace', async () => {
       const r = await k('get', 'sa', '--all-namespaces');
-      for (const ns of ['default', 'foo', 'kube-system', 'kube-public', 'kube-node-lease']) assert.match(r.stdout, new RegExp(`^${ns}\\s+default\\s`, 'm'));
+      for (const ns of ['default', 'foo', 'kube-system', 'kube-public', 'kube-node-lease'])
+        assert.match(r.stdout, new RegExp(`^${ns}\\s+default\\s`, 'm'));
       assert.match(r.stdout, /^kube-system\s+tiller\s/m);
     });
 
     test('apply -f: client-side create, configure, then --server-side', async () => {
       const file = path.join(srv.dir, 'role.yaml');
-      const role = (verbs: string) => `apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: pod-reader\n  namespace: foo\nrules:\n- apiGroups: [""]\n  resources: ["pods"]\n  verbs: [${verbs}]\n`;
+      const role = (verbs: string) =>
+        `apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: pod-reader\n  namespace: foo\nrules:\n- apiGroups: [""]\n  resources: ["pods"]\n  verbs: [${verbs}]\n`;
       writeFileSync(file, role('"get"'));
       let r = await k('apply', '-f', file);
       assert.equal(r.stdout.trim(), 'role.rbac.authorization.k8s.io/pod-reader created', r.stderr);
@@ -125,14 +189,42 @@ for (const version of ['1.33', '1.27']) {
       const key = path.join(srv.dir, 'ziwon.pem');
       const csr = path.join(srv.dir, 'ziwon.csr');
       assert.equal((await run('openssl', ['genrsa', '-out', key, '2048'])).code, 0);
-      assert.equal((await run('openssl', ['req', '-new', '-key', key, '-out', csr, '-subj', '/CN=users:ziwon/O=cloud-native'])).code, 0);
+      assert.equal(
+        (
+          await run('openssl', [
+            'req',
+            '-new',
+            '-key',
+            key,
+            '-out',
+            csr,
+            '-subj',
+            '/CN=users:ziwon/O=cloud-native',
+          ])
+        ).code,
+        0,
+      );
       const req = readFileSync(csr).toString('base64');
       const manifest = `apiVersion: certificates.k8s.io/v1\nkind: CertificateSigningRequest\nmetadata:\n  name: user-request-ziwon\nspec:\n  groups:\n  - system:authenticated\n  request: ${req}\n  signerName: kubernetes.io/kube-apiserver-client\n  usages:\n  - digital signature\n  - key encipherment\n  - client auth\n`;
       let r = await srv.kubectl(version, ['apply', '-f', '-'], { input: manifest });
-      assert.equal(r.stdout.trim(), 'certificatesigningrequest.certificates.k8s.io/user-request-ziwon created', r.stderr);
+      assert.equal(
+        r.stdout.trim(),
+        'certificatesigningrequest.certificates.k8s.io/user-request-ziwon created',
+        r.stderr,
+      );
       r = await k('certificate', 'approve', 'user-request-ziwon');
-      assert.equal(r.stdout.trim(), 'certificatesigningrequest.certificates.k8s.io/user-request-ziwon approved', r.stderr);
-      r = await k('get', 'csr', 'user-request-ziwon', '-o', 'jsonpath={.status.conditions[0].type}:{.status.conditions[0].reason}');
+      assert.equal(
+        r.stdout.trim(),
+        'certificatesigningrequest.certificates.k8s.io/user-request-ziwon approved',
+        r.stderr,
+      );
+      r = await k(
+        'get',
+        'csr',
+        'user-request-ziwon',
+        '-o',
+        'jsonpath={.status.conditions[0].type}:{.status.conditions[0].reason}',
+      );
       assert.equal(r.stdout, 'Approved:KubectlApprove');
     });
 
@@ -161,18 +253,28 @@ for (const version of ['1.33', '1.27']) {
       assert.equal(r.code, 0, r.stderr);
       const [h, p] = r.stdout.split('.');
       assert.equal(JSON.parse(Buffer.from(h, 'base64url').toString()).alg, 'RS256');
-      assert.equal(JSON.parse(Buffer.from(p, 'base64url').toString()).sub, 'system:serviceaccount:default:default');
+      assert.equal(
+        JSON.parse(Buffer.from(p, 'base64url').toString()).sub,
+        'system:serviceaccount:default:default',
+      );
     });
 
     test('get -w streams an ADDED event for a new namespace', async () => {
-      const child = spawn(kubectlPath(version), ['get', 'ns', '-w'], { env: { ...process.env, KUBECONFIG: srv.kubeconfig, KUBECACHEDIR: path.join(srv.dir, `wcache-${version}`) } });
+      const child = spawn(kubectlPath(version), ['get', 'ns', '-w'], {
+        env: {
+          ...process.env,
+          KUBECONFIG: srv.kubeconfig,
+          KUBECACHEDIR: path.join(srv.dir, `wcache-${version}`),
+        },
+      });
       let out = '';
       child.stdout.on('data', (d) => (out += d));
       await new Promise((r) => setTimeout(r, 1500));
       const r = await k('create', 'namespace', 'watched');
       assert.equal(r.code, 0, r.stderr);
       const deadline = Date.now() + 10_000;
-      while (!/^watched\s+Active/m.test(out) && Date.now() < deadline) await new Promise((res) => setTimeout(res, 100));
+      while (!/^watched\s+Active/m.test(out) && Date.now() < deadline)
+        await new Promise((res) => setTimeout(res, 100));
       child.kill();
       assert.match(out, /^watched\s+Active/m);
     });

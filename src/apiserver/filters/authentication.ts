@@ -60,13 +60,17 @@ export function withAuthentication(authenticator: RequestAuthenticator): Filter 
       r = { ok: false as const };
     }
     if (!r.ok) {
-      if (r.error) process.stderr.write(`I ${new Date().toISOString()} Unable to authenticate the request: ${r.error.message}\n`);
+      if (r.error)
+        process.stderr.write(
+          `I ${new Date().toISOString()} Unable to authenticate the request: ${r.error.message}\n`,
+        );
       writeError(ctx, unauthorized());
       return;
     }
     ctx.user = r.response.user;
     for (const h of strippedHeaders) delete ctx.req.headers[h];
-    for (const h of Object.keys(ctx.req.headers)) if (h.startsWith('x-remote-extra-')) delete ctx.req.headers[h];
+    for (const h of Object.keys(ctx.req.headers))
+      if (h.startsWith('x-remote-extra-')) delete ctx.req.headers[h];
     await next(ctx);
   };
 }

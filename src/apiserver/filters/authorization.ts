@@ -55,7 +55,12 @@ export function withAuthorization(authorizer: Authorizer): Filter {
     if (r.decision === 'Allow') return next(ctx);
     if (r.error) {
       // responsewriters.InternalError: a plain-text 500.
-      writeBytes(ctx, 500, `Internal Server Error: ${JSON.stringify(ctx.path)}: ${r.error.message}`, 'text/plain; charset=utf-8');
+      writeBytes(
+        ctx,
+        500,
+        `Internal Server Error: ${JSON.stringify(ctx.path)}: ${r.error.message}`,
+        'text/plain; charset=utf-8',
+      );
       return;
     }
     writeError(ctx, forbiddenError(attrs, r.reason));

@@ -12,10 +12,17 @@ import { writeError } from '../responses.js';
 export const MAX_PATH_LENGTH = 8192;
 
 export function checkPath(path: string): void {
-  if (path.length > MAX_PATH_LENGTH) throw new ApiError(414, '', `the request path is longer than ${MAX_PATH_LENGTH} bytes`);
+  if (path.length > MAX_PATH_LENGTH)
+    throw new ApiError(414, '', `the request path is longer than ${MAX_PATH_LENGTH} bytes`);
   for (const seg of path.split('/')) {
-    if (seg === '.' || seg === '..') throw badRequest(`invalid request path ${JSON.stringify(path.slice(0, 256))}: relative segments are not allowed`);
-    if (/%2f|%5c|%00/i.test(seg)) throw badRequest(`invalid request path ${JSON.stringify(path.slice(0, 256))}: encoded separators are not allowed`);
+    if (seg === '.' || seg === '..')
+      throw badRequest(
+        `invalid request path ${JSON.stringify(path.slice(0, 256))}: relative segments are not allowed`,
+      );
+    if (/%2f|%5c|%00/i.test(seg))
+      throw badRequest(
+        `invalid request path ${JSON.stringify(path.slice(0, 256))}: encoded separators are not allowed`,
+      );
   }
 }
 

@@ -18,7 +18,10 @@ export function checkNamespaceLifecycle(s: RequestScope, obj: KubeObject): void 
   const nsStore = s.env.storeFor('', 'namespaces');
   const o = nsStore?.get('', ns);
   if (!o) throw notFound({ group: '', resource: 'namespaces' }, ns);
-  if (o.obj.metadata?.deletionTimestamp || (o.obj.status as { phase?: string } | undefined)?.phase === 'Terminating') {
+  if (
+    o.obj.metadata?.deletionTimestamp ||
+    (o.obj.status as { phase?: string } | undefined)?.phase === 'Terminating'
+  ) {
     throw forbidden(
       { group: s.desc.group, resource: s.desc.resource },
       obj.metadata?.name ?? '',
@@ -67,11 +70,21 @@ const createHooks: Record<string, CreateHook> = {
     const requested = spec.clusterIP as string | undefined;
     if (requested && taken.has(requested)) {
       throw invalid('', 'Service', obj.metadata?.name ?? '', [
-        { type: 'FieldValueInvalid', field: 'spec.clusterIPs', value: [requested], detail: `failed to allocate IP ${requested}: provided IP is already allocated` },
+        {
+          type: 'FieldValueInvalid',
+          field: 'spec.clusterIPs',
+          value: [requested],
+          detail: `failed to allocate IP ${requested}: provided IP is already allocated`,
+        },
       ]);
     }
     const ip = requested || s.env.allocateClusterIp?.(taken);
-    if (!ip) throw new ApiError(500, 'InternalError', 'Internal error occurred: failed to allocate a serviceIP: range is full');
+    if (!ip)
+      throw new ApiError(
+        500,
+        'InternalError',
+        'Internal error occurred: failed to allocate a serviceIP: range is full',
+      );
     spec.clusterIP = ip;
     spec.clusterIPs = [ip];
   },

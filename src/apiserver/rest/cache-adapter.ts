@@ -17,7 +17,11 @@ function toApiError(e: unknown): ApiError {
   return new ApiError(500, 'InternalError', `Internal error occurred: ${(e as Error).message}`);
 }
 
-export async function newObjectCache(store: Store, prefix: string, capacity = 4096): Promise<ObjectCache & { stop(): void }> {
+export async function newObjectCache(
+  store: Store,
+  prefix: string,
+  capacity = 4096,
+): Promise<ObjectCache & { stop(): void }> {
   const cache = new WatchCache<CachedObject>({ store, prefix, decode: decodeStored, capacity });
   await cache.start();
   return {
@@ -29,7 +33,14 @@ export async function newObjectCache(store: Store, prefix: string, capacity = 40
         const w = cache.watch(p, {
           afterRevision,
           onEvents: (evs) =>
-            onEvents(evs.map((e): CacheEvent => ({ type: e.type, object: e.object, prev: e.prevObject, revision: e.revision }))),
+            onEvents(
+              evs.map((e): CacheEvent => ({
+                type: e.type,
+                object: e.object,
+                prev: e.prevObject,
+                revision: e.revision,
+              })),
+            ),
           onError: (e) => onError(toApiError(e)),
         });
         return w;

@@ -34,17 +34,24 @@ async function readDeleteOptions(s: RequestScope): Promise<DeleteOptions> {
     if (fmt === 'protobuf') {
       v = s.env.protobuf ? s.env.protobuf(body).object : {};
     } else v = fmt === 'yaml' ? parseYaml(body) : parseJson(body);
-    if (v === null || typeof v !== 'object' || Array.isArray(v)) throw badRequest('DeleteOptions must be a JSON object');
+    if (v === null || typeof v !== 'object' || Array.isArray(v))
+      throw badRequest('DeleteOptions must be a JSON object');
     Object.assign(opts, v);
   }
   const pp = q.get('propagationPolicy');
   if (pp !== null) opts.propagationPolicy = pp;
-  if (opts.propagationPolicy !== undefined && !['Orphan', 'Background', 'Foreground'].includes(opts.propagationPolicy)) {
-    throw badRequest(`propagationPolicy: Unsupported value: "${opts.propagationPolicy}": supported values: "Foreground", "Background", "Orphan"`);
+  if (
+    opts.propagationPolicy !== undefined &&
+    !['Orphan', 'Background', 'Foreground'].includes(opts.propagationPolicy)
+  ) {
+    throw badRequest(
+      `propagationPolicy: Unsupported value: "${opts.propagationPolicy}": supported values: "Foreground", "Background", "Orphan"`,
+    );
   }
   const gp = q.get('gracePeriodSeconds');
   if (gp !== null) {
-    if (!/^-?\d+$/.test(gp)) throw badRequest(`gracePeriodSeconds: Invalid value: "${gp}": must be an integer`);
+    if (!/^-?\d+$/.test(gp))
+      throw badRequest(`gracePeriodSeconds: Invalid value: "${gp}": must be an integer`);
     opts.gracePeriodSeconds = Number(gp);
   }
   return opts;
@@ -55,10 +62,18 @@ function checkPreconditions(s: RequestScope, cur: CachedObject, opts: DeleteOpti
   if (!p) return;
   const name = cur.obj.metadata?.name ?? '';
   if (p.uid && p.uid !== cur.obj.metadata?.uid) {
-    throw conflict(s.store.gr, name, `Precondition failed: UID in precondition: ${p.uid}, UID in object meta: ${cur.obj.metadata?.uid ?? ''}`);
+    throw conflict(
+      s.store.gr,
+      name,
+      `Precondition failed: UID in precondition: ${p.uid}, UID in object meta: ${cur.obj.metadata?.uid ?? ''}`,
+    );
   }
   if (p.resourceVersion && p.resourceVersion !== String(cur.rv)) {
-    throw conflict(s.store.gr, name, `Precondition failed: ResourceVersion in precondition: ${p.resourceVersion}, ResourceVersion in object meta: ${cur.rv}`);
+    throw conflict(
+      s.store.gr,
+      name,
+      `Precondition failed: ResourceVersion in precondition: ${p.resourceVersion}, ResourceVersion in object meta: ${cur.rv}`,
+    );
   }
 }
 
@@ -74,7 +89,13 @@ export function successStatus(s: RequestScope, obj: KubeObject): Record<string, 
  * Deletes one object; returns the object if it still exists (finalizers, namespace termination)
  * or undefined once it is gone.
  */
-export async function deleteOne(s: RequestScope, namespace: string, name: string, opts: DeleteOptions, dryRun: boolean): Promise<{ obj: KubeObject; remains: boolean }> {
+export async function deleteOne(
+  s: RequestScope,
+  namespace: string,
+  name: string,
+  opts: DeleteOptions,
+  dryRun: boolean,
+): Promise<{ obj: KubeObject; remains: boolean }> {
   const cur = s.store.mustGet(namespace, name);
   checkPreconditions(s, cur, opts);
   if (s.desc.resource === 'namespaces' && !s.desc.group && IMMORTAL_NAMESPACES.has(name)) {
@@ -82,7 +103,9 @@ export async function deleteOne(s: RequestScope, namespace: string, name: string
   }
   const needsFinalize =
     (cur.obj.metadata?.finalizers?.length ?? 0) > 0 ||
-    (s.desc.resource === 'namespaces' && !s.desc.group && (((cur.obj.spec as { finalizers?: string[] })?.finalizers?.length ?? 0) > 0));
+    (s.desc.resource === 'namespaces' &&
+      !s.desc.group &&
+      ((cur.obj.spec as { finalizers?: string[] })?.finalizers?.length ?? 0) > 0);
   if (needsFinalize) {
     if (cur.obj.metadata?.deletionTimestamp) return { obj: cur.obj, remains: true };
     const updated = await s.store.guaranteedUpdate(
@@ -93,7 +116,8 @@ export async function deleteOne(s: RequestScope, namespace: string, name: string
         const next = deepCopy(c.obj);
         next.metadata!.deletionTimestamp = timestamp(s.env.now());
         next.metadata!.deletionGracePeriodSeconds = 0;
-        if (s.desc.resource === 'namespaces' && !s.desc.group) next.status = { ...((next.status as object) ?? {}), phase: 'Terminating' };
+        if (s.desc.resource === 'namespaces' && !s.desc.group)
+          next.status = { ...((next.status as object) ?? {}), phase: 'Terminating' };
         return next;
       },
       { dryRun },
@@ -143,5 +167,10 @@ export async function handleDeleteCollection(s: RequestScope, namespace: string)
     }
   }
   const apiVersion = servedApiVersion(s);
-  writeObject(s.ctx, 200, { kind: s.desc.listKind, apiVersion, metadata: { resourceVersion: String(s.store.cache.revision()) }, items });
+  writeObject(s.ctx, 200, {
+    kind: s.desc.listKind,
+    apiVersion,
+    metadata: { resourceVersion: String(s.store.cache.revision()) },
+    items,
+  });
 }

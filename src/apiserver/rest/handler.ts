@@ -33,7 +33,10 @@ export function restHandler(deps: RestDeps): (ctx: RequestContext) => Promise<vo
     const out = negotiate(ctx.req.headers['accept'] as string | undefined);
     if (desc.virtual) {
       if (i.verb !== 'create' || i.name) throw methodNotSupported(gr, i.verb);
-      return handleReview({ ctx, desc, version: i.apiVersion, store: undefined as unknown as ObjectStore, out, env: deps.env }, i.namespace);
+      return handleReview(
+        { ctx, desc, version: i.apiVersion, store: undefined as unknown as ObjectStore, out, env: deps.env },
+        i.namespace,
+      );
     }
     const store = deps.stores.get(desc);
     if (!store) throw notFoundPath();
@@ -44,7 +47,8 @@ export function restHandler(deps: RestDeps): (ctx: RequestContext) => Promise<vo
       throw notFoundPath();
     }
     if (i.subresource) return handleSubresource(s, ns, i.name, i.subresource);
-    if (i.verb !== 'watch' && i.verb !== 'proxy' && !desc.verbs.includes(i.verb)) throw methodNotSupported(gr, i.verb);
+    if (i.verb !== 'watch' && i.verb !== 'proxy' && !desc.verbs.includes(i.verb))
+      throw methodNotSupported(gr, i.verb);
     switch (i.verb) {
       case 'get':
         return handleGet(s, ns, i.name);

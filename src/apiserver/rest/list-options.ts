@@ -40,10 +40,13 @@ function boolParam(q: URLSearchParams, name: string): boolean | undefined {
 
 export function parseListOptions(q: URLSearchParams): ListOptions {
   const rv = q.get('resourceVersion') ?? '';
-  if (rv !== '' && !/^\d+$/.test(rv)) throw badRequest(`resourceVersion: Invalid value: "${rv}": must be a non-negative integer`);
+  if (rv !== '' && !/^\d+$/.test(rv))
+    throw badRequest(`resourceVersion: Invalid value: "${rv}": must be a non-negative integer`);
   const rvm = q.get('resourceVersionMatch') ?? '';
   if (rvm !== '' && rvm !== 'NotOlderThan' && rvm !== 'Exact') {
-    throw badRequest(`resourceVersionMatch: Unsupported value: "${rvm}": supported values: "Exact", "NotOlderThan"`);
+    throw badRequest(
+      `resourceVersionMatch: Unsupported value: "${rvm}": supported values: "Exact", "NotOlderThan"`,
+    );
   }
   boolParam(q, 'watch');
   return {
@@ -62,7 +65,10 @@ export function parseListOptions(q: URLSearchParams): ListOptions {
 export type Matcher = (obj: KubeObject) => boolean;
 
 /** Field value as the kind's GetAttrs exposes it. */
-export function fieldGetter(desc: ResourceDescriptor, obj: KubeObject): (field: string) => string | undefined {
+export function fieldGetter(
+  desc: ResourceDescriptor,
+  obj: KubeObject,
+): (field: string) => string | undefined {
   return (field) => {
     if (field === 'metadata.name') return obj.metadata?.name ?? '';
     if (field === 'metadata.namespace') return desc.namespaced ? (obj.metadata?.namespace ?? '') : '';
@@ -71,7 +77,10 @@ export function fieldGetter(desc: ResourceDescriptor, obj: KubeObject): (field: 
   };
 }
 
-export function buildMatcher(desc: ResourceDescriptor, opts: Pick<ListOptions, 'labelSelector' | 'fieldSelector'>): Matcher | undefined {
+export function buildMatcher(
+  desc: ResourceDescriptor,
+  opts: Pick<ListOptions, 'labelSelector' | 'fieldSelector'>,
+): Matcher | undefined {
   const labels = parseLabelSelector(opts.labelSelector);
   const fields = parseFieldSelector(opts.fieldSelector);
   for (const f of fields) {
@@ -95,10 +104,22 @@ export function encodeContinue(t: ContinueToken): string {
 
 export function decodeContinue(token: string): ContinueToken {
   try {
-    const j = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { v?: string; rv?: number; start?: string };
-    if (j.v !== 'meta.k8s.io/v1' || typeof j.rv !== 'number' || typeof j.start !== 'string' || j.start.includes('..')) throw new Error('bad');
+    const j = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as {
+      v?: string;
+      rv?: number;
+      start?: string;
+    };
+    if (
+      j.v !== 'meta.k8s.io/v1' ||
+      typeof j.rv !== 'number' ||
+      typeof j.start !== 'string' ||
+      j.start.includes('..')
+    )
+      throw new Error('bad');
     return { rv: j.rv, start: j.start };
   } catch {
-    throw badRequest('continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)');
+    throw badRequest(
+      'continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)',
+    );
   }
 }

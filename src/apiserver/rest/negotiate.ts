@@ -36,7 +36,11 @@ export function negotiate(accept: string | undefined): Negotiated {
   const ranges = parseAccept(accept);
   if (ranges.length === 0) return { yaml: false };
   for (const r of ranges) {
-    if (r.params['as'] === 'Table' && r.params['g'] === 'meta.k8s.io' && (r.type === 'application/json' || r.type === 'application/yaml')) {
+    if (
+      r.params['as'] === 'Table' &&
+      r.params['g'] === 'meta.k8s.io' &&
+      (r.type === 'application/json' || r.type === 'application/yaml')
+    ) {
       const v = r.params['v'];
       if (v === 'v1' || v === 'v1beta1') return { table: v, yaml: r.type === 'application/yaml' };
       continue;
@@ -45,5 +49,7 @@ export function negotiate(accept: string | undefined): Negotiated {
     if (jsonTypes.has(r.type)) return { yaml: false };
     if (r.type === 'application/yaml') return { yaml: true };
   }
-  throw notAcceptable('only the following media types are accepted: application/json, application/yaml, application/vnd.kubernetes.protobuf');
+  throw notAcceptable(
+    'only the following media types are accepted: application/json, application/yaml, application/vnd.kubernetes.protobuf',
+  );
 }

@@ -5,7 +5,14 @@
  * only after the cache has applied it) and optimistic concurrency (guaranteedUpdate retries on
  * revision conflicts). Kind-specific rules live in the handlers and registry descriptors.
  */
-import { alreadyExists, conflict, notFound, tooOldResourceVersion, internalError, ApiError } from '../../api/errors.js';
+import {
+  alreadyExists,
+  conflict,
+  notFound,
+  tooOldResourceVersion,
+  internalError,
+  ApiError,
+} from '../../api/errors.js';
 import type { GroupResource, KubeObject } from '../../api/types.js';
 import type { ResourceDescriptor } from '../../registry/types.js';
 import { StorageError, type KeyValue, type Store } from '../../storage/interfaces.js';
@@ -33,7 +40,12 @@ export interface ObjectCache {
   get(key: string): CachedObject | undefined;
   /** All objects under prefix, ascending by key. */
   list(prefix: string): CachedObject[];
-  watch(prefix: string, afterRevision: number, onEvents: (evs: CacheEvent[]) => void, onError: (e: ApiError) => void): { cancel(): void };
+  watch(
+    prefix: string,
+    afterRevision: number,
+    onEvents: (evs: CacheEvent[]) => void,
+    onError: (e: ApiError) => void,
+  ): { cancel(): void };
   waitForRevision(rev: number): Promise<void>;
 }
 
@@ -117,7 +129,11 @@ export class ObjectStore {
   async update(obj: KubeObject, expectedRv: number): Promise<CachedObject> {
     const md = obj.metadata!;
     try {
-      const kv = await this.store.update(this.key(md.namespace ?? '', md.name!), encodeForStorage(obj), expectedRv);
+      const kv = await this.store.update(
+        this.key(md.namespace ?? '', md.name!),
+        encodeForStorage(obj),
+        expectedRv,
+      );
       return await this.settle(kv);
     } catch (e) {
       this.mapError(e, md.name!);
@@ -138,7 +154,8 @@ export class ObjectStore {
       const cur = this.mustGet(namespace, name);
       const next = await mutate(cur);
       if (next === undefined) return cur;
-      if (opts.dryRun) return { key: cur.key, obj: next, bytes: Buffer.from(JSON.stringify(next)), rv: cur.rv };
+      if (opts.dryRun)
+        return { key: cur.key, obj: next, bytes: Buffer.from(JSON.stringify(next)), rv: cur.rv };
       try {
         const kv = await this.store.update(cur.key, encodeForStorage(next), cur.rv);
         return await this.settle(kv);

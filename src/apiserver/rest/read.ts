@@ -7,14 +7,25 @@
 import { notFound, resourceExpired } from '../../api/errors.js';
 import { StorageError } from '../../storage/interfaces.js';
 import { writeBytes, writeObject } from '../responses.js';
-import { buildMatcher, decodeContinue, encodeContinue, parseListOptions, type Matcher } from './list-options.js';
+import {
+  buildMatcher,
+  decodeContinue,
+  encodeContinue,
+  parseListOptions,
+  type Matcher,
+} from './list-options.js';
 import { decodeStored, type CachedObject } from './object-store.js';
 import { asServedVersion, servedApiVersion, type RequestScope } from './scope.js';
 import { buildTable, includeObjectOf } from './table.js';
 
 export function writeCached(s: RequestScope, code: number, o: CachedObject): void {
   if (s.out.table) {
-    const t = buildTable(s.desc, [o.obj], { resourceVersion: String(o.rv) }, { version: s.out.table, include: includeObjectOf(s.ctx.query), now: s.env.now() });
+    const t = buildTable(
+      s.desc,
+      [o.obj],
+      { resourceVersion: String(o.rv) },
+      { version: s.out.table, include: includeObjectOf(s.ctx.query), now: s.env.now() },
+    );
     writeObject(s.ctx, code, t);
   } else if (s.out.yaml || o.obj.apiVersion !== servedApiVersion(s)) {
     writeObject(s.ctx, code, asServedVersion(s, o.obj));
@@ -39,7 +50,14 @@ interface Page {
   remaining?: number;
 }
 
-async function pageFromStore(s: RequestScope, prefix: string, rv: number, startAfter: string, limit: number, match?: Matcher): Promise<Page> {
+async function pageFromStore(
+  s: RequestScope,
+  prefix: string,
+  rv: number,
+  startAfter: string,
+  limit: number,
+  match?: Matcher,
+): Promise<Page> {
   const items: CachedObject[] = [];
   let after = startAfter;
   for (;;) {
@@ -74,7 +92,12 @@ function pageFromCache(s: RequestScope, prefix: string, limit: number, match?: M
     items.push(all[i]);
   }
   if (limit && i < all.length) {
-    return { items, rv, continueKey: items[items.length - 1].key, remaining: match ? undefined : all.length - i };
+    return {
+      items,
+      rv,
+      continueKey: items[items.length - 1].key,
+      remaining: match ? undefined : all.length - i,
+    };
   }
   return { items, rv };
 }
@@ -91,24 +114,40 @@ export async function handleList(s: RequestScope, namespace: string): Promise<vo
     page = pageFromCache(s, prefix, opts.limit, match);
   }
   const meta: Record<string, unknown> = { resourceVersion: String(page.rv) };
-  if (page.continueKey) meta.continue = encodeContinue({ rv: page.rv, start: page.continueKey.slice(prefix.length) });
+  if (page.continueKey)
+    meta.continue = encodeContinue({ rv: page.rv, start: page.continueKey.slice(prefix.length) });
   if (page.remaining !== undefined) meta.remainingItemCount = page.remaining;
   if (s.out.table) {
-    writeObject(s.ctx, 200, buildTable(s.desc, page.items.map((o) => o.obj), meta, { version: s.out.table, include: includeObjectOf(s.ctx.query), now: s.env.now() }));
+    writeObject(
+      s.ctx,
+      200,
+      buildTable(
+        s.desc,
+        page.items.map((o) => o.obj),
+        meta,
+        { version: s.out.table, include: includeObjectOf(s.ctx.query), now: s.env.now() },
+      ),
+    );
     return;
   }
   const apiVersion = servedApiVersion(s);
   if (s.out.yaml) {
-    writeObject(s.ctx, 200, { kind: s.desc.listKind, apiVersion, metadata: meta, items: page.items.map((o) => asServedVersion(s, o.obj)) });
+    writeObject(s.ctx, 200, {
+      kind: s.desc.listKind,
+      apiVersion,
+      metadata: meta,
+      items: page.items.map((o) => asServedVersion(s, o.obj)),
+    });
     return;
   }
   const head = `{"kind":${JSON.stringify(s.desc.listKind)},"apiVersion":${JSON.stringify(apiVersion)},"metadata":${JSON.stringify(meta)},"items":[`;
   const parts: Buffer[] = [Buffer.from(head)];
   page.items.forEach((o, i) => {
     if (i) parts.push(Buffer.from(','));
-    parts.push(o.obj.apiVersion === apiVersion ? o.bytes : Buffer.from(JSON.stringify(asServedVersion(s, o.obj))));
+    parts.push(
+      o.obj.apiVersion === apiVersion ? o.bytes : Buffer.from(JSON.stringify(asServedVersion(s, o.obj))),
+    );
   });
   parts.push(Buffer.from(']}'));
   writeBytes(s.ctx, 200, Buffer.concat(parts));
 }
-

@@ -38,10 +38,26 @@ function validateAccessSpec(spec: AccessSpec, kind: string, group: string): void
   const errs: FieldError[] = [];
   const r = spec.resourceAttributes ?? undefined;
   const n = spec.nonResourceAttributes ?? undefined;
-  if (r && n) errs.push({ type: 'FieldValueInvalid', field: 'spec.resourceAttributes', value: r, detail: 'cannot be specified in combination with nonResourceAttributes' });
-  if (!r && !n) errs.push({ type: 'FieldValueRequired', field: 'spec.resourceAttributes', detail: 'exactly one of nonResourceAttributes or resourceAttributes must be specified' });
+  if (r && n)
+    errs.push({
+      type: 'FieldValueInvalid',
+      field: 'spec.resourceAttributes',
+      value: r,
+      detail: 'cannot be specified in combination with nonResourceAttributes',
+    });
+  if (!r && !n)
+    errs.push({
+      type: 'FieldValueRequired',
+      field: 'spec.resourceAttributes',
+      detail: 'exactly one of nonResourceAttributes or resourceAttributes must be specified',
+    });
   if (kind === 'SubjectAccessReview' && !spec.user && !(spec.groups ?? []).length) {
-    errs.push({ type: 'FieldValueInvalid', field: 'spec.user', value: '', detail: 'at least one of user or group must be specified' });
+    errs.push({
+      type: 'FieldValueInvalid',
+      field: 'spec.user',
+      value: '',
+      detail: 'at least one of user or group must be specified',
+    });
   }
   if (errs.length) throw invalid(group, kind, '', errs);
 }
@@ -65,10 +81,25 @@ function attributesFrom(user: UserInfo, spec: AccessSpec): Attributes {
     };
   }
   const n = spec.nonResourceAttributes ?? {};
-  return { user, verb: n.verb ?? '', isResourceRequest: false, path: n.path ?? '', namespace: '', apiGroup: '', apiVersion: '', resource: '', subresource: '', name: '' };
+  return {
+    user,
+    verb: n.verb ?? '',
+    isResourceRequest: false,
+    path: n.path ?? '',
+    namespace: '',
+    apiGroup: '',
+    apiVersion: '',
+    resource: '',
+    subresource: '',
+    name: '',
+  };
 }
 
-async function accessReview(s: RequestScope, body: KubeObject, user: UserInfo): Promise<Record<string, unknown>> {
+async function accessReview(
+  s: RequestScope,
+  body: KubeObject,
+  user: UserInfo,
+): Promise<Record<string, unknown>> {
   const spec = (body.spec ?? {}) as AccessSpec;
   const r = await s.env.authorizer.authorize(attributesFrom(user, spec));
   const status: Record<string, unknown> = { allowed: r.decision === 'Allow' };
@@ -79,9 +110,14 @@ async function accessReview(s: RequestScope, body: KubeObject, user: UserInfo): 
 }
 
 export async function handleReview(s: RequestScope, namespace: string): Promise<void> {
-  const body = decodeObject(await readBody(s.ctx.req), s.ctx.req.headers['content-type'], s.env.protobuf) as KubeObject;
+  const body = decodeObject(
+    await readBody(s.ctx.req),
+    s.ctx.req.headers['content-type'],
+    s.env.protobuf,
+  ) as KubeObject;
   const kind = s.desc.kind;
-  if (body.kind && body.kind !== kind) throw badRequest(`${String(body.kind)} in version "${s.version}" cannot be handled as a ${kind}`);
+  if (body.kind && body.kind !== kind)
+    throw badRequest(`${String(body.kind)} in version "${s.version}" cannot be handled as a ${kind}`);
   const group = s.desc.group;
   const user = s.ctx.user!;
   const spec = (body.spec ?? {}) as AccessSpec;
@@ -95,34 +131,70 @@ export async function handleReview(s: RequestScope, namespace: string): Promise<
       validateAccessSpec(spec, kind, group);
       const rns = spec.resourceAttributes?.namespace ?? '';
       if (!spec.resourceAttributes || rns !== namespace) {
-        throw invalid(group, kind, '', [{ type: 'FieldValueInvalid', field: 'spec.resourceAttributes.namespace', value: rns, detail: 'must match metadata.namespace' }]);
+        throw invalid(group, kind, '', [
+          {
+            type: 'FieldValueInvalid',
+            field: 'spec.resourceAttributes.namespace',
+            value: rns,
+            detail: 'must match metadata.namespace',
+          },
+        ]);
       }
-      status = await accessReview(s, body, { name: spec.user ?? '', uid: spec.uid ?? '', groups: spec.groups ?? [], extra: spec.extra ?? {} });
+      status = await accessReview(s, body, {
+        name: spec.user ?? '',
+        uid: spec.uid ?? '',
+        groups: spec.groups ?? [],
+        extra: spec.extra ?? {},
+      });
       break;
     }
     case 'SubjectAccessReview':
       validateAccessSpec(spec, kind, group);
-      status = await accessReview(s, body, { name: spec.user ?? '', uid: spec.uid ?? '', groups: spec.groups ?? [], extra: spec.extra ?? {} });
+      status = await accessReview(s, body, {
+        name: spec.user ?? '',
+        uid: spec.uid ?? '',
+        groups: spec.groups ?? [],
+        extra: spec.extra ?? {},
+      });
       break;
     case 'SelfSubjectRulesReview': {
       const ns = (body.spec as { namespace?: string } | undefined)?.namespace ?? '';
       const resolver = s.env.rulesResolver;
       status = resolver
         ? resolver(user, ns)
-        : { resourceRules: [], nonResourceRules: [], incomplete: true, evaluationError: 'no rule resolver is configured for the active authorization modes' };
+        : {
+            resourceRules: [],
+            nonResourceRules: [],
+            incomplete: true,
+            evaluationError: 'no rule resolver is configured for the active authorization modes',
+          };
       break;
     }
     case 'SelfSubjectReview':
-      status = { userInfo: { username: user.name, uid: user.uid || undefined, groups: user.groups, extra: Object.keys(user.extra).length ? user.extra : undefined } };
+      status = {
+        userInfo: {
+          username: user.name,
+          uid: user.uid || undefined,
+          groups: user.groups,
+          extra: Object.keys(user.extra).length ? user.extra : undefined,
+        },
+      };
       break;
     case 'TokenReview': {
       const token = (body.spec as { token?: string } | undefined)?.token ?? '';
       const audiences = (body.spec as { audiences?: string[] } | undefined)?.audiences ?? [];
-      if (!token) throw invalid(group, kind, '', [{ type: 'FieldValueRequired', field: 'spec.token', detail: '' }]);
-      const r = s.env.tokenAuthenticator ? await s.env.tokenAuthenticator.authenticateToken(token, audiences) : { ok: false as const };
+      if (!token)
+        throw invalid(group, kind, '', [{ type: 'FieldValueRequired', field: 'spec.token', detail: '' }]);
+      const r = s.env.tokenAuthenticator
+        ? await s.env.tokenAuthenticator.authenticateToken(token, audiences)
+        : { ok: false as const };
       if (r.ok) {
         const u = r.response.user;
-        status = { authenticated: true, user: { username: u.name, uid: u.uid, groups: u.groups, extra: u.extra }, audiences: r.response.audiences ?? audiences };
+        status = {
+          authenticated: true,
+          user: { username: u.name, uid: u.uid, groups: u.groups, extra: u.extra },
+          audiences: r.response.audiences ?? audiences,
+        };
       } else status = { user: {}, error: r.error?.message ?? '' };
       break;
     }

@@ -20,13 +20,22 @@ export interface StrategyEnv {
 export function checkTypeMeta(desc: ResourceDescriptor, version: string, obj: KubeObject): void {
   const expected = apiVersionOf(desc.group, version);
   if (obj.apiVersion !== undefined && obj.apiVersion !== '' && obj.apiVersion !== expected) {
-    throw badRequest(`the API version in the data (${String(obj.apiVersion)}) does not match the expected API version (${expected})`);
+    throw badRequest(
+      `the API version in the data (${String(obj.apiVersion)}) does not match the expected API version (${expected})`,
+    );
   }
   if (obj.kind !== undefined && obj.kind !== '' && obj.kind !== desc.kind) {
-    throw badRequest(`${String(obj.kind)} in version "${version}" cannot be handled as a ${desc.kind}: the kind in the data does not match the expected kind (${desc.kind})`);
+    throw badRequest(
+      `${String(obj.kind)} in version "${version}" cannot be handled as a ${desc.kind}: the kind in the data does not match the expected kind (${desc.kind})`,
+    );
   }
-  if (obj.metadata !== undefined && (obj.metadata === null || typeof obj.metadata !== 'object' || Array.isArray(obj.metadata))) {
-    throw badRequest(`${desc.kind} in version "${version}" cannot be handled as a ${desc.kind}: metadata must be an object`);
+  if (
+    obj.metadata !== undefined &&
+    (obj.metadata === null || typeof obj.metadata !== 'object' || Array.isArray(obj.metadata))
+  ) {
+    throw badRequest(
+      `${desc.kind} in version "${version}" cannot be handled as a ${desc.kind}: metadata must be an object`,
+    );
   }
   obj.apiVersion = apiVersionOf(desc.group, desc.versions[0]);
   obj.kind = desc.kind;
@@ -39,7 +48,8 @@ function specOf(o: KubeObject): string {
 }
 
 function throwIfInvalid(desc: ResourceDescriptor, obj: KubeObject, errs: FieldError[]): void {
-  if (errs.length) throw invalid(desc.group, desc.kind, obj.metadata?.name ?? obj.metadata?.generateName ?? '', errs);
+  if (errs.length)
+    throw invalid(desc.group, desc.kind, obj.metadata?.name ?? obj.metadata?.generateName ?? '', errs);
 }
 
 /**
@@ -47,11 +57,18 @@ function throwIfInvalid(desc: ResourceDescriptor, obj: KubeObject, errs: FieldEr
  * generateName, uid, creationTimestamp, generation 1, status reset for kinds with a status
  * subresource, defaults, validation.
  */
-export function prepareForCreate(desc: ResourceDescriptor, obj: KubeObject, namespace: string, env: StrategyEnv): KubeObject {
+export function prepareForCreate(
+  desc: ResourceDescriptor,
+  obj: KubeObject,
+  namespace: string,
+  env: StrategyEnv,
+): KubeObject {
   const md = (obj.metadata ??= {});
   if (desc.namespaced) {
     if (md.namespace && md.namespace !== namespace) {
-      throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+      throw badRequest(
+        'the namespace of the provided object does not match the namespace sent on the request',
+      );
     }
     md.namespace = namespace;
   } else {
@@ -66,7 +83,8 @@ export function prepareForCreate(desc: ResourceDescriptor, obj: KubeObject, name
   delete md.selfLink;
   if (desc.tracksGeneration || desc.hasStatus) md.generation = 1;
   else delete md.generation;
-  if (desc.hasStatus && desc.resource !== 'namespaces' && desc.resource !== 'certificatesigningrequests') delete obj.status;
+  if (desc.hasStatus && desc.resource !== 'namespaces' && desc.resource !== 'certificatesigningrequests')
+    delete obj.status;
   if (desc.resource === 'certificatesigningrequests') obj.status = {};
   desc.defaults?.(obj);
   throwIfInvalid(desc, obj, [...validateObjectMeta(obj, desc, {}), ...(desc.validate?.(obj, {}) ?? [])]);
@@ -80,14 +98,30 @@ export type UpdateTarget = 'main' | 'status';
  * the main resource keeps the old status (and the status subresource keeps the old spec),
  * generation is bumped when the spec changes, then defaults and validation.
  */
-export function prepareForUpdate(desc: ResourceDescriptor, obj: KubeObject, old: KubeObject, target: UpdateTarget): KubeObject {
+export function prepareForUpdate(
+  desc: ResourceDescriptor,
+  obj: KubeObject,
+  old: KubeObject,
+  target: UpdateTarget,
+): KubeObject {
   const md = (obj.metadata ??= {});
   const om = old.metadata ?? {};
   const errs: FieldError[] = [];
   if (md.name !== undefined && md.name !== om.name) {
-    errs.push({ type: 'FieldValueInvalid', field: 'metadata.name', value: md.name, detail: 'field is immutable' });
+    errs.push({
+      type: 'FieldValueInvalid',
+      field: 'metadata.name',
+      value: md.name,
+      detail: 'field is immutable',
+    });
   }
-  if (md.uid && md.uid !== om.uid) errs.push({ type: 'FieldValueInvalid', field: 'metadata.uid', value: md.uid, detail: 'field is immutable' });
+  if (md.uid && md.uid !== om.uid)
+    errs.push({
+      type: 'FieldValueInvalid',
+      field: 'metadata.uid',
+      value: md.uid,
+      detail: 'field is immutable',
+    });
   throwIfInvalid(desc, { ...obj, metadata: { ...md, name: om.name } }, errs);
   md.name = om.name;
   if (desc.namespaced) md.namespace = om.namespace;
@@ -95,7 +129,8 @@ export function prepareForUpdate(desc: ResourceDescriptor, obj: KubeObject, old:
   md.creationTimestamp = om.creationTimestamp;
   if (om.deletionTimestamp) {
     md.deletionTimestamp = om.deletionTimestamp;
-    if (om.deletionGracePeriodSeconds !== undefined) md.deletionGracePeriodSeconds = om.deletionGracePeriodSeconds;
+    if (om.deletionGracePeriodSeconds !== undefined)
+      md.deletionGracePeriodSeconds = om.deletionGracePeriodSeconds;
   } else {
     delete md.deletionTimestamp;
     delete md.deletionGracePeriodSeconds;
@@ -117,6 +152,9 @@ export function prepareForUpdate(desc: ResourceDescriptor, obj: KubeObject, old:
     md.generation = target === 'main' && specOf(obj) !== specOf(old) ? gen + 1 : gen;
   }
   desc.defaults?.(obj);
-  throwIfInvalid(desc, obj, [...validateObjectMeta(obj, desc, { old }), ...(desc.validate?.(obj, { old }) ?? [])]);
+  throwIfInvalid(desc, obj, [
+    ...validateObjectMeta(obj, desc, { old }),
+    ...(desc.validate?.(obj, { old }) ?? []),
+  ]);
   return obj;
 }

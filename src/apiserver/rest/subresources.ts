@@ -18,7 +18,12 @@ function subresourceVerbs(s: RequestScope, sub: string): string[] | undefined {
   return s.desc.subresources.find((x) => x.name === sub)?.verbs;
 }
 
-export async function handleSubresource(s: RequestScope, ns: string, name: string, sub: string): Promise<void> {
+export async function handleSubresource(
+  s: RequestScope,
+  ns: string,
+  name: string,
+  sub: string,
+): Promise<void> {
   const verbs = subresourceVerbs(s, sub);
   const verb = s.ctx.info.verb;
   const gr = { group: s.desc.group, resource: `${s.desc.resource}/${sub}` };
@@ -46,7 +51,11 @@ export async function handleSubresource(s: RequestScope, ns: string, name: strin
       return handleTokenRequest(s, ns, name);
     case 'proxy':
       s.store.mustGet(ns, name);
-      throw new ApiError(503, 'ServiceUnavailable', `no node agent is serving ${s.desc.resource} "${name}" yet`);
+      throw new ApiError(
+        503,
+        'ServiceUnavailable',
+        `no node agent is serving ${s.desc.resource} "${name}" yet`,
+      );
     default:
       throw methodNotSupported(gr, verb);
   }
@@ -55,7 +64,11 @@ export async function handleSubresource(s: RequestScope, ns: string, name: strin
 /** PUT .../certificatesigningrequests/<name>/approval: only status.conditions change. */
 async function handleApproval(s: RequestScope, name: string): Promise<void> {
   const dryRun = isDryRun(s);
-  const body = decodeObject(await readBody(s.ctx.req), s.ctx.req.headers['content-type'], s.env.protobuf) as KubeObject;
+  const body = decodeObject(
+    await readBody(s.ctx.req),
+    s.ctx.req.headers['content-type'],
+    s.env.protobuf,
+  ) as KubeObject;
   const result = await s.store.guaranteedUpdate(
     '',
     name,
@@ -73,7 +86,11 @@ async function handleApproval(s: RequestScope, name: string): Promise<void> {
 
 /** PUT /api/v1/namespaces/<name>/finalize: replaces spec.finalizers. */
 async function handleFinalize(s: RequestScope, name: string): Promise<void> {
-  const body = decodeObject(await readBody(s.ctx.req), s.ctx.req.headers['content-type'], s.env.protobuf) as KubeObject;
+  const body = decodeObject(
+    await readBody(s.ctx.req),
+    s.ctx.req.headers['content-type'],
+    s.env.protobuf,
+  ) as KubeObject;
   const finalizers = (body.spec as { finalizers?: string[] } | undefined)?.finalizers ?? [];
   const result = await s.store.guaranteedUpdate('', name, (cur) => {
     const next = deepCopy(cur.obj);
@@ -86,11 +103,21 @@ async function handleFinalize(s: RequestScope, name: string): Promise<void> {
 function toScale(s: RequestScope, obj: KubeObject): KubeObject {
   const spec = (obj.spec ?? {}) as { replicas?: number; selector?: { matchLabels?: Record<string, string> } };
   const status = (obj.status ?? {}) as { replicas?: number };
-  const sel = spec.selector?.matchLabels ? Object.entries(spec.selector.matchLabels).map(([k, v]) => `${k}=${v}`).join(',') : '';
+  const sel = spec.selector?.matchLabels
+    ? Object.entries(spec.selector.matchLabels)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(',')
+    : '';
   return {
     kind: 'Scale',
     apiVersion: 'autoscaling/v1',
-    metadata: { name: obj.metadata?.name, namespace: obj.metadata?.namespace, uid: obj.metadata?.uid, resourceVersion: obj.metadata?.resourceVersion, creationTimestamp: obj.metadata?.creationTimestamp },
+    metadata: {
+      name: obj.metadata?.name,
+      namespace: obj.metadata?.namespace,
+      uid: obj.metadata?.uid,
+      resourceVersion: obj.metadata?.resourceVersion,
+      creationTimestamp: obj.metadata?.creationTimestamp,
+    },
     spec: { replicas: spec.replicas ?? 0 },
     status: { replicas: status.replicas ?? 0, selector: sel },
   };
@@ -99,10 +126,21 @@ function toScale(s: RequestScope, obj: KubeObject): KubeObject {
 async function handleScale(s: RequestScope, ns: string, name: string): Promise<void> {
   const verb = s.ctx.info.verb;
   if (verb === 'get') return writeObject(s.ctx, 200, toScale(s, s.store.mustGet(ns, name).obj));
-  const body = decodeObject(await readBody(s.ctx.req), verb === 'patch' ? 'application/json' : s.ctx.req.headers['content-type'], s.env.protobuf);
+  const body = decodeObject(
+    await readBody(s.ctx.req),
+    verb === 'patch' ? 'application/json' : s.ctx.req.headers['content-type'],
+    s.env.protobuf,
+  );
   const replicas = (body.spec as { replicas?: unknown } | undefined)?.replicas;
-  if (replicas !== undefined && (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 0)) {
-    throw new ApiError(422, 'Invalid', `Scale.autoscaling "${name}" is invalid: spec.replicas: Invalid value: ${JSON.stringify(replicas)}: must be greater than or equal to 0`);
+  if (
+    replicas !== undefined &&
+    (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 0)
+  ) {
+    throw new ApiError(
+      422,
+      'Invalid',
+      `Scale.autoscaling "${name}" is invalid: spec.replicas: Invalid value: ${JSON.stringify(replicas)}: must be greater than or equal to 0`,
+    );
   }
   const result = await s.store.guaranteedUpdate(ns, name, (cur) => {
     if (replicas === undefined) return undefined;
@@ -118,9 +156,12 @@ function handleLog(s: RequestScope, ns: string, name: string): void {
   const containers = ((pod.spec as { containers?: { name: string }[] })?.containers ?? []).map((c) => c.name);
   const container = s.ctx.query.get('container') ?? (containers.length === 1 ? containers[0] : '');
   if (!container) {
-    throw badRequest(`a container name must be specified for pod ${name}, choose one of: [${containers.join(' ')}]`);
+    throw badRequest(
+      `a container name must be specified for pod ${name}, choose one of: [${containers.join(' ')}]`,
+    );
   }
-  if (!containers.includes(container)) throw badRequest(`container ${container} is not valid for pod ${name}`);
+  if (!containers.includes(container))
+    throw badRequest(`container ${container} is not valid for pod ${name}`);
   const phase = (pod.status as { phase?: string } | undefined)?.phase ?? 'Pending';
   if (!(pod.spec as { nodeName?: string })?.nodeName || phase === 'Pending') {
     throw badRequest(`container "${container}" in pod "${name}" is waiting to start: ContainerCreating`);
@@ -135,7 +176,12 @@ async function handleBinding(s: RequestScope, ns: string, name: string): Promise
   await s.store.guaranteedUpdate(ns, name, (cur) => {
     const next = deepCopy(cur.obj);
     const spec = (next.spec ??= {}) as { nodeName?: string };
-    if (spec.nodeName) throw new ApiError(409, 'Conflict', `Operation cannot be fulfilled on pods/binding "${name}": pod ${name} is already assigned to node "${spec.nodeName}"`);
+    if (spec.nodeName)
+      throw new ApiError(
+        409,
+        'Conflict',
+        `Operation cannot be fulfilled on pods/binding "${name}": pod ${name} is already assigned to node "${spec.nodeName}"`,
+      );
     spec.nodeName = node;
     return next;
   });

@@ -25,7 +25,9 @@ export function includeObjectOf(q: URLSearchParams): IncludeObject {
   const v = q.get('includeObject') ?? '';
   if (v === '' || v === 'Metadata') return 'Metadata';
   if (v === 'Object' || v === 'None') return v;
-  throw badRequest(`Unable to convert to Table as requested: includeObject: Invalid value: "${v}": must be 'Metadata', 'Object', 'None', or empty`);
+  throw badRequest(
+    `Unable to convert to Table as requested: includeObject: Invalid value: "${v}": must be 'Metadata', 'Object', 'None', or empty`,
+  );
 }
 
 function rowsFor(desc: ResourceDescriptor, obj: KubeObject, now: Date): TableRow[] {
@@ -52,7 +54,8 @@ export function buildTable(
     for (const r of rowsFor(desc, obj, opts.now)) {
       const row: Record<string, unknown> = { cells: r.cells };
       if (r.conditions) row.conditions = r.conditions;
-      if (opts.include === 'Metadata') row.object = { kind: 'PartialObjectMetadata', apiVersion, metadata: obj.metadata };
+      if (opts.include === 'Metadata')
+        row.object = { kind: 'PartialObjectMetadata', apiVersion, metadata: obj.metadata };
       else if (opts.include === 'Object') row.object = obj;
       rows.push(row);
     }

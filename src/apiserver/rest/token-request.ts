@@ -15,26 +15,61 @@ import type { RequestScope } from './scope.js';
 export async function handleTokenRequest(s: RequestScope, ns: string, name: string): Promise<void> {
   const issuer = s.env.tokens;
   if (!issuer) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource', {});
-  const body = decodeObject(await readBody(s.ctx.req), s.ctx.req.headers['content-type'], s.env.protobuf) as KubeObject;
-  if (body.kind && body.kind !== 'TokenRequest') throw badRequest(`${String(body.kind)} is not a TokenRequest`);
+  const body = decodeObject(
+    await readBody(s.ctx.req),
+    s.ctx.req.headers['content-type'],
+    s.env.protobuf,
+  ) as KubeObject;
+  if (body.kind && body.kind !== 'TokenRequest')
+    throw badRequest(`${String(body.kind)} is not a TokenRequest`);
   const sa = s.store.mustGet(ns, name).obj;
-  const spec = (body.spec ?? {}) as { audiences?: string[] | null; expirationSeconds?: number | null; boundObjectRef?: { kind?: string; apiVersion?: string; name?: string; uid?: string } | null };
+  const spec = (body.spec ?? {}) as {
+    audiences?: string[] | null;
+    expirationSeconds?: number | null;
+    boundObjectRef?: { kind?: string; apiVersion?: string; name?: string; uid?: string } | null;
+  };
   const exp = spec.expirationSeconds ?? 3600;
   const errs: FieldError[] = [];
-  if (exp < 600) errs.push({ type: 'FieldValueInvalid', field: 'spec.expirationSeconds', value: exp, detail: 'may not specify a duration less than 10 minutes' });
-  if (exp > 2 ** 32) errs.push({ type: 'FieldValueInvalid', field: 'spec.expirationSeconds', value: exp, detail: 'may not specify a duration larger than 2^32 seconds' });
+  if (exp < 600)
+    errs.push({
+      type: 'FieldValueInvalid',
+      field: 'spec.expirationSeconds',
+      value: exp,
+      detail: 'may not specify a duration less than 10 minutes',
+    });
+  if (exp > 2 ** 32)
+    errs.push({
+      type: 'FieldValueInvalid',
+      field: 'spec.expirationSeconds',
+      value: exp,
+      detail: 'may not specify a duration larger than 2^32 seconds',
+    });
   const ref = spec.boundObjectRef ?? undefined;
   let pod, secret, node;
   if (ref) {
-    const kinds: Record<string, [string, string]> = { Pod: ['', 'pods'], Secret: ['', 'secrets'], Node: ['', 'nodes'] };
+    const kinds: Record<string, [string, string]> = {
+      Pod: ['', 'pods'],
+      Secret: ['', 'secrets'],
+      Node: ['', 'nodes'],
+    };
     const k = kinds[ref.kind ?? ''];
-    if (!k) errs.push({ type: 'FieldValueNotSupported', field: 'spec.boundObjectRef.kind', value: ref.kind ?? '', detail: 'supported values: "Pod", "Secret", "Node"' });
+    if (!k)
+      errs.push({
+        type: 'FieldValueNotSupported',
+        field: 'spec.boundObjectRef.kind',
+        value: ref.kind ?? '',
+        detail: 'supported values: "Pod", "Secret", "Node"',
+      });
     else if (errs.length === 0) {
       const store = s.env.storeFor(k[0], k[1]);
       const target = store?.get(ref.kind === 'Node' ? '' : ns, ref.name ?? '');
       if (!target) throw notFound({ group: '', resource: k[1] }, ref.name ?? '');
       if (ref.uid && ref.uid !== target.obj.metadata?.uid) {
-        throw new ApiError(409, 'Conflict', `Operation cannot be fulfilled on ${k[1]} "${ref.name}": the UID in the bound object reference (${ref.uid}) does not match the UID in record. The object might have been deleted and then recreated`);
+        throw new ApiError(
+          409,
+          'Conflict',
+          `Operation cannot be fulfilled on ${k[1]} "${ref.name}": the UID in the bound object reference (${ref.uid}) does not match the UID in record. The object might have been deleted and then recreated`,
+        );
       }
       const br = { name: ref.name!, uid: target.obj.metadata?.uid ?? '' };
       if (ref.kind === 'Pod') pod = br;

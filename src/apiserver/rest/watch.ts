@@ -30,7 +30,12 @@ export function handleWatch(s: RequestScope, namespace: string): Promise<void> {
   const encodeObject = (o: CachedObject | KubeObject): string => {
     const obj = 'bytes' in o ? (o as CachedObject).obj : (o as KubeObject);
     if (s.out.table) {
-      const t = buildTable(s.desc, [obj], { resourceVersion: obj.metadata?.resourceVersion ?? '' }, { version: s.out.table, include, noHeaders: headersSent, now: s.env.now() });
+      const t = buildTable(
+        s.desc,
+        [obj],
+        { resourceVersion: obj.metadata?.resourceVersion ?? '' },
+        { version: s.out.table, include, noHeaders: headersSent, now: s.env.now() },
+      );
       headersSent = true;
       return JSON.stringify(t);
     }
@@ -49,12 +54,12 @@ export function handleWatch(s: RequestScope, namespace: string): Promise<void> {
 
   return new Promise<void>((resolve) => {
     let done = false;
-    let watcher: { cancel(): void } | undefined;
+    const ref: { watcher?: { cancel(): void } } = {};
     let lastRv = 0;
     const finish = (): void => {
       if (done) return;
       done = true;
-      watcher?.cancel();
+      ref.watcher?.cancel();
       clearTimeout(timer);
       clearInterval(bookmarks);
       if (!res.writableEnded) res.end();
@@ -63,7 +68,8 @@ export function handleWatch(s: RequestScope, namespace: string): Promise<void> {
     const timeoutS = opts.timeoutSeconds ?? DEFAULT_TIMEOUT_S * (1 + Math.random());
     const timer = setTimeout(finish, timeoutS * 1000);
     const bookmarks = setInterval(() => {
-      if (opts.allowWatchBookmarks && lastRv) send('BOOKMARK', { kind: s.desc.kind, apiVersion, metadata: { resourceVersion: String(lastRv) } });
+      if (opts.allowWatchBookmarks && lastRv)
+        send('BOOKMARK', { kind: s.desc.kind, apiVersion, metadata: { resourceVersion: String(lastRv) } });
     }, BOOKMARK_INTERVAL_MS);
     s.ctx.req.on('close', finish);
     res.on('close', finish);
@@ -97,9 +103,13 @@ export function handleWatch(s: RequestScope, namespace: string): Promise<void> {
       for (const o of s.store.cache.list(prefix)) if (!match || match(o.obj)) send('ADDED', o);
       lastRv = from;
       if (opts.sendInitialEvents === true && opts.allowWatchBookmarks) {
-        send('BOOKMARK', { kind: s.desc.kind, apiVersion, metadata: { resourceVersion: String(from), annotations: { 'k8s.io/initial-events-end': 'true' } } });
+        send('BOOKMARK', {
+          kind: s.desc.kind,
+          apiVersion,
+          metadata: { resourceVersion: String(from), annotations: { 'k8s.io/initial-events-end': 'true' } },
+        });
       }
     }
-    watcher = s.store.cache.watch(prefix, from, onEvents, onError);
+    ref.watcher = s.store.cache.watch(prefix, from, onEvents, onError);
   });
 }

@@ -5,10 +5,15 @@
  * validation, system metadata), managed fields, dry run, then a CAS write. PATCH re-applies the
  * patch to a fresh object when the write loses a race.
  */
-import { badRequest, conflict, notFound, unsupportedMediaType } from '../../api/errors.js';
+import { ApiError, badRequest, conflict, notFound, unsupportedMediaType } from '../../api/errors.js';
 import { deepCopy } from '../../api/meta.js';
 import type { JsonValue, KubeObject } from '../../api/types.js';
-import { applyJsonPatch, applyMergePatch, applyStrategicMergePatch, strategicSchemaFor } from '../../api/patch/index.js';
+import {
+  applyJsonPatch,
+  applyMergePatch,
+  applyStrategicMergePatch,
+  strategicSchemaFor,
+} from '../../api/patch/index.js';
 import { serverSideApply, updateManagedFields } from '../../api/managedfields/index.js';
 import { decodeObject, mediaType, parseJson, parseYaml, readBody } from '../body.js';
 import { writeObject } from '../responses.js';
@@ -20,7 +25,8 @@ import { checkTypeMeta, prepareForCreate, prepareForUpdate, type UpdateTarget } 
 
 export function isDryRun(s: RequestScope): boolean {
   const all = s.ctx.query.getAll('dryRun');
-  for (const v of all) if (v !== 'All') throw badRequest(`dryRun: Unsupported value: "${v}": supported values: "All"`);
+  for (const v of all)
+    if (v !== 'All') throw badRequest(`dryRun: Unsupported value: "${v}": supported values: "All"`);
   return all.length > 0;
 }
 
@@ -31,7 +37,10 @@ export function fieldManagerOf(s: RequestScope, required = false): string {
     if (fm.length > 128) throw badRequest(`fieldManager: Too long: may not be more than 128 bytes`);
     return fm;
   }
-  if (required) throw badRequest('PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch');
+  if (required)
+    throw badRequest(
+      'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch',
+    );
   const ua = String(s.ctx.req.headers['user-agent'] ?? 'unknown');
   return ua.split('/')[0].slice(0, 128);
 }
@@ -39,7 +48,9 @@ export function fieldManagerOf(s: RequestScope, required = false): string {
 function validateFieldValidation(s: RequestScope): void {
   const v = s.ctx.query.get('fieldValidation');
   if (v !== null && v !== '' && v !== 'Ignore' && v !== 'Warn' && v !== 'Strict') {
-    throw badRequest(`fieldValidation: Unsupported value: "${v}": supported values: "Ignore", "Warn", "Strict"`);
+    throw badRequest(
+      `fieldValidation: Unsupported value: "${v}": supported values: "Ignore", "Warn", "Strict"`,
+    );
   }
 }
 
@@ -50,12 +61,42 @@ async function readObject(s: RequestScope): Promise<KubeObject> {
   return obj;
 }
 
+const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+
+/**
+ * Server-side apply with upstream's client-side-apply upgrade path (fieldmanager's
+ * lastAppliedManager): on an object last written by `kubectl apply` (it carries the last-applied
+ * annotation), conflicts only with the client-side apply manager do not fail the first server-side
+ * apply; ownership of those fields moves to the applier, as `kubectl apply --server-side` expects.
+ */
+function applyUpgradingClientSide(
+  live: KubeObject,
+  applied: KubeObject,
+  opts: Parameters<typeof serverSideApply>[2],
+): KubeObject {
+  try {
+    return serverSideApply(live, applied, opts).object;
+  } catch (e) {
+    const causes = e instanceof ApiError && e.code === 409 ? (e.details?.causes ?? []) : [];
+    const onlyClientSide =
+      causes.length > 0 &&
+      causes.every((c) => c.message?.startsWith('conflict with "kubectl-client-side-apply"'));
+    if (!onlyClientSide || !live.metadata?.annotations?.[LAST_APPLIED]) throw e;
+    return serverSideApply(live, applied, { ...opts, force: true }).object;
+  }
+}
+
 /** Status is not tracked on the main resource of kinds with a status subresource (upstream resets it). */
 function ignored(s: RequestScope, target: UpdateTarget): string[][] | undefined {
   return s.desc.hasStatus && target === 'main' ? [['status']] : undefined;
 }
 
-function managed(s: RequestScope, old: KubeObject | undefined, obj: KubeObject, subresource?: string): KubeObject {
+function managed(
+  s: RequestScope,
+  old: KubeObject | undefined,
+  obj: KubeObject,
+  subresource?: string,
+): KubeObject {
   return updateManagedFields(old, obj, {
     manager: fieldManagerOf(s),
     operation: 'Update',
@@ -83,7 +124,12 @@ export async function handleCreate(s: RequestScope, namespace: string): Promise<
 }
 
 /** Applies `next` over `cur` as an update of the main resource or a subresource. */
-export function finishUpdate(s: RequestScope, cur: CachedObject, next: KubeObject, target: UpdateTarget): KubeObject {
+export function finishUpdate(
+  s: RequestScope,
+  cur: CachedObject,
+  next: KubeObject,
+  target: UpdateTarget,
+): KubeObject {
   checkTypeMeta(s.desc, s.version, next);
   const rv = next.metadata?.resourceVersion;
   if (rv && rv !== String(cur.rv)) throw conflict(s.store.gr, cur.obj.metadata?.name ?? '');
@@ -93,16 +139,27 @@ export function finishUpdate(s: RequestScope, cur: CachedObject, next: KubeObjec
 }
 
 function unchanged(a: KubeObject, b: KubeObject): boolean {
-  const strip = (o: KubeObject): string => JSON.stringify({ ...o, metadata: { ...o.metadata, resourceVersion: undefined, managedFields: undefined } });
+  const strip = (o: KubeObject): string =>
+    JSON.stringify({
+      ...o,
+      metadata: { ...o.metadata, resourceVersion: undefined, managedFields: undefined },
+    });
   return strip(a) === strip(b);
 }
 
-export async function handleUpdate(s: RequestScope, namespace: string, name: string, target: UpdateTarget = 'main'): Promise<void> {
+export async function handleUpdate(
+  s: RequestScope,
+  namespace: string,
+  name: string,
+  target: UpdateTarget = 'main',
+): Promise<void> {
   validateFieldValidation(s);
   const dryRun = isDryRun(s);
   const body = await readObject(s);
   if (body.metadata?.name && body.metadata.name !== name) {
-    throw badRequest(`the name of the object (${body.metadata.name}) does not match the name on the URL (${name})`);
+    throw badRequest(
+      `the name of the object (${body.metadata.name}) does not match the name on the URL (${name})`,
+    );
   }
   if (s.desc.namespaced && body.metadata?.namespace && body.metadata.namespace !== namespace) {
     throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
@@ -137,7 +194,12 @@ function patchKindOf(contentType: string | undefined): PatchKind {
   }
 }
 
-export async function handlePatch(s: RequestScope, namespace: string, name: string, target: UpdateTarget = 'main'): Promise<void> {
+export async function handlePatch(
+  s: RequestScope,
+  namespace: string,
+  name: string,
+  target: UpdateTarget = 'main',
+): Promise<void> {
   validateFieldValidation(s);
   const dryRun = isDryRun(s);
   const kind = patchKindOf(s.ctx.req.headers['content-type']);
@@ -145,9 +207,18 @@ export async function handlePatch(s: RequestScope, namespace: string, name: stri
   if (raw.length === 0) throw badRequest('the body of the request was empty');
   const patch = kind === 'apply' ? parseYaml(raw) : parseJson(raw);
   const force = s.ctx.query.get('force');
-  if (kind !== 'apply' && force !== null) throw badRequest('force: Invalid value: true: may not be specified for non-apply patch');
-  if (kind === 'json' ? !Array.isArray(patch) : patch === null || typeof patch !== 'object' || Array.isArray(patch)) {
-    throw badRequest(kind === 'json' ? 'the server rejected our request due to an error in our request' : 'the body of the request must be a JSON object');
+  if (kind !== 'apply' && force !== null)
+    throw badRequest('force: Invalid value: true: may not be specified for non-apply patch');
+  if (
+    kind === 'json'
+      ? !Array.isArray(patch)
+      : patch === null || typeof patch !== 'object' || Array.isArray(patch)
+  ) {
+    throw badRequest(
+      kind === 'json'
+        ? 'the server rejected our request due to an error in our request'
+        : 'the body of the request must be a JSON object',
+    );
   }
   const apiVersion = s.desc.group ? `${s.desc.group}/${s.version}` : s.version;
   const manager = fieldManagerOf(s, kind === 'apply');
@@ -156,11 +227,19 @@ export async function handlePatch(s: RequestScope, namespace: string, name: stri
     const applied = deepCopy(patch as KubeObject);
     checkTypeMeta(s.desc, s.version, applied);
     if (applied.metadata?.name && applied.metadata.name !== name) {
-      throw badRequest(`the name of the object (${applied.metadata.name}) does not match the name on the URL (${name})`);
+      throw badRequest(
+        `the name of the object (${applied.metadata.name}) does not match the name on the URL (${name})`,
+      );
     }
-    const { object } = serverSideApply(undefined, applied, { manager, force: force === 'true', apiVersion, now: s.env.now(), ignoredFields: ignored(s, target) });
+    const { object } = serverSideApply(undefined, applied, {
+      manager,
+      force: force === 'true',
+      apiVersion,
+      now: s.env.now(),
+      ignoredFields: ignored(s, target),
+    });
     object.metadata = { ...object.metadata, name };
-    let obj = prepareForCreate(s.desc, object, namespace, s.env);
+    const obj = prepareForCreate(s.desc, object, namespace, s.env);
     await admitCreate(s, obj);
     obj.metadata!.managedFields = object.metadata?.managedFields;
     if (dryRun) return writeObject(s.ctx, 201, asServedVersion(s, obj));
@@ -184,13 +263,20 @@ export async function handlePatch(s: RequestScope, namespace: string, name: stri
       } else {
         const applied = deepCopy(patch as KubeObject);
         checkTypeMeta(s.desc, s.version, applied);
-        next = serverSideApply(live, applied, { manager, force: force === 'true', apiVersion, now: s.env.now(), ignoredFields: ignored(s, target) }).object;
+        next = applyUpgradingClientSide(live, applied, {
+          manager,
+          force: force === 'true',
+          apiVersion,
+          now: s.env.now(),
+          ignoredFields: ignored(s, target),
+        });
       }
       next = deepCopy(next);
       const patchedRv = next.metadata?.resourceVersion;
       if (patchedRv && patchedRv !== String(cur.rv)) throw conflict(s.store.gr, name);
       if (next.metadata) next.metadata.resourceVersion = String(cur.rv);
-      const out = kind === 'apply' ? prepareForUpdate(s.desc, next, live, target) : finishUpdate(s, cur, next, target);
+      const out =
+        kind === 'apply' ? prepareForUpdate(s.desc, next, live, target) : finishUpdate(s, cur, next, target);
       if (kind === 'apply') admitUpdate(s, out, live, target);
       return unchanged(out, live) ? undefined : out;
     },
@@ -198,4 +284,3 @@ export async function handlePatch(s: RequestScope, namespace: string, name: stri
   );
   writeCached(s, 200, result);
 }
-
