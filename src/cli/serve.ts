@@ -9,6 +9,7 @@ import { hostname } from 'node:os';
 import path from 'node:path';
 import { startApiServer } from '../apiserver/app.js';
 import { ensurePki } from '../pki/index.js';
+import { ensureSelfSignedServing } from '../pki/selfsigned.js';
 import { openSqliteStore } from '../storage/sqlite.js';
 import { FlagError, formatHelp, parseFlags, type FlagSpec } from './flags.js';
 
@@ -324,6 +325,14 @@ export async function run(argv: string[]): Promise<number> {
       throw new FlagError('--tls-cert-file and --tls-private-key-file must be given together');
     cert = readPem(String(f['tls-cert-file']));
     key = readPem(String(f['tls-private-key-file']));
+  } else if (f['cert-dir']) {
+    const ss = await ensureSelfSignedServing(path.resolve(String(f['cert-dir'])), {
+      host: hostname(),
+      alternateIps: [advertise].filter((a) => a !== '127.0.0.1'),
+      alternateDns: ['kubernetes', 'kubernetes.default', 'kubernetes.default.svc'],
+    });
+    cert = ss.cert;
+    key = ss.key;
   } else {
     cert = pki.leaves.apiserver.certPem;
     key = pki.leaves.apiserver.keyPem;

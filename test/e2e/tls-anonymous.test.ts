@@ -5,7 +5,7 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse, stringify } from 'yaml';
 import { run, startServer, type TestServer } from './harness.js';
@@ -148,4 +148,20 @@ describe('TLS and anonymous access', () => {
     ]);
     assert.equal(r.stdout.split('\n').pop(), '401');
   });
+});
+
+test('--cert-dir creates a self-signed serving certificate and kubectl needs its CA', async () => {
+  const srv = await startServer({ args: ['--cert-dir', '/tmp/kubeauth-certdir-' + process.pid] });
+  try {
+    const r = await srv.kubectl('1.33', ['get', 'ns']);
+    assert.match(r.stderr, /x509: certificate signed by unknown authority/);
+    const ok = await srv.kubectl('1.33', ['get', 'ns', '--insecure-skip-tls-verify', '--certificate-authority=']);
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.match(ok.stdout, /^default\s+Active/m);
+    const crt = readFileSync(`/tmp/kubeauth-certdir-${process.pid}/apiserver.crt`, 'utf8');
+    assert.equal(crt.match(/BEGIN CERTIFICATE/g)?.length, 2, 'serving certificate followed by its CA');
+  } finally {
+    await srv.stop();
+    rmSync(`/tmp/kubeauth-certdir-${process.pid}`, { recursive: true, force: true });
+  }
 });
