@@ -20,7 +20,11 @@ export async function ensureSelfSignedServing(
   }
   const now = opts.now ?? new Date();
   const [caKey, key] = await Promise.all([generateRsaKeyPair(), generateRsaKeyPair()]);
-  const ca = await createSelfSignedCa({ commonName: `${opts.host}-ca@${Math.floor(now.getTime() / 1000)}`, keyPair: caKey, now });
+  const ca = await createSelfSignedCa({
+    commonName: `${opts.host}-ca@${Math.floor(now.getTime() / 1000)}`,
+    keyPair: caKey,
+    now,
+  });
   const leaf = await signCertificate(ca, {
     subject: { commonName: `${opts.host}@${Math.floor(now.getTime() / 1000)}` },
     publicKey: key.publicKeyPem,

@@ -155,7 +155,12 @@ test('--cert-dir creates a self-signed serving certificate and kubectl needs its
   try {
     const r = await srv.kubectl('1.33', ['get', 'ns']);
     assert.match(r.stderr, /x509: certificate signed by unknown authority/);
-    const ok = await srv.kubectl('1.33', ['get', 'ns', '--insecure-skip-tls-verify', '--certificate-authority=']);
+    const ok = await srv.kubectl('1.33', [
+      'get',
+      'ns',
+      '--insecure-skip-tls-verify',
+      '--certificate-authority=',
+    ]);
     assert.equal(ok.code, 0, ok.stderr);
     assert.match(ok.stdout, /^default\s+Active/m);
     const crt = readFileSync(`/tmp/kubeauth-certdir-${process.pid}/apiserver.crt`, 'utf8');
