@@ -67,9 +67,17 @@ export function storagePrefix(d: ResourceDescriptor): string {
   return `/registry/${d.group ? d.group + '/' : ''}${d.resource}/`;
 }
 
+/** Something that must have observed a revision before a write to this resource is acknowledged. */
+export type WriteBarrier = (revision: number) => Promise<void> | void;
+
 export class ObjectStore {
   readonly prefix: string;
   readonly gr: GroupResource;
+  /**
+   * Consumers of this resource's changes that must be current before a write is acknowledged
+   * (the RBAC authorizer: a rule change applies to the very next request).
+   */
+  readonly barriers: WriteBarrier[] = [];
 
   constructor(
     readonly desc: ResourceDescriptor,
@@ -100,8 +108,13 @@ export class ObjectStore {
   }
 
   private async settle(kv: KeyValue): Promise<CachedObject> {
-    await this.cache.waitForRevision(kv.modRevision);
+    await this.awaitObservers(kv.modRevision);
     return this.cache.get(kv.key) ?? decodeStored(kv);
+  }
+
+  private async awaitObservers(revision: number): Promise<void> {
+    await this.cache.waitForRevision(revision);
+    for (const b of this.barriers) await b(revision);
   }
 
   private mapError(e: unknown, name: string): never {
@@ -173,7 +186,7 @@ export class ObjectStore {
   async delete(namespace: string, name: string, expectedRv?: number): Promise<CachedObject> {
     try {
       const r = await this.store.delete(this.key(namespace, name), expectedRv);
-      await this.cache.waitForRevision(r.revision);
+      await this.awaitObservers(r.revision);
       const gone = decodeStored(r.prev);
       return gone;
     } catch (e) {
