@@ -89,6 +89,20 @@ function load(opts: Record<string, unknown>): Promise<{
   });
 }
 
+/** CPU seconds (user + system) a process has used, from /proc/<pid>/stat (clock ticks of 10 ms). */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** Runs a load and reports the server's CPU microseconds per request next to the client's view. */
+async function measured(pid: number, opts: Record<string, unknown>) {
+  const c0 = cpuSeconds(pid);
+  const r = await load(opts);
+  const cpu = cpuSeconds(pid) - c0;
+  return { ...r, serverCpuSeconds: cpu, serverCpuUsPerRequest: (cpu * 1e6) / r.requests, capacityPerCore: r.requests / cpu };
+}
+
 function rssKiB(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Number(m[1]) : 0;
@@ -132,7 +146,7 @@ async function main(): Promise<void> {
   const body = (await client.request('GET', getPath)).body.toString();
   const loadOpts = { path: getPath, connections: 8, streams: 10, seconds: 8, ...creds };
   await load({ ...loadOpts, port: srv.port, seconds: 2 }); // warm-up
-  const kube = await load({ ...loadOpts, port: srv.port });
+  const kube = await measured(srv.proc.pid!, { ...loadOpts, port: srv.port });
   const apiserverCert = readFileSync(path.join(srv.dir, 'pki/apiserver.crt'), 'utf8');
   const apiserverKey = readFileSync(path.join(srv.dir, 'pki/apiserver.key'), 'utf8');
   const base = spawn(
@@ -149,7 +163,7 @@ async function main(): Promise<void> {
     base.stdout.once('data', (d) => r(Number(String(d).trim()))),
   );
   await load({ ...loadOpts, port: basePort, seconds: 2 });
-  const bare = await load({ ...loadOpts, port: basePort });
+  const bare = await measured(base.pid!, { ...loadOpts, port: basePort });
   base.kill();
   results.getThroughput = {
     bodyBytes: body.length,

@@ -72,7 +72,7 @@ test('etcd SANs and the spec table', () => {
   const byName = Object.fromEntries(LEAF_SPECS.map((s) => [s.name, s]));
   assert.equal(byName['apiserver'].commonName(cfg), 'kube-apiserver');
   assert.equal(byName['etcd-server'].commonName(cfg), 'cp-1');
-  assert.deepEqual(byName['apiserver-kubelet-client'].organizations, ['system:masters']);
+  assert.deepEqual(byName['apiserver-kubelet-client'].organizations, ['kubeadm:cluster-admins']);
   assert.equal(byName['front-proxy-client'].caName, 'front-proxy-ca');
   assert.ok(
     byName['etcd-peer'].usages.includes('server auth') && byName['etcd-peer'].usages.includes('client auth'),

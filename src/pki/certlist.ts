@@ -10,10 +10,9 @@
  * "PKI certificates and requirements" docs table, and our seed write-up, call them kubernetes-ca,
  * kubernetes-front-proxy-ca and etcd-ca: those are the CAs' *names*, not the CNs kubeadm writes.)
  *
- * Organizations: this follows the kubeadm generation where `apiserver-kubelet-client`,
- * `apiserver-etcd-client` and `etcd-healthcheck-client` carry O=system:masters (kubeadm >= 1.29
- * moved the kubelet client to `kubeadm:cluster-admins` and dropped O from the etcd clients; our
- * API server grants system:masters cluster-admin without a binding, so we keep the older form).
+ * Organizations follow kubeadm >= 1.29 (KEP-4214): `apiserver-kubelet-client` carries
+ * O=kubeadm:cluster-admins (bound to cluster-admin by RBAC, so revocable) and the etcd client
+ * certificates carry no organization; only super-admin.conf is in system:masters.
  */
 import { isIP } from 'node:net';
 import type { AltNames } from './cert.js';
@@ -71,6 +70,8 @@ const BOTH: KeyUsage[] = ['digital signature', 'key encipherment', 'server auth'
 
 /** `constants.MastersGroup`. */
 export const MASTERS_GROUP = 'system:masters';
+/** kubeadm >= 1.29: the group of admin.conf, bound to cluster-admin by the kubeadm:cluster-admins ClusterRoleBinding. */
+export const CLUSTER_ADMINS_GROUP = 'kubeadm:cluster-admins';
 
 export const CA_SPECS: readonly CaSpec[] = [
   {
@@ -110,7 +111,7 @@ export const LEAF_SPECS: readonly LeafSpec[] = [
     caName: 'ca',
     longName: 'certificate for the API server to connect to kubelet',
     commonName: () => 'kube-apiserver-kubelet-client',
-    organizations: [MASTERS_GROUP],
+    organizations: [CLUSTER_ADMINS_GROUP],
     usages: CLIENT,
   },
   {
@@ -149,7 +150,7 @@ export const LEAF_SPECS: readonly LeafSpec[] = [
     caName: 'etcd-ca',
     longName: 'certificate for liveness probes to healthcheck etcd',
     commonName: () => 'kube-etcd-healthcheck-client',
-    organizations: [MASTERS_GROUP],
+    organizations: [],
     usages: CLIENT,
   },
   {
@@ -158,7 +159,7 @@ export const LEAF_SPECS: readonly LeafSpec[] = [
     caName: 'etcd-ca',
     longName: 'certificate the apiserver uses to access etcd',
     commonName: () => 'kube-apiserver-etcd-client',
-    organizations: [MASTERS_GROUP],
+    organizations: [],
     usages: CLIENT,
   },
 ];

@@ -30,7 +30,7 @@ test('creates the kubeadm tree with modes, CNs, issuers and admin.conf', () =>
   withDir(async (dir) => {
     const pki = await ensurePki(dir, opts());
     const paths = pkiPaths(dir);
-    assert.equal(pki.created.length, 23); // 10 pairs + sa.key + sa.pub + admin.conf
+    assert.equal(pki.created.length, 24); // 10 pairs + sa.key + sa.pub + admin.conf + super-admin.conf
     assert.equal((await stat(paths.pkiDir)).mode & 0o777, 0o700);
     assert.equal((await stat(join(paths.pkiDir, 'etcd'))).mode & 0o777, 0o700);
     for (const s of CA_SPECS) {
@@ -63,7 +63,11 @@ test('creates the kubeadm tree with modes, CNs, issuers and admin.conf', () =>
     assert.equal(cred.caCertPem, pki.cas.ca.certPem);
     const admin = inspectCertificate(cred.clientCertPem!);
     assert.equal(admin.commonName, 'kubernetes-admin');
-    assert.deepEqual(admin.organizations, ['system:masters']);
+    assert.deepEqual(admin.organizations, ['kubeadm:cluster-admins']);
+    const superCred = currentCredentials(parseKubeconfig(pki.superAdmin.yaml));
+    const superAdmin = inspectCertificate(superCred.clientCertPem!);
+    assert.equal(superAdmin.commonName, 'kubernetes-super-admin');
+    assert.deepEqual(superAdmin.organizations, ['system:masters']);
   }));
 
 test('second run reuses everything: no writes, same material, same mtimes', () =>

@@ -12,7 +12,7 @@
  * kubeconfigs are created 0600, certificates 0644, the pki directories 0700.
  */
 import { hostname, networkInterfaces } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import {
   createSelfSignedCa,
   isSignedBy,
@@ -23,6 +23,7 @@ import {
 import {
   CA_SPECS,
   LEAF_SPECS,
+  CLUSTER_ADMINS_GROUP,
   MASTERS_GROUP,
   type CaName,
   type LeafName,
@@ -74,7 +75,10 @@ export interface Pki {
   cas: Record<CaName, PkiEntry>;
   leaves: Record<LeafName, PkiEntry>;
   serviceAccount: KeyPair & { keyPath: string; pubPath: string };
+  /** admin.conf: kubernetes-admin in group kubeadm:cluster-admins (bound to cluster-admin by RBAC). */
   admin: { path: string; yaml: string };
+  /** super-admin.conf: kubernetes-super-admin in system:masters (bypasses authorization). */
+  superAdmin: { path: string; yaml: string };
   /** Files written by this call (empty on a second run). */
   created: string[];
 }
@@ -99,6 +103,7 @@ export function pkiPaths(dataDir: string) {
     saKey: join(pkiDir, 'sa.key'),
     saPub: join(pkiDir, 'sa.pub'),
     adminConf: join(dataDir, 'admin.conf'),
+    superAdminConf: join(dataDir, 'super-admin.conf'),
   };
 }
 
@@ -158,12 +163,13 @@ export async function ensurePki(dataDir: string, opts: EnsurePkiOptions = {}): P
   await ensureDir(paths.pkiDir);
   await ensureDir(join(paths.pkiDir, 'etcd'));
 
-  const [existingCas, existingLeaves, saKey, saPub, adminYaml] = await Promise.all([
+  const [existingCas, existingLeaves, saKey, saPub, adminYaml, superAdminYaml] = await Promise.all([
     Promise.all(CA_SPECS.map((s) => readPair(paths.cas[s.name], s.name))),
     Promise.all(LEAF_SPECS.map((s) => readPair(paths.leaves[s.name], s.name))),
     readIfExists(paths.saKey),
     readIfExists(paths.saPub),
     readIfExists(paths.adminConf),
+    readIfExists(paths.superAdminConf),
   ]);
 
   // Start every missing key at once: RSA generation dominates, and the thread pool runs it in parallel.
@@ -172,7 +178,8 @@ export async function ensurePki(dataDir: string, opts: EnsurePkiOptions = {}): P
   const leafKeys = existingLeaves.map((e) => keyFor(!e));
   const saKeyGen = keyFor(saKey === undefined);
   const adminKey = keyFor(adminYaml === undefined);
-  const allKeys = [...caKeys, ...leafKeys, saKeyGen, adminKey].filter(Boolean) as Promise<KeyPair>[];
+  const superAdminKey = keyFor(superAdminYaml === undefined);
+  const allKeys = [...caKeys, ...leafKeys, saKeyGen, adminKey, superAdminKey].filter(Boolean) as Promise<KeyPair>[];
   // Keep rejections observed even if an earlier step throws before awaiting them.
   const settled = Promise.allSettled(allKeys);
 
@@ -244,40 +251,46 @@ export async function ensurePki(dataDir: string, opts: EnsurePkiOptions = {}): P
       return { privateKeyPem, publicKeyPem, keyPath: paths.saKey, pubPath: paths.saPub };
     })();
 
-    const admin = (async () => {
-      const ca = await caEntries.get('ca')!;
-      if (adminYaml !== undefined) {
-        log(`[kubeconfig] Using existing kubeconfig file: "${paths.adminConf}"`);
-        return { path: paths.adminConf, yaml: adminYaml };
-      }
-      log('[kubeconfig] Writing "admin.conf" kubeconfig file');
-      const key = await adminKey!;
-      const { yaml } = await issueClientKubeconfig({
-        ...ctx,
-        ca,
-        user: 'kubernetes-admin',
-        groups: [MASTERS_GROUP],
-        server:
-          opts.server ??
-          (config.controlPlaneEndpoint ? `https://${config.controlPlaneEndpoint}` : 'https://127.0.0.1:6443'),
-        clusterName: opts.clusterName,
-        generateKey: async () => key,
-      });
-      await writeNewFile(paths.adminConf, yaml, SECRET_MODE);
-      created.push(paths.adminConf);
-      return { path: paths.adminConf, yaml };
-    })();
+    // kubeadm 1.29+ (KEP-4214): admin.conf is in kubeadm:cluster-admins, which RBAC binds to
+    // cluster-admin, so it can be revoked; super-admin.conf keeps the system:masters break-glass.
+    const kubeconfigFile = (file: string, existing: string | undefined, keyP: Promise<KeyPair> | undefined, user: string, group: string) =>
+      (async () => {
+        const ca = await caEntries.get('ca')!;
+        if (existing !== undefined) {
+          log(`[kubeconfig] Using existing kubeconfig file: "${file}"`);
+          return { path: file, yaml: existing };
+        }
+        log(`[kubeconfig] Writing "${basename(file)}" kubeconfig file`);
+        const key = await keyP!;
+        const { yaml } = await issueClientKubeconfig({
+          ...ctx,
+          ca,
+          user,
+          groups: [group],
+          server:
+            opts.server ??
+            (config.controlPlaneEndpoint ? `https://${config.controlPlaneEndpoint}` : 'https://127.0.0.1:6443'),
+          clusterName: opts.clusterName,
+          generateKey: async () => key,
+        });
+        await writeNewFile(file, yaml, SECRET_MODE);
+        created.push(file);
+        return { path: file, yaml };
+      })();
+    const admin = kubeconfigFile(paths.adminConf, adminYaml, adminKey, 'kubernetes-admin', CLUSTER_ADMINS_GROUP);
+    const superAdmin = kubeconfigFile(paths.superAdminConf, superAdminYaml, superAdminKey, 'kubernetes-super-admin', MASTERS_GROUP);
 
     // Let every branch finish (no file write may outlive this call), then report the first error.
     const caList = CA_SPECS.map((s) => caEntries.get(s.name)!);
-    const outcomes = await Promise.allSettled([...caList, ...leafEntries, serviceAccount, admin]);
+    const outcomes = await Promise.allSettled([...caList, ...leafEntries, serviceAccount, admin, superAdmin]);
     const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
     if (failed) throw failed.reason;
-    const [cas, leaves, sa, adm] = await Promise.all([
+    const [cas, leaves, sa, adm, superAdm] = await Promise.all([
       Promise.all(caList),
       Promise.all(leafEntries),
       serviceAccount,
       admin,
+      superAdmin,
     ]);
     return {
       dataDir,
@@ -287,6 +300,7 @@ export async function ensurePki(dataDir: string, opts: EnsurePkiOptions = {}): P
       leaves: Object.fromEntries(LEAF_SPECS.map((s, i) => [s.name, leaves[i]])) as Record<LeafName, PkiEntry>,
       serviceAccount: sa,
       admin: adm,
+      superAdmin: superAdm,
       created,
     };
   } finally {

@@ -36,12 +36,12 @@ const CAS = { ca: 'ca.crt', 'front-proxy-ca': 'front-proxy-ca.crt', 'etcd-ca': '
 // [file base, CA, openssl purpose, expected subject (RFC 2253, as openssl prints it)]
 const LEAVES: [string, keyof typeof CAS, string, string][] = [
   ['apiserver', 'ca', 'sslserver', 'CN=kube-apiserver'],
-  ['apiserver-kubelet-client', 'ca', 'sslclient', 'CN=kube-apiserver-kubelet-client,O=system:masters'],
+  ['apiserver-kubelet-client', 'ca', 'sslclient', 'CN=kube-apiserver-kubelet-client,O=kubeadm:cluster-admins'],
   ['front-proxy-client', 'front-proxy-ca', 'sslclient', 'CN=front-proxy-client'],
   ['etcd/server', 'etcd-ca', 'sslserver', 'CN=cp-1'],
   ['etcd/peer', 'etcd-ca', 'sslclient', 'CN=cp-1'],
-  ['etcd/healthcheck-client', 'etcd-ca', 'sslclient', 'CN=kube-etcd-healthcheck-client,O=system:masters'],
-  ['apiserver-etcd-client', 'etcd-ca', 'sslclient', 'CN=kube-apiserver-etcd-client,O=system:masters'],
+  ['etcd/healthcheck-client', 'etcd-ca', 'sslclient', 'CN=kube-etcd-healthcheck-client'],
+  ['apiserver-etcd-client', 'etcd-ca', 'sslclient', 'CN=kube-apiserver-etcd-client'],
 ];
 const ALL_FILES = [
   ...Object.values(CAS).flatMap((c) => [c, c.replace(/\.crt$/, '.key')]),
@@ -87,7 +87,7 @@ test('init succeeds, reports the files and the KUBECONFIG export', () => {
     initOut.stdout,
     new RegExp(`export KUBECONFIG=${join(dir, 'admin.conf').replace(/\//g, '\\/')}`),
   );
-  assert.match(initOut.stdout, /Wrote 23 files/);
+  assert.match(initOut.stdout, /Wrote 24 files/);
   assert.doesNotMatch(initOut.stdout + initOut.stderr, /PRIVATE KEY/);
   process.stdout.write(`# init wall time (process start to exit): ${Math.round(initMs)} ms\n`);
 });
@@ -199,7 +199,7 @@ function clientCertOf(kubeconfigPath: string): {
   };
 }
 
-test('admin.conf: kubeadm shape, embedded CA = ca.crt, admin cert verifies with O=system:masters', () => {
+test('admin.conf: kubeadm shape, embedded CA = ca.crt, admin cert verifies with O=kubeadm:cluster-admins (kubeadm 1.29+)', () => {
   const admin = clientCertOf(join(dir, 'admin.conf'));
   assert.equal(admin.ca, readFileSync(join(pki, 'ca.crt'), 'utf8'));
   assert.equal(admin.server, 'https://kube.example.com:6443');
@@ -209,7 +209,7 @@ test('admin.conf: kubeadm shape, embedded CA = ca.crt, admin cert verifies with 
   assert.equal(openssl('verify', '-CAfile', join(pki, 'ca.crt'), '-purpose', 'sslclient', f).code, 0);
   assert.equal(
     openssl('x509', '-in', f, '-noout', '-subject', '-nameopt', 'RFC2253').out.trim(),
-    'subject=CN=kubernetes-admin,O=system:masters',
+    'subject=CN=kubernetes-admin,O=kubeadm:cluster-admins',
   );
 });
 
@@ -296,7 +296,7 @@ test('mutual TLS with the generated files: apiserver cert + admin client cert', 
       req.on('error', fail);
       req.end();
     });
-    assert.deepEqual(JSON.parse(body), { cn: 'kubernetes-admin', o: 'system:masters' });
+    assert.deepEqual(JSON.parse(body), { cn: 'kubernetes-admin', o: 'kubeadm:cluster-admins' });
   } finally {
     server.close();
   }
