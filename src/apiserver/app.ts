@@ -14,7 +14,9 @@ import { X509Authenticator } from '../authn/x509.js';
 import { alwaysAllow, alwaysDeny, privilegedGroups } from '../authz/always.js';
 import type { Authorizer } from '../authz/interfaces.js';
 import { unionAuthorizer } from '../authz/union.js';
+import { ClusterRoleAggregationController } from '../controllers/clusterrole-aggregation-controller.js';
 import { NamespaceController } from '../controllers/namespace.js';
+import { reconcileBootstrapPolicy } from '../controllers/rbac-bootstrap.js';
 import { allResources } from '../registry/index.js';
 import type { ResourceDescriptor } from '../registry/types.js';
 import { TokenSigner } from '../serviceaccount/jwt.js';
@@ -114,6 +116,10 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
   const client = new InternalClient(stores, { now, rnd });
   await bootstrap(client, firstIp(cidr), o.advertiseAddress, o.port || 6443);
 
+  const reconciled = await reconcileBootstrapPolicy(client, log);
+  log(`rbac/bootstrap-roles: reconciled ${reconciled} default RBAC objects`);
+  const aggregation = new ClusterRoleAggregationController(storeFor('rbac.authorization.k8s.io', 'clusterroles')!, log);
+  await aggregation.start();
   const nsController = new NamespaceController(client, stores, log);
   nsController.start();
 
@@ -121,7 +127,8 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
     { name: 'ping', check: () => undefined },
     { name: 'log', check: () => undefined },
     { name: 'storage', check: async () => void (await o.store.currentRevision()) },
-    { name: 'poststarthook/start-apiextensions-informers', check: () => undefined },
+    { name: 'poststarthook/rbac/bootstrap-roles', check: () => undefined },
+    { name: 'poststarthook/start-cluster-role-aggregation', check: () => undefined },
   ];
   const rest = restHandler({ env, stores });
   const nonResourceCfg = {
@@ -156,6 +163,7 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
     );
   } catch (e) {
     nsController.stop();
+    aggregation.stop();
     caches.forEach((c) => c.stop());
     throw e;
   }
@@ -166,6 +174,7 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
     client,
     async close() {
       nsController.stop();
+      aggregation.stop();
       await server.close();
       caches.forEach((c) => c.stop());
     },
