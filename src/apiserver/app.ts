@@ -118,7 +118,10 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
 
   const reconciled = await reconcileBootstrapPolicy(client, log);
   log(`rbac/bootstrap-roles: reconciled ${reconciled} default RBAC objects`);
-  const aggregation = new ClusterRoleAggregationController(storeFor('rbac.authorization.k8s.io', 'clusterroles')!, log);
+  const aggregation = new ClusterRoleAggregationController(
+    storeFor('rbac.authorization.k8s.io', 'clusterroles')!,
+    log,
+  );
   await aggregation.start();
   const nsController = new NamespaceController(client, stores, log);
   nsController.start();

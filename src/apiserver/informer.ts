@@ -32,7 +32,9 @@ export class Informer {
       rev,
       (evs) => {
         for (const e of evs) {
-          this.safe(() => (e.type === 'DELETED' ? this.handler.remove(e.object.obj) : this.handler.upsert(e.object.obj)));
+          this.safe(() =>
+            e.type === 'DELETED' ? this.handler.remove(e.object.obj) : this.handler.upsert(e.object.obj),
+          );
           this.seen = Math.max(this.seen, e.revision);
         }
       },

@@ -4,6 +4,8 @@
  * {"api","apis"} with "api" groupless; see ../shared/reference/FACTS.md §2 for the rules.
  */
 
+import { parseFieldSelector } from '../api/selectors.js';
+
 export interface RequestInfo {
   isResourceRequest: boolean;
   /** The URL path (undecoded segments joined as received). */
@@ -55,33 +57,14 @@ export function isValidPathSegmentName(name: string): boolean {
  * The exact `metadata.name=<x>` (or `==`) requirement of a field selector, if it has one and the
  * selector parses; undefined otherwise. Mirrors fields.ParseSelector + RequiresExactMatch.
  */
-function exactNameFromFieldSelector(sel: string): string | undefined | null {
-  // null: the selector is invalid; undefined: valid but no metadata.name requirement.
-  let found: string | undefined;
-  for (const term of splitSelector(sel)) {
-    const m = /^([^=!]+?)(==|=|!=)(.*)$/.exec(term);
-    if (!m) return null;
-    const [, key, op, value] = m;
-    if (key.trim() === 'metadata.name' && op !== '!=') found = value;
+function exactNameFromFieldSelector(sel: string): string | undefined {
+  let reqs;
+  try {
+    reqs = parseFieldSelector(sel);
+  } catch {
+    return undefined;
   }
-  return found;
-}
-
-/** Splits on unescaped commas (fields selectors escape ',', '=' and '\' with a backslash). */
-function splitSelector(sel: string): string[] {
-  const out: string[] = [];
-  let cur = '';
-  for (let i = 0; i < sel.length; i++) {
-    const c = sel[i];
-    if (c === '\\' && i + 1 < sel.length) {
-      cur += c + sel[++i];
-    } else if (c === ',') {
-      out.push(cur);
-      cur = '';
-    } else cur += c;
-  }
-  if (cur !== '' || out.length > 0) out.push(cur);
-  return out.filter((t) => t !== '');
+  return reqs.find((r) => r.field === 'metadata.name' && r.op === '=')?.value;
 }
 
 export function parseRequestInfo(method: string, path: string, query: URLSearchParams): RequestInfo {
@@ -143,7 +126,7 @@ export function parseRequestInfo(method: string, path: string, query: URLSearchP
     const fs = query.get('fieldSelector');
     if (fs !== null) {
       const n = exactNameFromFieldSelector(fs);
-      if (typeof n === 'string' && isValidPathSegmentName(n) && n !== '') info.name = n;
+      if (n && isValidPathSegmentName(n)) info.name = n;
     }
   }
   if (info.name === '' && info.verb === 'delete') info.verb = 'deletecollection';

@@ -20,7 +20,11 @@ const resourceOf: Record<string, string> = {
   RoleBinding: 'rolebindings',
 };
 
-async function reconcileOne(client: InternalClient, expected: RbacObject, log: (m: string) => void): Promise<void> {
+async function reconcileOne(
+  client: InternalClient,
+  expected: RbacObject,
+  log: (m: string) => void,
+): Promise<void> {
   const exp = expected as unknown as KubeObject;
   const store = client.store(RBAC, resourceOf[exp.kind!]);
   const ns = exp.metadata?.namespace ?? '';
@@ -33,8 +37,14 @@ async function reconcileOne(client: InternalClient, expected: RbacObject, log: (
       : reconcileBinding(cur as never, expected as never);
     try {
       if (r.action === 'none') {
-        if (r.protected && ((r as { missingRules?: unknown[] }).missingRules?.length || (r as { missingSubjects?: unknown[] }).missingSubjects?.length)) {
-          log(`skipped reconcile of ${exp.kind} ${name}: autoupdate is off and it lacks default permissions or subjects`);
+        if (
+          r.protected &&
+          ((r as { missingRules?: unknown[] }).missingRules?.length ||
+            (r as { missingSubjects?: unknown[] }).missingSubjects?.length)
+        ) {
+          log(
+            `skipped reconcile of ${exp.kind} ${name}: autoupdate is off and it lacks default permissions or subjects`,
+          );
         }
         return;
       }
@@ -42,7 +52,11 @@ async function reconcileOne(client: InternalClient, expected: RbacObject, log: (
         await client.ensure(RBAC, resourceOf[exp.kind!], r.object as unknown as KubeObject);
       } else if (r.action === 'update') {
         const next = r.object as unknown as KubeObject;
-        await store.guaranteedUpdate(ns, name, (c) => (c.rv === Number(cur?.metadata?.resourceVersion) ? deepCopy(next) : Promise.reject(new ApiError(409, 'Conflict', 'retry'))));
+        await store.guaranteedUpdate(ns, name, (c) =>
+          c.rv === Number(cur?.metadata?.resourceVersion)
+            ? deepCopy(next)
+            : Promise.reject(new ApiError(409, 'Conflict', 'retry')),
+        );
       } else {
         await store.delete(ns, name, Number(cur?.metadata?.resourceVersion));
         await client.ensure(RBAC, resourceOf[exp.kind!], r.object as unknown as KubeObject);
@@ -57,10 +71,16 @@ async function reconcileOne(client: InternalClient, expected: RbacObject, log: (
 }
 
 /** Reconciles the whole default policy; objects are independent, so they go in parallel per kind. */
-export async function reconcileBootstrapPolicy(client: InternalClient, log: (m: string) => void): Promise<number> {
+export async function reconcileBootstrapPolicy(
+  client: InternalClient,
+  log: (m: string) => void,
+): Promise<number> {
   const objs = bootstrapObjects({ kubeadm: true });
   // Roles before bindings, as upstream, so a binding never points at a missing default role.
-  for (const kinds of [['ClusterRole', 'Role'], ['ClusterRoleBinding', 'RoleBinding']]) {
+  for (const kinds of [
+    ['ClusterRole', 'Role'],
+    ['ClusterRoleBinding', 'RoleBinding'],
+  ]) {
     await Promise.all(objs.filter((o) => kinds.includes(o.kind)).map((o) => reconcileOne(client, o, log)));
   }
   return objs.length;

@@ -179,7 +179,9 @@ export async function ensurePki(dataDir: string, opts: EnsurePkiOptions = {}): P
   const saKeyGen = keyFor(saKey === undefined);
   const adminKey = keyFor(adminYaml === undefined);
   const superAdminKey = keyFor(superAdminYaml === undefined);
-  const allKeys = [...caKeys, ...leafKeys, saKeyGen, adminKey, superAdminKey].filter(Boolean) as Promise<KeyPair>[];
+  const allKeys = [...caKeys, ...leafKeys, saKeyGen, adminKey, superAdminKey].filter(
+    Boolean,
+  ) as Promise<KeyPair>[];
   // Keep rejections observed even if an earlier step throws before awaiting them.
   const settled = Promise.allSettled(allKeys);
 
@@ -253,7 +255,13 @@ export async function ensurePki(dataDir: string, opts: EnsurePkiOptions = {}): P
 
     // kubeadm 1.29+ (KEP-4214): admin.conf is in kubeadm:cluster-admins, which RBAC binds to
     // cluster-admin, so it can be revoked; super-admin.conf keeps the system:masters break-glass.
-    const kubeconfigFile = (file: string, existing: string | undefined, keyP: Promise<KeyPair> | undefined, user: string, group: string) =>
+    const kubeconfigFile = (
+      file: string,
+      existing: string | undefined,
+      keyP: Promise<KeyPair> | undefined,
+      user: string,
+      group: string,
+    ) =>
       (async () => {
         const ca = await caEntries.get('ca')!;
         if (existing !== undefined) {
@@ -269,7 +277,9 @@ export async function ensurePki(dataDir: string, opts: EnsurePkiOptions = {}): P
           groups: [group],
           server:
             opts.server ??
-            (config.controlPlaneEndpoint ? `https://${config.controlPlaneEndpoint}` : 'https://127.0.0.1:6443'),
+            (config.controlPlaneEndpoint
+              ? `https://${config.controlPlaneEndpoint}`
+              : 'https://127.0.0.1:6443'),
           clusterName: opts.clusterName,
           generateKey: async () => key,
         });
@@ -277,8 +287,20 @@ export async function ensurePki(dataDir: string, opts: EnsurePkiOptions = {}): P
         created.push(file);
         return { path: file, yaml };
       })();
-    const admin = kubeconfigFile(paths.adminConf, adminYaml, adminKey, 'kubernetes-admin', CLUSTER_ADMINS_GROUP);
-    const superAdmin = kubeconfigFile(paths.superAdminConf, superAdminYaml, superAdminKey, 'kubernetes-super-admin', MASTERS_GROUP);
+    const admin = kubeconfigFile(
+      paths.adminConf,
+      adminYaml,
+      adminKey,
+      'kubernetes-admin',
+      CLUSTER_ADMINS_GROUP,
+    );
+    const superAdmin = kubeconfigFile(
+      paths.superAdminConf,
+      superAdminYaml,
+      superAdminKey,
+      'kubernetes-super-admin',
+      MASTERS_GROUP,
+    );
 
     // Let every branch finish (no file write may outlive this call), then report the first error.
     const caList = CA_SPECS.map((s) => caEntries.get(s.name)!);

@@ -36,7 +36,12 @@ const CAS = { ca: 'ca.crt', 'front-proxy-ca': 'front-proxy-ca.crt', 'etcd-ca': '
 // [file base, CA, openssl purpose, expected subject (RFC 2253, as openssl prints it)]
 const LEAVES: [string, keyof typeof CAS, string, string][] = [
   ['apiserver', 'ca', 'sslserver', 'CN=kube-apiserver'],
-  ['apiserver-kubelet-client', 'ca', 'sslclient', 'CN=kube-apiserver-kubelet-client,O=kubeadm:cluster-admins'],
+  [
+    'apiserver-kubelet-client',
+    'ca',
+    'sslclient',
+    'CN=kube-apiserver-kubelet-client,O=kubeadm:cluster-admins',
+  ],
   ['front-proxy-client', 'front-proxy-ca', 'sslclient', 'CN=front-proxy-client'],
   ['etcd/server', 'etcd-ca', 'sslserver', 'CN=cp-1'],
   ['etcd/peer', 'etcd-ca', 'sslclient', 'CN=cp-1'],

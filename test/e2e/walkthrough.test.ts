@@ -245,7 +245,7 @@ for (const version of ['1.33', '1.27']) {
       r = await k('auth', 'whoami');
       assert.equal(r.code, 0, r.stderr);
       assert.match(r.stdout, /Username\s+kubernetes-admin/);
-      assert.match(r.stdout, /Groups\s+\[system:masters system:authenticated\]/);
+      assert.match(r.stdout, /Groups\s+\[kubeadm:cluster-admins system:authenticated\]/);
     });
 
     test('create token default prints a JWT', async () => {
