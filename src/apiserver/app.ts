@@ -11,9 +11,7 @@ import { anonymousAuthenticator } from '../authn/anonymous.js';
 import type { RequestAuthenticator } from '../authn/interfaces.js';
 import { union, unionFailOnError, withAuthenticatedGroup } from '../authn/union.js';
 import { X509Authenticator } from '../authn/x509.js';
-import { alwaysAllow, alwaysDeny, privilegedGroups } from '../authz/always.js';
-import type { Authorizer } from '../authz/interfaces.js';
-import { unionAuthorizer } from '../authz/union.js';
+import type { AuthorizerConfig } from '../authz/config.js';
 import { ClusterRoleAggregationController } from '../controllers/clusterrole-aggregation-controller.js';
 import { NamespaceController } from '../controllers/namespace.js';
 import { reconcileBootstrapPolicy } from '../controllers/rbac-bootstrap.js';
@@ -21,6 +19,7 @@ import { allResources } from '../registry/index.js';
 import type { ResourceDescriptor } from '../registry/types.js';
 import { TokenSigner } from '../serviceaccount/jwt.js';
 import type { Store } from '../storage/interfaces.js';
+import { buildAuthorization } from './authorization.js';
 import { buildHandlerChain } from './chain.js';
 import type { RequestContext } from './context.js';
 import { InternalClient } from './internal-client.js';
@@ -39,8 +38,8 @@ export interface ApiServerOptions {
   port: number;
   tls: { cert: string; key: string; clientCa?: string; sni?: SniCert[] };
   anonymousAuth: boolean;
-  /** --authorization-mode values in order (AlwaysAllow, AlwaysDeny, Node, RBAC, Webhook). */
-  authorizationModes: string[];
+  /** The authorizer chain in order (from --authorization-mode or --authorization-config). */
+  authorizers: AuthorizerConfig[];
   serviceClusterIpRange: string;
   advertiseAddress: string;
   serviceAccount?: { signingKeyPem: string; issuer: string; apiAudiences: string[] };
@@ -54,20 +53,6 @@ export interface ApiServer {
   stores: Map<ResourceDescriptor, ObjectStore>;
   client: InternalClient;
   close(): Promise<void>;
-}
-
-function buildAuthorizer(modes: string[], log: (m: string) => void): Authorizer {
-  const chain: Authorizer[] = [privilegedGroups()];
-  for (const m of modes) {
-    if (m === 'AlwaysAllow') chain.push(alwaysAllow);
-    else if (m === 'AlwaysDeny') chain.push(alwaysDeny);
-    else if (m === 'RBAC' || m === 'Node' || m === 'Webhook') {
-      log(
-        `authorization mode ${m} is accepted but not implemented yet: it has no opinion, so requests outside system:masters are denied`,
-      );
-    } else throw new Error(`unknown authorization mode "${m}"`);
-  }
-  return unionAuthorizer(chain);
 }
 
 function buildAuthenticator(o: ApiServerOptions): RequestAuthenticator {
@@ -97,13 +82,15 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
     for (const [d, s] of stores) if (d.group === group && d.resource === resource) return s;
     return undefined;
   };
-  const authorizer = buildAuthorizer(o.authorizationModes, log);
+  const authz = buildAuthorization(o.authorizers, { storeFor, now, log });
+  const authorizer = authz.authorizer;
   const env: ServerEnv = {
     now,
     rnd,
     protobuf: decodeKubeProtobuf,
     authorizer,
     storeFor,
+    rbac: authz.rbac,
     allocateClusterIp: (taken) => allocateIp(cidr, new Set([...taken, firstIp(cidr)]), rnd.int),
     tokens: o.serviceAccount
       ? {
@@ -178,6 +165,7 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
     async close() {
       nsController.stop();
       aggregation.stop();
+      authz.informers.forEach((i) => i.stop());
       await server.close();
       caches.forEach((c) => c.stop());
     },

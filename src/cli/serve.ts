@@ -11,7 +11,8 @@ import { startApiServer } from '../apiserver/app.js';
 import { ensurePki } from '../pki/index.js';
 import { ensureSelfSignedServing } from '../pki/selfsigned.js';
 import { openSqliteStore } from '../storage/sqlite.js';
-import { FlagError, formatHelp, parseFlags, type FlagSpec } from './flags.js';
+import { legacyAuthorizerConfigs, parseAuthorizationConfiguration, type AuthorizerConfig } from '../authz/config.js';
+import { FlagError, formatHelp, parseDuration, parseFlags, type FlagSpec, type FlagValues } from './flags.js';
 
 export const serveFlags: FlagSpec[] = [
   {
@@ -289,6 +290,32 @@ function parseSni(values: string[]): { cert: string; key: string; names: string[
   });
 }
 
+/** --authorization-config, or the legacy --authorization-mode / --authorization-webhook-* flags. */
+function authorizerConfigs(f: FlagValues, set: Set<string>): AuthorizerConfig[] {
+  if (f['authorization-config']) {
+    const legacy = ['authorization-mode', 'authorization-webhook-config-file', 'authorization-webhook-version', 'authorization-webhook-cache-authorized-ttl', 'authorization-webhook-cache-unauthorized-ttl'].filter((n) => set.has(n));
+    if (legacy.length) throw new FlagError(`--authorization-config can not be specified when --${legacy.join(', --')} flags are specified`);
+    try {
+      return parseAuthorizationConfiguration(readFileSync(String(f['authorization-config']), 'utf8'));
+    } catch (e) {
+      throw new FlagError(`invalid --authorization-config: ${(e as Error).message}`);
+    }
+  }
+  const version = String(f['authorization-webhook-version']);
+  if (version !== 'v1' && version !== 'v1beta1') throw new FlagError(`--authorization-webhook-version must be v1 or v1beta1, got "${version}"`);
+  try {
+    return legacyAuthorizerConfigs({
+      modes: String(f['authorization-mode']).split(',').filter(Boolean),
+      webhookConfigFile: String(f['authorization-webhook-config-file']) || undefined,
+      webhookVersion: version,
+      webhookAuthorizedTTLMs: parseDuration(String(f['authorization-webhook-cache-authorized-ttl'])),
+      webhookUnauthorizedTTLMs: parseDuration(String(f['authorization-webhook-cache-unauthorized-ttl'])),
+    });
+  } catch (e) {
+    throw new FlagError((e as Error).message);
+  }
+}
+
 export async function run(argv: string[]): Promise<number> {
   const started = process.hrtime.bigint();
   const { flags: f, set, help } = parseFlags(serveFlags, argv);
@@ -351,7 +378,7 @@ export async function run(argv: string[]): Promise<number> {
     port,
     tls: { cert, key, clientCa, sni: parseSni(f['tls-sni-cert-key'] as string[]) },
     anonymousAuth: Boolean(f['anonymous-auth']),
-    authorizationModes: String(f['authorization-mode']).split(',').filter(Boolean),
+    authorizers: authorizerConfigs(f, set),
     serviceClusterIpRange: range,
     advertiseAddress: advertise,
     serviceAccount: saKey ? { signingKeyPem: saKey, issuer: issuers[0], apiAudiences: audiences } : undefined,

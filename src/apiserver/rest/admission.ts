@@ -6,6 +6,7 @@
  */
 import { ApiError, forbidden, invalid, notFound } from '../../api/errors.js';
 import type { KubeObject } from '../../api/types.js';
+import { admitNodeRestriction } from '../../admission/noderestriction.js';
 import type { RequestScope } from './scope.js';
 import type { UpdateTarget } from './strategy.js';
 
@@ -34,13 +35,44 @@ export interface ClusterIpAllocator {
   allocate(requested: string | undefined, taken: Set<string>): string;
 }
 
+/** plugin/pkg/admission/noderestriction: limits what a kubelet (system:node:<name>) may write. */
+export function checkNodeRestriction(
+  s: RequestScope,
+  operation: 'CREATE' | 'UPDATE' | 'DELETE',
+  obj: KubeObject | undefined,
+  old: KubeObject | undefined,
+  subresource = '',
+): void {
+  const user = s.ctx.user;
+  if (!user || !user.name.startsWith('system:node:')) return;
+  const pods = s.env.storeFor('', 'pods');
+  const nodes = s.env.storeFor('', 'nodes');
+  const err = admitNodeRestriction(
+    {
+      user,
+      operation,
+      resource: s.desc.resource,
+      apiGroup: s.desc.group,
+      subresource,
+      namespace: s.ctx.info.namespace,
+      name: s.ctx.info.name || (obj?.metadata?.name ?? ''),
+      object: obj as never,
+      oldObject: old as never,
+    },
+    { getPod: (ns, name) => pods?.get(ns, name)?.obj as never, getNode: (name) => nodes?.get('', name)?.obj as never },
+  );
+  if (err) throw err;
+}
+
 export async function admitCreate(s: RequestScope, obj: KubeObject): Promise<void> {
   checkNamespaceLifecycle(s, obj);
+  checkNodeRestriction(s, 'CREATE', obj, undefined);
   const hook = createHooks[`${s.desc.group}/${s.desc.resource}`];
   if (hook) hook(s, obj);
 }
 
 export function admitUpdate(s: RequestScope, obj: KubeObject, old: KubeObject, target: UpdateTarget): void {
+  checkNodeRestriction(s, 'UPDATE', obj, old, target === 'status' ? 'status' : '');
   const hook = updateHooks[`${s.desc.group}/${s.desc.resource}`];
   if (hook) hook(s, obj, old, target);
 }

@@ -10,7 +10,7 @@ import { deepCopy, timestamp } from '../../api/meta.js';
 import type { KubeObject } from '../../api/types.js';
 import { parseJson, parseYaml, readBody, formatOf } from '../body.js';
 import { writeObject } from '../responses.js';
-import { IMMORTAL_NAMESPACES } from './admission.js';
+import { checkNodeRestriction, IMMORTAL_NAMESPACES } from './admission.js';
 import { buildMatcher, parseListOptions } from './list-options.js';
 import type { CachedObject } from './object-store.js';
 import { writeCached } from './read.js';
@@ -98,6 +98,7 @@ export async function deleteOne(
 ): Promise<{ obj: KubeObject; remains: boolean }> {
   const cur = s.store.mustGet(namespace, name);
   checkPreconditions(s, cur, opts);
+  checkNodeRestriction(s, 'DELETE', undefined, cur.obj);
   if (s.desc.resource === 'namespaces' && !s.desc.group && IMMORTAL_NAMESPACES.has(name)) {
     throw forbidden(s.store.gr, name, `this namespace may not be deleted`);
   }

@@ -13,6 +13,8 @@ import type { Negotiated } from './negotiate.js';
 import type { ObjectStore } from './object-store.js';
 import type { Authorizer } from '../../authz/interfaces.js';
 import type { TokenSigner } from '../../serviceaccount/jwt.js';
+import type { RbacStore } from '../../authz/rbac/store.js';
+import type { RbacAuthorizer } from '../../authz/rbac/authorizer.js';
 
 export interface ServerEnv {
   now(): Date;
@@ -20,6 +22,8 @@ export interface ServerEnv {
   protobuf?: ProtobufDecoder;
   authorizer: Authorizer;
   tokenAuthenticator?: Authenticator2;
+  /** The RBAC engine, when RBAC is an authorization mode (escalation checks, rules, explanations). */
+  rbac?: { store: RbacStore; authorizer: RbacAuthorizer };
   /** SelfSubjectRulesReview: the rules the user has in a namespace (RBAC's rule resolver). */
   rulesResolver?: (user: UserInfo, namespace: string) => Record<string, unknown>;
   /** Service-account token issuing (TokenRequest). */

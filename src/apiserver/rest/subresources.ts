@@ -8,6 +8,7 @@ import { deepCopy } from '../../api/meta.js';
 import type { KubeObject } from '../../api/types.js';
 import { readBody, decodeObject } from '../body.js';
 import { writeBytes, writeObject } from '../responses.js';
+import { checkNodeRestriction } from './admission.js';
 import { deleteOne } from './delete.js';
 import { writeCached } from './read.js';
 import type { RequestScope } from './scope.js';
@@ -189,8 +190,9 @@ async function handleBinding(s: RequestScope, ns: string, name: string): Promise
 }
 
 async function handleEviction(s: RequestScope, ns: string, name: string): Promise<void> {
-  await readBody(s.ctx.req);
+  const body = decodeObject(await readBody(s.ctx.req), s.ctx.req.headers['content-type'], s.env.protobuf) as KubeObject;
   if (!s.store.get(ns, name)) throw notFound(s.store.gr, name);
+  checkNodeRestriction(s, 'CREATE', body, undefined, 'eviction');
   await deleteOne(s, ns, name, {}, isDryRun(s));
   writeObject(s.ctx, 201, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 });
 }

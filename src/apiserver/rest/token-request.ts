@@ -10,6 +10,7 @@ import { timestamp } from '../../api/meta.js';
 import type { KubeObject } from '../../api/types.js';
 import { decodeObject, readBody } from '../body.js';
 import { writeObject } from '../responses.js';
+import { checkNodeRestriction } from './admission.js';
 import type { RequestScope } from './scope.js';
 
 export async function handleTokenRequest(s: RequestScope, ns: string, name: string): Promise<void> {
@@ -23,6 +24,7 @@ export async function handleTokenRequest(s: RequestScope, ns: string, name: stri
   if (body.kind && body.kind !== 'TokenRequest')
     throw badRequest(`${String(body.kind)} is not a TokenRequest`);
   const sa = s.store.mustGet(ns, name).obj;
+  checkNodeRestriction(s, 'CREATE', body, undefined, 'token');
   const spec = (body.spec ?? {}) as {
     audiences?: string[] | null;
     expirationSeconds?: number | null;
