@@ -204,7 +204,7 @@ test('missing roles: NoOpinion with the aggregate error; the binding starts work
 
 test('updates: binding subjects, role rules and deletions are visible to the next request', () => {
   const store = new RbacStore();
-  const az = rbacAuthorizer(store);
+  const az = rbacAuthorizer(store, { cacheMinBindings: 0 });
   const a = resAttrs('amy', '', 'delete', 'secrets', '', 'dev', '');
   assert.equal(az.authorize(a).decision, 'NoOpinion');
   store.upsert(newRole('r', 'dev', newRule('get', '', 'secrets', '')));
@@ -240,7 +240,7 @@ test('cache is bounded', () => {
     newClusterRole('v', newRule('get', '', 'pods', '')),
     newClusterRoleBinding('v', 'Group:g'),
   ]);
-  const az = rbacAuthorizer(store, { cacheSize: 10 });
+  const az = rbacAuthorizer(store, { cacheSize: 10, cacheMinBindings: 0 });
   for (let i = 0; i < 100; i++) az.authorize(resAttrs(`u${i}`, 'g', 'get', 'pods', '', '', ''));
   assert.equal(az.cacheStats().size, 10);
 });
@@ -253,7 +253,7 @@ test('differential: indexed == linear on random policies and requests', () => {
     const objects = randomPolicy(r);
     const lister = new PolicyObjects(objects);
     const store = new RbacStore(objects);
-    const az = rbacAuthorizer(store, { cacheSize: p % 2 ? 0 : 100 });
+    const az = rbacAuthorizer(store, { cacheSize: p % 2 ? 0 : 100, cacheMinBindings: p % 4 });
     for (let i = 0; i < 60; i++) {
       const a = randomAttrs(r);
       const want = linearAuthorize(lister, a);

@@ -4,7 +4,7 @@
  * non-resource ones), invalidated wholesale when the policy generation moves
  * (guide/architecture.md, "RBAC that does not slow down with size"). Each field is
  * length-prefixed, so no two attribute tuples share a key whatever characters they contain.
- * Bounded: when full, the oldest entry is evicted (insertion order).
+ * Bounded (see GenerationCache).
  *
  * @module
  */
@@ -25,45 +25,68 @@ export function attributesKey(a: Attributes): string {
   return k;
 }
 
-/** A bounded map whose content is valid for one generation. */
+/**
+ * A bounded map whose content is valid for one generation. Two-segment eviction: entries go to
+ * `young`; when it holds maxSize/2 entries it becomes `old` (the previous `old` is dropped) and a
+ * hit in `old` is copied back to `young`. O(1) everything, at most maxSize entries, recently used
+ * entries survive. (Deleting from the head of one big Map is O(holes) per delete in V8.)
+ */
 export class GenerationCache<V> {
-  private readonly map = new Map<string, V>();
+  private young = new Map<string, V>();
+  private old = new Map<string, V>();
   private generation = -1;
+  private readonly segment: number;
   hits = 0;
   misses = 0;
 
-  constructor(readonly maxSize: number) {}
+  constructor(readonly maxSize: number) {
+    this.segment = Math.max(1, Math.floor(maxSize / 2));
+  }
 
   get(key: string, generation: number): V | undefined {
     if (generation !== this.generation) {
-      this.map.clear();
-      this.generation = generation;
+      this.reset(generation);
       this.misses++;
       return undefined;
     }
-    const v = this.map.get(key);
-    if (v === undefined) this.misses++;
-    else this.hits++;
+    let v = this.young.get(key);
+    if (v === undefined) {
+      v = this.old.get(key);
+      if (v === undefined) {
+        this.misses++;
+        return undefined;
+      }
+      this.insert(key, v);
+    }
+    this.hits++;
     return v;
   }
 
   set(key: string, generation: number, value: V): void {
-    if (generation !== this.generation) {
-      this.map.clear();
-      this.generation = generation;
+    if (generation !== this.generation) this.reset(generation);
+    this.insert(key, value);
+  }
+
+  private insert(key: string, value: V): void {
+    if (this.young.size >= this.segment) {
+      this.old = this.young;
+      this.young = new Map();
     }
-    if (this.map.size >= this.maxSize) {
-      const oldest = this.map.keys().next();
-      if (!oldest.done) this.map.delete(oldest.value);
-    }
-    this.map.set(key, value);
+    this.young.set(key, value);
+  }
+
+  private reset(generation: number): void {
+    this.generation = generation;
+    if (this.young.size) this.young = new Map();
+    if (this.old.size) this.old = new Map();
   }
 
   get size(): number {
-    return this.map.size;
+    return this.young.size + this.old.size;
   }
 
   clear(): void {
-    this.map.clear();
+    this.young = new Map();
+    this.old = new Map();
   }
 }

@@ -21,8 +21,11 @@ const ESCAPES: Record<string, string> = {
   '"': '\\"',
 };
 
+const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+
 /** Go `%q` of a string: double-quoted, with Go escapes for quotes, backslash and control bytes. */
 export function goQuote(s: string): string {
+  if (PLAIN.test(s)) return `"${s}"`;
   let out = '"';
   for (const ch of s) {
     const esc = ESCAPES[ch];

@@ -44,6 +44,8 @@ export interface BindingEntry {
   readonly slot: RoleSlot | undefined;
   readonly users: readonly string[];
   readonly groups: readonly string[];
+  /** Allow reasons by applying-subject index, filled lazily by the authorizer. */
+  reasons?: string[];
 }
 
 interface SubjectIndex {
@@ -202,6 +204,19 @@ export class RbacStore implements RbacState, PolicyLister {
     return idx === undefined || visitIndex(idx, user, visit);
   }
 
+  /**
+   * How many bindings could apply to `user` in `namespace` (sum of the index buckets of its name
+   * and groups; a binding matching several keys counts several times). A few Map look-ups.
+   */
+  countBindings(user: RbacUser, namespace: string): number {
+    let n = countIndex(this.clusterIndex, user);
+    if (namespace.length > 0) {
+      const idx = this.namespaceIndex.get(namespace);
+      if (idx !== undefined) n += countIndex(idx, user);
+    }
+    return n;
+  }
+
   /** Visits the user's RoleBindings in every namespace (for explain). */
   visitAllRoleBindings(user: RbacUser, visit: EntryVisitor): void {
     for (const idx of this.namespaceIndex.values()) if (!visitIndex(idx, user, visit)) return;
@@ -238,6 +253,14 @@ function visitSet(set: Set<BindingEntry> | undefined, visit: EntryVisitor): bool
   if (set === undefined) return true;
   for (const e of set) if (!visit(e)) return false;
   return true;
+}
+
+function countIndex(index: SubjectIndex, user: RbacUser): number {
+  let n = index.users.get(user.name)?.size ?? 0;
+  if (index.groups.size === 0) return n;
+  const groups = user.groups;
+  for (let i = 0; i < groups.length; i++) n += index.groups.get(groups[i])?.size ?? 0;
+  return n;
 }
 
 function visitIndex(index: SubjectIndex, user: RbacUser, visit: EntryVisitor): boolean {
