@@ -88,7 +88,7 @@ function expect(r: AuthzResult, want: string, what: string): void {
 
 function runScale(k: number) {
   const policy = buildPolicy(k);
-  let t0 = now();
+  const t0 = now();
   const store = new RbacStore(policy.objects);
   const buildMs = Number(now() - t0) / 1e6;
   const lister = new PolicyObjects(policy.objects);
@@ -144,7 +144,6 @@ function runScale(k: number) {
   // One RoleBinding upsert (subjects change) plus the next decision on the now-stale cache.
   const rb = policy.objects.find((o) => o.kind === 'RoleBinding' && o.metadata.name === 'rb-7');
   if (!rb || rb.kind !== 'RoleBinding') throw new Error('rb-7 missing');
-  t0 = now();
   out.update = measure((i) => {
     store.upsert({ ...rb, subjects: [{ kind: 'User', name: `user-${i % 7}` }] });
     return cached.authorize(allowed);
