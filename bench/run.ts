@@ -100,7 +100,12 @@ async function measured(pid: number, opts: Record<string, unknown>) {
   const c0 = cpuSeconds(pid);
   const r = await load(opts);
   const cpu = cpuSeconds(pid) - c0;
-  return { ...r, serverCpuSeconds: cpu, serverCpuUsPerRequest: (cpu * 1e6) / r.requests, capacityPerCore: r.requests / cpu };
+  return {
+    ...r,
+    serverCpuSeconds: cpu,
+    serverCpuUsPerRequest: (cpu * 1e6) / r.requests,
+    capacityPerCore: r.requests / cpu,
+  };
 }
 
 function rssKiB(pid: number): number {

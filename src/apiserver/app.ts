@@ -20,7 +20,9 @@ import type { ResourceDescriptor } from '../registry/types.js';
 import { TokenSigner } from '../serviceaccount/jwt.js';
 import type { Store } from '../storage/interfaces.js';
 import { buildAuthorization } from './authorization.js';
+import { rulesFor } from '../authz/rbac/resolver.js';
 import { buildHandlerChain } from './chain.js';
+import { withImpersonation } from './filters/impersonation.js';
 import type { RequestContext } from './context.js';
 import { InternalClient } from './internal-client.js';
 import { handleNonResource, type HealthCheck } from './nonresource.js';
@@ -91,6 +93,9 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
     authorizer,
     storeFor,
     rbac: authz.rbac,
+    rulesResolver: authz.rbac
+      ? ((store) => (user, ns) => ({ ...rulesFor(store, user, ns) }))(authz.rbac.store)
+      : undefined,
     allocateClusterIp: (taken) => allocateIp(cidr, new Set([...taken, firstIp(cidr)]), rnd.int),
     tokens: o.serviceAccount
       ? {
@@ -137,7 +142,12 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
   };
   const api = async (ctx: RequestContext): Promise<void> =>
     ctx.info.isResourceRequest ? rest(ctx) : handleNonResource(ctx, nonResourceCfg);
-  const handler = buildHandlerChain({ authenticator: buildAuthenticator(o), authorizer, api });
+  const handler = buildHandlerChain({
+    authenticator: buildAuthenticator(o),
+    authorizer,
+    afterAuthentication: [withImpersonation(authorizer)],
+    api,
+  });
   let server: RunningServer;
   try {
     server = await listen(

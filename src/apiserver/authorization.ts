@@ -12,7 +12,7 @@ import type { Authorizer } from '../authz/interfaces.js';
 import { NodeGraph, nodeAuthorizer } from '../authz/node/index.js';
 import { RbacStore } from '../authz/rbac/store.js';
 import { rbacAuthorizer, type RbacAuthorizer } from '../authz/rbac/authorizer.js';
-import type { RbacObject } from '../authz/rbac/bootstrap/types.js';
+import type { RbacObject } from '../authz/rbac/types.js';
 import { unionAuthorizer } from '../authz/union.js';
 import { buildWebhookAuthorizer } from '../authz/webhook.js';
 import { Informer } from './informer.js';
@@ -38,7 +38,12 @@ export function buildAuthorization(configs: AuthorizerConfig[], deps: Authorizat
   const chain: Authorizer[] = [privilegedGroups()];
   const informers: Informer[] = [];
   const out: BuiltAuthorization = { authorizer: alwaysDeny, informers };
-  const inform = (group: string, resource: string, upsert: (o: KubeObject) => void, remove: (o: KubeObject) => void) => {
+  const inform = (
+    group: string,
+    resource: string,
+    upsert: (o: KubeObject) => void,
+    remove: (o: KubeObject) => void,
+  ) => {
     const st = deps.storeFor(group, resource);
     if (!st) return;
     const inf = new Informer(st, { upsert, remove }, deps.log);
@@ -70,7 +75,10 @@ export function buildAuthorization(configs: AuthorizerConfig[], deps: Authorizat
       }
       case 'Node': {
         const graph = new NodeGraph();
-        for (const [kind, r] of [['Pod', 'pods'], ['PersistentVolume', 'persistentvolumes']] as const) {
+        for (const [kind, r] of [
+          ['Pod', 'pods'],
+          ['PersistentVolume', 'persistentvolumes'],
+        ] as const) {
           inform(
             '',
             r,

@@ -44,3 +44,27 @@ export function writer(ctx: RequestContext): ResponseWriter {
 
 export type Handler = (ctx: RequestContext) => Promise<void>;
 export type Filter = (next: Handler) => Handler;
+
+const distinctCache = new WeakMap<object, Record<string, string[]>>();
+
+/**
+ * Every value of every header, repeated headers kept apart (IncomingMessage.headersDistinct for
+ * HTTP/1.1; rebuilt from rawHeaders for HTTP/2, whose request object has no headersDistinct).
+ * `headers` merges or drops repeats, which must not decide who a request is.
+ */
+export function headersDistinct(req: AnyRequest): Record<string, string[]> {
+  const own = (req as { headersDistinct?: Record<string, string[]> }).headersDistinct;
+  if (own) return own;
+  let out = distinctCache.get(req);
+  if (!out) {
+    out = {};
+    const raw = req.rawHeaders;
+    for (let i = 0; i + 1 < raw.length; i += 2) {
+      const k = raw[i].toLowerCase();
+      if (k.startsWith(':')) continue;
+      (out[k] ??= []).push(raw[i + 1]);
+    }
+    distinctCache.set(req, out);
+  }
+  return out;
+}

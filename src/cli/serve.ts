@@ -11,7 +11,11 @@ import { startApiServer } from '../apiserver/app.js';
 import { ensurePki } from '../pki/index.js';
 import { ensureSelfSignedServing } from '../pki/selfsigned.js';
 import { openSqliteStore } from '../storage/sqlite.js';
-import { legacyAuthorizerConfigs, parseAuthorizationConfiguration, type AuthorizerConfig } from '../authz/config.js';
+import {
+  legacyAuthorizerConfigs,
+  parseAuthorizationConfiguration,
+  type AuthorizerConfig,
+} from '../authz/config.js';
 import { FlagError, formatHelp, parseDuration, parseFlags, type FlagSpec, type FlagValues } from './flags.js';
 
 export const serveFlags: FlagSpec[] = [
@@ -80,6 +84,36 @@ export const serveFlags: FlagSpec[] = [
     type: 'string',
     default: 'Node,RBAC',
     help: 'Ordered list of plug-ins to do authorization on secure port: AlwaysAllow,AlwaysDeny,Node,RBAC,Webhook.',
+  },
+  {
+    name: 'authorization-config',
+    type: 'string',
+    default: '',
+    help: 'File with an AuthorizationConfiguration (apiserver.config.k8s.io/v1) for the authorizer chain; mutually exclusive with --authorization-mode and the --authorization-webhook-* flags.',
+  },
+  {
+    name: 'authorization-webhook-config-file',
+    type: 'string',
+    default: '',
+    help: 'File with webhook configuration in kubeconfig format, used with --authorization-mode=Webhook.',
+  },
+  {
+    name: 'authorization-webhook-version',
+    type: 'string',
+    default: 'v1beta1',
+    help: 'The API version of authorization.k8s.io SubjectAccessReview to send to and expect from the webhook (v1 or v1beta1).',
+  },
+  {
+    name: 'authorization-webhook-cache-authorized-ttl',
+    type: 'duration',
+    default: '5m0s',
+    help: 'The duration to cache authorized responses from the webhook authorizer.',
+  },
+  {
+    name: 'authorization-webhook-cache-unauthorized-ttl',
+    type: 'duration',
+    default: '30s',
+    help: 'The duration to cache unauthorized responses from the webhook authorizer.',
   },
   {
     name: 'service-cluster-ip-range',
@@ -187,13 +221,6 @@ export const serveFlags: FlagSpec[] = [
     notYetSupported: true,
   },
   {
-    name: 'authorization-webhook-config-file',
-    type: 'string',
-    default: '',
-    help: 'File with webhook configuration in kubeconfig format, used with --authorization-mode=Webhook.',
-    notYetSupported: true,
-  },
-  {
     name: 'requestheader-client-ca-file',
     type: 'string',
     default: '',
@@ -293,8 +320,17 @@ function parseSni(values: string[]): { cert: string; key: string; names: string[
 /** --authorization-config, or the legacy --authorization-mode / --authorization-webhook-* flags. */
 function authorizerConfigs(f: FlagValues, set: Set<string>): AuthorizerConfig[] {
   if (f['authorization-config']) {
-    const legacy = ['authorization-mode', 'authorization-webhook-config-file', 'authorization-webhook-version', 'authorization-webhook-cache-authorized-ttl', 'authorization-webhook-cache-unauthorized-ttl'].filter((n) => set.has(n));
-    if (legacy.length) throw new FlagError(`--authorization-config can not be specified when --${legacy.join(', --')} flags are specified`);
+    const legacy = [
+      'authorization-mode',
+      'authorization-webhook-config-file',
+      'authorization-webhook-version',
+      'authorization-webhook-cache-authorized-ttl',
+      'authorization-webhook-cache-unauthorized-ttl',
+    ].filter((n) => set.has(n));
+    if (legacy.length)
+      throw new FlagError(
+        `--authorization-config can not be specified when --${legacy.join(', --')} flags are specified`,
+      );
     try {
       return parseAuthorizationConfiguration(readFileSync(String(f['authorization-config']), 'utf8'));
     } catch (e) {
@@ -302,7 +338,8 @@ function authorizerConfigs(f: FlagValues, set: Set<string>): AuthorizerConfig[] 
     }
   }
   const version = String(f['authorization-webhook-version']);
-  if (version !== 'v1' && version !== 'v1beta1') throw new FlagError(`--authorization-webhook-version must be v1 or v1beta1, got "${version}"`);
+  if (version !== 'v1' && version !== 'v1beta1')
+    throw new FlagError(`--authorization-webhook-version must be v1 or v1beta1, got "${version}"`);
   try {
     return legacyAuthorizerConfigs({
       modes: String(f['authorization-mode']).split(',').filter(Boolean),

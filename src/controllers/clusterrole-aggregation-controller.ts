@@ -24,10 +24,12 @@ export class ClusterRoleAggregationController {
     return this.roles.cache.list(this.roles.prefix).map((o) => o.obj as unknown as ClusterRole);
   }
 
-  /** Aggregates every aggregated role once, then follows changes. */
+  /**
+   * Follows changes first, then aggregates every aggregated role: the controller's own updates
+   * are events too, so a role that aggregates another aggregated role (admin ⊇ edit ⊇ view) is
+   * recomputed when the inner one changes.
+   */
   async start(): Promise<void> {
-    for (const r of this.all()) if (r.aggregationRule) this.queue.add(r.metadata.name);
-    await this.drain();
     this.watcher = this.roles.cache.watch(
       this.roles.prefix,
       this.roles.cache.revision(),
@@ -42,6 +44,19 @@ export class ClusterRoleAggregationController {
       },
       (err) => this.log(`clusterrole aggregation watch stopped: ${err.message}`),
     );
+    for (const r of this.all()) if (r.aggregationRule) this.queue.add(r.metadata.name);
+    await this.drain();
+    // Let the events of our own updates come back and settle the nested aggregations.
+    while (this.queue.size || this.running) await new Promise((r) => setImmediate(r));
+    await this.idle();
+  }
+
+  /** Resolves when no aggregation work is queued or running. */
+  async idle(): Promise<void> {
+    for (let i = 0; i < 100; i++) {
+      await new Promise((r) => setImmediate(r));
+      if (!this.queue.size && !this.running) return;
+    }
   }
 
   stop(): void {

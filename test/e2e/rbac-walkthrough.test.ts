@@ -125,7 +125,7 @@ for (const version of ['1.33', '1.27']) {
       assert.equal(r.code, 0, r.stderr);
       assert.match(r.stdout, /^foo\s+kuard\s/m);
       r = await user('get', 'nodes');
-      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stderr, /nodes is forbidden/, 'view does not grant nodes, as upstream');
       r = await user('delete', 'pod', 'kuard', '-n', 'default', '--wait=false');
       assert.match(
         r.stderr,
@@ -148,6 +148,37 @@ for (const version of ['1.33', '1.27']) {
       assert.match(r.stdout, /selfsubjectaccessreviews\.authorization\.k8s\.io\s+\[\]\s+\[\]\s+\[create\]/);
       r = await admin('auth', 'can-i', 'get', 'pods', '--as=users:ziwon', '-n', 'foo');
       assert.equal(r.stdout.trim(), 'yes', r.stderr);
+    });
+
+    test('impersonation: allowed for cluster admins, refused with the upstream text otherwise', async () => {
+      let r = await admin('get', 'pods', '-n', 'foo', '--as=users:ziwon', '-o', 'name');
+      assert.equal(r.code, 0, r.stderr);
+      r = await admin('get', 'nodes', '--as=nobody');
+      assert.match(
+        r.stderr,
+        /nodes is forbidden: User "nobody" cannot list resource "nodes" in API group "" at the cluster scope/,
+      );
+      r = await user('get', '--raw', '/api/v1/namespaces/foo/pods', '--as=someone-else');
+      assert.match(
+        r.stderr,
+        /users "someone-else" is forbidden: User "users:ziwon" cannot impersonate resource "users" in API group "" at the cluster scope/,
+      );
+      // admin (via edit) may impersonate service accounts of its namespace, not of others.
+      r = await user('get', '--raw', '/api/v1/namespaces/foo/pods', '--as=system:serviceaccount:foo:default');
+      assert.match(
+        r.stderr,
+        /pods is forbidden: User "system:serviceaccount:foo:default" cannot list resource "pods" in API group "" in the namespace "foo"/,
+      );
+      r = await user(
+        'get',
+        '--raw',
+        '/api/v1/namespaces/default/pods',
+        '--as=system:serviceaccount:default:default',
+      );
+      assert.match(
+        r.stderr,
+        /serviceaccounts "default" is forbidden: User "users:ziwon" cannot impersonate resource "serviceaccounts" in API group "" in the namespace "default"/,
+      );
     });
 
     test('the namespace admin cannot escalate: a Role with more than admin grants is refused', async () => {

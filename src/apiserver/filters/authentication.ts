@@ -6,7 +6,7 @@
 import type { TLSSocket } from 'node:tls';
 import { unauthorized } from '../../api/errors.js';
 import type { AuthRequest, PeerCertificates, RequestAuthenticator } from '../../authn/interfaces.js';
-import type { AnyRequest, Filter } from '../context.js';
+import { headersDistinct, type AnyRequest, type Filter } from '../context.js';
 import { writeError } from '../responses.js';
 
 const peerCache = new WeakMap<object, PeerCertificates | null>();
@@ -46,7 +46,7 @@ const strippedHeaders = ['authorization', 'x-remote-user', 'x-remote-uid', 'x-re
 
 export function withAuthentication(authenticator: RequestAuthenticator): Filter {
   return (next) => async (ctx) => {
-    const headers = (ctx.req as { headersDistinct?: Record<string, string[]> }).headersDistinct ?? {};
+    const headers = headersDistinct(ctx.req);
     // Several Authorization headers are ambiguous credentials: refuse rather than pick one.
     if ((headers['authorization']?.length ?? 0) > 1) {
       writeError(ctx, unauthorized());

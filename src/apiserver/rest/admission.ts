@@ -7,6 +7,7 @@
 import { ApiError, forbidden, invalid, notFound } from '../../api/errors.js';
 import type { KubeObject } from '../../api/types.js';
 import { admitNodeRestriction } from '../../admission/noderestriction.js';
+import { checkBindingWrite, checkRoleWrite, storeEscalationResolver } from '../../authz/rbac/escalation.js';
 import type { RequestScope } from './scope.js';
 import type { UpdateTarget } from './strategy.js';
 
@@ -59,20 +60,51 @@ export function checkNodeRestriction(
       object: obj as never,
       oldObject: old as never,
     },
-    { getPod: (ns, name) => pods?.get(ns, name)?.obj as never, getNode: (name) => nodes?.get('', name)?.obj as never },
+    {
+      getPod: (ns, name) => pods?.get(ns, name)?.obj as never,
+      getNode: (name) => nodes?.get('', name)?.obj as never,
+    },
   );
   if (err) throw err;
+}
+
+/**
+ * RBAC privilege-escalation prevention (pkg/registry/rbac/{role,clusterrole,rolebinding,clusterrolebinding}/policybased): a role may
+ * only grant what its writer holds (or the writer may `escalate`), a binding may only reference a
+ * role whose permissions its writer holds (or the writer may `bind` it).
+ */
+async function checkRbacEscalation(s: RequestScope, obj: KubeObject, old?: KubeObject): Promise<void> {
+  const rbac = s.env.rbac;
+  if (s.desc.group !== 'rbac.authorization.k8s.io' || !rbac || !s.ctx.user) return;
+  const resolver = storeEscalationResolver(rbac.store);
+  const isRole = s.desc.resource === 'roles' || s.desc.resource === 'clusterroles';
+  const r = isRole
+    ? await checkRoleWrite(s.env.authorizer, resolver, s.ctx.user, obj as never, old as never)
+    : await checkBindingWrite(s.env.authorizer, resolver, s.ctx.user, obj as never, old as never);
+  if (r.ok) return;
+  const name = obj.metadata?.name ?? '';
+  const details = { name, group: s.desc.group, kind: s.desc.resource };
+  if (r.reason === 'Forbidden') throw new ApiError(403, 'Forbidden', r.message, details);
+  if (r.reason === 'NotFound') throw new ApiError(404, 'NotFound', r.message, details);
+  throw new ApiError(400, 'BadRequest', r.message);
 }
 
 export async function admitCreate(s: RequestScope, obj: KubeObject): Promise<void> {
   checkNamespaceLifecycle(s, obj);
   checkNodeRestriction(s, 'CREATE', obj, undefined);
+  await checkRbacEscalation(s, obj);
   const hook = createHooks[`${s.desc.group}/${s.desc.resource}`];
   if (hook) hook(s, obj);
 }
 
-export function admitUpdate(s: RequestScope, obj: KubeObject, old: KubeObject, target: UpdateTarget): void {
+export async function admitUpdate(
+  s: RequestScope,
+  obj: KubeObject,
+  old: KubeObject,
+  target: UpdateTarget,
+): Promise<void> {
   checkNodeRestriction(s, 'UPDATE', obj, old, target === 'status' ? 'status' : '');
+  await checkRbacEscalation(s, obj, old);
   const hook = updateHooks[`${s.desc.group}/${s.desc.resource}`];
   if (hook) hook(s, obj, old, target);
 }

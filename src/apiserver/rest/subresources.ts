@@ -190,7 +190,11 @@ async function handleBinding(s: RequestScope, ns: string, name: string): Promise
 }
 
 async function handleEviction(s: RequestScope, ns: string, name: string): Promise<void> {
-  const body = decodeObject(await readBody(s.ctx.req), s.ctx.req.headers['content-type'], s.env.protobuf) as KubeObject;
+  const body = decodeObject(
+    await readBody(s.ctx.req),
+    s.ctx.req.headers['content-type'],
+    s.env.protobuf,
+  ) as KubeObject;
   if (!s.store.get(ns, name)) throw notFound(s.store.gr, name);
   checkNodeRestriction(s, 'CREATE', body, undefined, 'eviction');
   await deleteOne(s, ns, name, {}, isDryRun(s));

@@ -124,17 +124,17 @@ export async function handleCreate(s: RequestScope, namespace: string): Promise<
 }
 
 /** Applies `next` over `cur` as an update of the main resource or a subresource. */
-export function finishUpdate(
+export async function finishUpdate(
   s: RequestScope,
   cur: CachedObject,
   next: KubeObject,
   target: UpdateTarget,
-): KubeObject {
+): Promise<KubeObject> {
   checkTypeMeta(s.desc, s.version, next);
   const rv = next.metadata?.resourceVersion;
   if (rv && rv !== String(cur.rv)) throw conflict(s.store.gr, cur.obj.metadata?.name ?? '');
   const prepared = prepareForUpdate(s.desc, next, cur.obj, target);
-  admitUpdate(s, prepared, cur.obj, target);
+  await admitUpdate(s, prepared, cur.obj, target);
   return managed(s, cur.obj, prepared, target === 'status' ? 'status' : undefined);
 }
 
@@ -168,8 +168,8 @@ export async function handleUpdate(
   const result = await s.store.guaranteedUpdate(
     namespace,
     name,
-    (cur) => {
-      const next = finishUpdate(s, cur, deepCopy(body), target);
+    async (cur) => {
+      const next = await finishUpdate(s, cur, deepCopy(body), target);
       return unchanged(next, cur.obj) ? undefined : next;
     },
     { dryRun },
@@ -250,7 +250,7 @@ export async function handlePatch(
   const result = await s.store.guaranteedUpdate(
     namespace,
     name,
-    (cur) => {
+    async (cur) => {
       let next: KubeObject;
       const live = cur.obj;
       const doc = live as unknown as JsonValue;
@@ -276,8 +276,10 @@ export async function handlePatch(
       if (patchedRv && patchedRv !== String(cur.rv)) throw conflict(s.store.gr, name);
       if (next.metadata) next.metadata.resourceVersion = String(cur.rv);
       const out =
-        kind === 'apply' ? prepareForUpdate(s.desc, next, live, target) : finishUpdate(s, cur, next, target);
-      if (kind === 'apply') admitUpdate(s, out, live, target);
+        kind === 'apply'
+          ? prepareForUpdate(s.desc, next, live, target)
+          : await finishUpdate(s, cur, next, target);
+      if (kind === 'apply') await admitUpdate(s, out, live, target);
       return unchanged(out, live) ? undefined : out;
     },
     { dryRun },
