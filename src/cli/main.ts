@@ -18,6 +18,14 @@ const commands: Record<
     summary: 'Issue a client certificate and write a kubeconfig for a user',
     load: () => import('./kubeconfig.js'),
   },
+  explain: {
+    summary: 'Explain an RBAC decision: what allows it, or the nearest misses',
+    load: () => import('./explain.js'),
+  },
+  'who-can': {
+    summary: 'List the subjects RBAC allows to make a request, and through what',
+    load: () => import('./who-can.js'),
+  },
   certs: {
     summary: 'Inspect and renew the cluster PKI (check-expiration, renew)',
     load: () => import('./certs.js'),

@@ -1,0 +1,2 @@
+// `kubeauth explain`: see access.ts.
+export { runExplain as run } from './access.js';

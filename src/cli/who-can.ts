@@ -1,0 +1,2 @@
+// `kubeauth who-can`: see access.ts.
+export { runWhoCan as run } from './access.js';
