@@ -1,7 +1,9 @@
 /**
  * Authorizer chain, after k8s.io/apiserver/pkg/authorization/union/union.go: the first Allow or
  * Deny wins and is returned unchanged; NoOpinion moves on; if all abstain the result is NoOpinion
- * with the non-empty reasons joined by "\n", each prefixed "<name>: " as in v0.36.3.
+ * with the non-empty reasons joined by "\n". Reasons are not prefixed with the authorizer name:
+ * that is what kube-apiserver 1.27–1.33 (the versions this server reports) print, e.g.
+ * `...: no relationship found between node 'n1' and this object`.
  */
 import type { Attributes, Authorizer, AuthzResult } from './interfaces.js';
 
@@ -16,15 +18,15 @@ export function unionAuthorizer(authorizers: Authorizer[]): Authorizer {
         const r = authorizers[i].authorize(a);
         if (r instanceof Promise) return continueAsync(authorizers, i, r, a, reasons, errors);
         if (r.decision !== 'NoOpinion') return r;
-        collect(authorizers[i], r, reasons, errors);
+        collect(r, reasons, errors);
       }
       return finish(reasons, errors);
     },
   };
 }
 
-function collect(az: Authorizer, r: AuthzResult, reasons: string[], errors: Error[]): void {
-  if (r.reason) reasons.push(`${az.name}: ${r.reason}`);
+function collect(r: AuthzResult, reasons: string[], errors: Error[]): void {
+  if (r.reason) reasons.push(r.reason);
   if (r.error) errors.push(r.error);
 }
 
@@ -45,7 +47,7 @@ async function continueAsync(
   let r = await pending;
   for (let i = start; ;) {
     if (r.decision !== 'NoOpinion') return r;
-    collect(authorizers[i], r, reasons, errors);
+    collect(r, reasons, errors);
     if (++i >= authorizers.length) break;
     r = await authorizers[i].authorize(a);
   }
