@@ -46,7 +46,12 @@ const strippedHeaders = ['authorization', 'x-remote-user', 'x-remote-uid', 'x-re
 
 export function withAuthentication(authenticator: RequestAuthenticator): Filter {
   return (next) => async (ctx) => {
-    const headers = headersDistinct(ctx.req);
+    // Repeated headers matter only for credentials; rebuild them only when one is present.
+    const headers =
+      ctx.req.headers['authorization'] !== undefined ||
+      Object.keys(ctx.req.headers).some((k) => k.startsWith('x-remote-'))
+        ? headersDistinct(ctx.req)
+        : {};
     // Several Authorization headers are ambiguous credentials: refuse rather than pick one.
     if ((headers['authorization']?.length ?? 0) > 1) {
       writeError(ctx, unauthorized());

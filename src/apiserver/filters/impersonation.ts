@@ -50,6 +50,8 @@ function attrs(user: UserInfo, p: Partial<Attributes>): Attributes {
 
 export function withImpersonation(authorizer: Authorizer): Filter {
   return (next) => async (ctx) => {
+    // Fast path: node has already parsed the headers; most requests impersonate nobody.
+    if (!Object.keys(ctx.req.headers).some((k) => k.startsWith('impersonate-'))) return next(ctx);
     const h = headersDistinct(ctx.req);
     const users = h['impersonate-user'] ?? [];
     const groups = h['impersonate-group'] ?? [];

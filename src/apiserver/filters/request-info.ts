@@ -14,6 +14,8 @@ export const MAX_PATH_LENGTH = 8192;
 export function checkPath(path: string): void {
   if (path.length > MAX_PATH_LENGTH)
     throw new ApiError(414, '', `the request path is longer than ${MAX_PATH_LENGTH} bytes`);
+  // Fast path: no dot segment and no percent-encoding at all (the common case).
+  if (!path.includes('/.') && !path.includes('%')) return;
   for (const seg of path.split('/')) {
     if (seg === '.' || seg === '..')
       throw badRequest(
