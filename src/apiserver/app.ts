@@ -21,6 +21,8 @@ import { TokenSigner } from '../serviceaccount/jwt.js';
 import type { Store } from '../storage/interfaces.js';
 import { buildAuthorization } from './authorization.js';
 import { rulesFor } from '../authz/rbac/resolver.js';
+import { explain, formatExplanation } from '../authz/rbac/explain.js';
+import type { Attributes } from '../authz/interfaces.js';
 import { buildHandlerChain } from './chain.js';
 import { withImpersonation } from './filters/impersonation.js';
 import type { RequestContext } from './context.js';
@@ -48,6 +50,8 @@ export interface ApiServerOptions {
   now?: () => Date;
   rnd?: Randomness;
   log?: (msg: string) => void;
+  /** --v: at 1 and above, every refused request is logged with the RBAC explanation of why. */
+  verbosity?: number;
 }
 
 export interface ApiServer {
@@ -146,6 +150,7 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
     authenticator: buildAuthenticator(o),
     authorizer,
     afterAuthentication: [withImpersonation(authorizer)],
+    onDeny: (o.verbosity ?? 0) >= 1 ? denyLogger(authz, log) : undefined,
     api,
   });
   let server: RunningServer;
@@ -179,6 +184,19 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
       await server.close();
       caches.forEach((c) => c.stop());
     },
+  };
+}
+
+/** One log line per refused request: the attributes and, with RBAC, the nearest misses. */
+function denyLogger(authz: ReturnType<typeof buildAuthorization>, log: (m: string) => void) {
+  return (attrs: Attributes, reason: string): void => {
+    const why = authz.rbac ? formatExplanation(explain(authz.rbac.store, attrs), { short: true }) : reason;
+    const what = attrs.isResourceRequest
+      ? `${attrs.verb} ${attrs.resource}${attrs.subresource ? '/' + attrs.subresource : ''}${attrs.apiGroup ? '.' + attrs.apiGroup : ''}${attrs.name ? ' ' + JSON.stringify(attrs.name) : ''}${attrs.namespace ? ` in ${attrs.namespace}` : ''}`
+      : `${attrs.verb} ${attrs.path}`;
+    log(
+      `forbidden: user=${JSON.stringify(attrs.user.name)} groups=${JSON.stringify(attrs.user.groups)} ${what}: ${why}`,
+    );
   };
 }
 

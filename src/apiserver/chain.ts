@@ -9,13 +9,15 @@ import type { RequestAuthenticator } from '../authn/interfaces.js';
 import type { Authorizer } from '../authz/interfaces.js';
 import type { AnyRequest, AnyResponse, Filter, Handler, RequestContext } from './context.js';
 import { withAuthentication } from './filters/authentication.js';
-import { withAuthorization } from './filters/authorization.js';
+import { withAuthorization, type DenyObserver } from './filters/authorization.js';
 import { withRequestInfo } from './filters/request-info.js';
 import { writeError } from './responses.js';
 
 export interface ChainConfig {
   authenticator: RequestAuthenticator;
   authorizer: Authorizer;
+  /** Told about every refused request (logging). */
+  onDeny?: DenyObserver;
   /** Filters between authentication and authorization (audit, impersonation), in order. */
   afterAuthentication?: Filter[];
   api: Handler;
@@ -46,7 +48,7 @@ export function buildHandlerChain(cfg: ChainConfig): Handler {
     withRequestInfo,
     withAuthentication(cfg.authenticator),
     ...(cfg.afterAuthentication ?? []),
-    withAuthorization(cfg.authorizer),
+    withAuthorization(cfg.authorizer, cfg.onDeny),
   ];
   let h = cfg.api;
   for (let i = filters.length - 1; i >= 0; i--) h = filters[i](h);

@@ -283,5 +283,10 @@ export const serveFlags: FlagSpec[] = [
     help: 'If set, all requests coming to the apiserver will be logged to this file.',
     notYetSupported: true,
   },
-  { name: 'v', type: 'int', default: 0, help: 'Log level verbosity.' },
+  {
+    name: 'v',
+    type: 'int',
+    default: 0,
+    help: 'Log level verbosity; at 1 and above every refused request is logged with why (the RBAC nearest misses).',
+  },
 ];

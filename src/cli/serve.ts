@@ -137,6 +137,7 @@ export async function run(argv: string[]): Promise<number> {
     authorizers: authorizerConfigs(f, set),
     serviceClusterIpRange: range,
     advertiseAddress: advertise,
+    verbosity: Number(f.v),
     serviceAccount: saKey ? { signingKeyPem: saKey, issuer: issuers[0], apiAudiences: audiences } : undefined,
   });
   const ms = Number(process.hrtime.bigint() - started) / 1e6;

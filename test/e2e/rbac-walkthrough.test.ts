@@ -20,7 +20,7 @@ for (const version of ['1.33', '1.27']) {
     const user = (...args: string[]) => srv.kubectl(version, args, { kubeconfig: ziwon });
 
     before(async () => {
-      srv = await startServer();
+      srv = await startServer({ args: ['--v=1'] });
       const r = await admin('create', 'namespace', 'foo');
       assert.equal(r.code, 0, r.stderr);
       // A client certificate for users:ziwon, issued through the certificates API as in the seed.
@@ -85,6 +85,10 @@ for (const version of ['1.33', '1.27']) {
       assert.match(
         r.stderr,
         /Error from server \(Forbidden\): pods is forbidden: User "users:ziwon" cannot create resource "pods" in API group "" in the namespace "foo"/,
+      );
+      assert.match(
+        srv.output(),
+        /forbidden: user="users:ziwon" groups=\["cloud-native","system:authenticated"\] list nodes: no RBAC binding grants this user anything that comes close/,
       );
       r = await user('auth', 'can-i', 'create', 'pods', '-n', 'foo');
       // Beyond upstream: the reason says why (upstream's is empty on a deny).

@@ -48,7 +48,10 @@ export function forbiddenError(a: Attributes, reason: string): ApiError {
   return forbidden(gr, a.isResourceRequest ? a.name : '', inner);
 }
 
-export function withAuthorization(authorizer: Authorizer): Filter {
+/** Called for every request the chain refuses (e.g. to log why, with an RBAC explanation). */
+export type DenyObserver = (attrs: Attributes, reason: string) => void;
+
+export function withAuthorization(authorizer: Authorizer, onDeny?: DenyObserver): Filter {
   return (next) => async (ctx) => {
     const attrs = attributesOf(ctx);
     const r = await authorizer.authorize(attrs);
@@ -63,6 +66,7 @@ export function withAuthorization(authorizer: Authorizer): Filter {
       );
       return;
     }
+    onDeny?.(attrs, r.reason);
     writeError(ctx, forbiddenError(attrs, r.reason));
   };
 }
