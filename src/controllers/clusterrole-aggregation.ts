@@ -10,7 +10,7 @@
  * @module
  */
 import { matchLabels, type LabelRequirement } from '../api/selectors.js';
-import { semanticEqual } from '../authz/rbac/bootstrap/covers.js';
+import { semanticEqual } from '../authz/rbac/bootstrap/semantic.js';
 import type { ClusterRole, LabelSelector, PolicyRule } from '../authz/rbac/bootstrap/types.js';
 
 /** The field manager upstream's controller applies with. */

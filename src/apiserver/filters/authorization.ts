@@ -48,6 +48,16 @@ export function forbiddenError(a: Attributes, reason: string): ApiError {
   return forbidden(gr, a.isResourceRequest ? a.name : '', inner);
 }
 
+/** responsewriters.InternalError: an authorizer error without an Allow is a plain-text 500. */
+export function writeAuthorizerError(ctx: RequestContext, err: Error): void {
+  writeBytes(
+    ctx,
+    500,
+    `Internal Server Error: ${JSON.stringify(ctx.path)}: ${err.message}`,
+    'text/plain; charset=utf-8',
+  );
+}
+
 /** Called for every request the chain refuses (e.g. to log why, with an RBAC explanation). */
 export type DenyObserver = (attrs: Attributes, reason: string) => void;
 
@@ -56,16 +66,7 @@ export function withAuthorization(authorizer: Authorizer, onDeny?: DenyObserver)
     const attrs = attributesOf(ctx);
     const r = await authorizer.authorize(attrs);
     if (r.decision === 'Allow') return next(ctx);
-    if (r.error) {
-      // responsewriters.InternalError: a plain-text 500.
-      writeBytes(
-        ctx,
-        500,
-        `Internal Server Error: ${JSON.stringify(ctx.path)}: ${r.error.message}`,
-        'text/plain; charset=utf-8',
-      );
-      return;
-    }
+    if (r.error) return writeAuthorizerError(ctx, r.error);
     onDeny?.(attrs, r.reason);
     writeError(ctx, forbiddenError(attrs, r.reason));
   };

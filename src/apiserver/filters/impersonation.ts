@@ -5,7 +5,7 @@
  * uids), 403 on the first denial, 400 for groups/extra/uid without a user. The resulting user does
  * not inherit the requester's groups; all Impersonate-* headers are removed afterwards.
  */
-import { ApiError, badRequest } from '../../api/errors.js';
+import { badRequest } from '../../api/errors.js';
 import {
   GROUP_AUTHENTICATED,
   GROUP_UNAUTHENTICATED,
@@ -14,8 +14,8 @@ import {
 } from '../../authn/interfaces.js';
 import type { Attributes, Authorizer } from '../../authz/interfaces.js';
 import { headersDistinct, type Filter } from '../context.js';
-import { writeBytes, writeError } from '../responses.js';
-import { forbiddenError } from './authorization.js';
+import { writeError } from '../responses.js';
+import { forbiddenError, writeAuthorizerError } from './authorization.js';
 
 const SA_PREFIX = 'system:serviceaccount:';
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -96,15 +96,7 @@ export function withImpersonation(authorizer: Authorizer): Filter {
       for (const a of checks) {
         const r = await authorizer.authorize(a);
         if (r.decision !== 'Allow') {
-          if (r.error) {
-            writeBytes(
-              ctx,
-              500,
-              `Internal Server Error: ${JSON.stringify(ctx.path)}: ${r.error.message}`,
-              'text/plain; charset=utf-8',
-            );
-            return;
-          }
+          if (r.error) return writeAuthorizerError(ctx, r.error);
           throw forbiddenError(a, r.reason);
         }
       }
@@ -121,7 +113,7 @@ export function withImpersonation(authorizer: Authorizer): Filter {
       for (const k of Object.keys(ctx.req.headers))
         if (k.startsWith('impersonate-')) delete ctx.req.headers[k];
     } catch (e) {
-      writeError(ctx, e instanceof ApiError ? e : e);
+      writeError(ctx, e);
       return;
     }
     await next(ctx);

@@ -1,7 +1,8 @@
 /** Rows after policy_comparator_test.go (component-helpers/auth/rbac/validation). */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { breakdownRule, covers, semanticEqual } from './covers.js';
+import { breakdownRule, covers } from '../covers.js';
+import { semanticEqual } from './semantic.js';
 import type { PolicyRule } from './types.js';
 
 const r = (
@@ -77,7 +78,8 @@ const rows: { name: string; owner: PolicyRule[]; servant: PolicyRule[]; uncovere
 ];
 
 for (const row of rows) {
-  test(`covers: ${row.name}`, () => assert.deepEqual(covers(row.owner, row.servant), row.uncovered));
+  test(`covers: ${row.name}`, () =>
+    assert.deepEqual(covers(row.owner, row.servant).uncovered, row.uncovered));
 }
 
 test('breakdownRule multiplies groups × resources × verbs × names', () => {

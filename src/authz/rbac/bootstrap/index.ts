@@ -63,7 +63,7 @@ export type {
   ReconcileRoleOptions,
   RoleReconcileResult,
 } from './reconcile.js';
-export { breakdownRule, covers, ruleCovers, semanticEqual } from './covers.js';
+export { semanticEqual } from './semantic.js';
 export { rule, RuleBuilder } from './rule.js';
 export type * from './types.js';
 export { AUTOUPDATE_ANNOTATION, BOOTSTRAPPING_LABEL, RBAC_API_VERSION, RBAC_GROUP } from './types.js';

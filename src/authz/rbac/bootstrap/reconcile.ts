@@ -8,7 +8,8 @@
  *
  * @module
  */
-import { covers, semanticEqual } from './covers.js';
+import { covers } from '../covers.js';
+import { semanticEqual } from './semantic.js';
 import {
   AUTOUPDATE_ANNOTATION,
   type AggregationRule,
@@ -87,8 +88,11 @@ export function reconcileRole<T extends AnyRole>(
   const expectedAgg = aggregationOf(expected);
   const existingAgg = aggregationOf(existing);
   // Extra permissions are not computed when both roles are aggregated: the controller owns rules.
-  const extraRules = !expectedAgg || !existingAgg ? covers(expected.rules ?? [], existing.rules ?? []) : [];
-  const missingRules = covers(existing.rules ?? [], expected.rules ?? []);
+  const extraRules =
+    !expectedAgg || !existingAgg
+      ? (covers(expected.rules ?? [], existing.rules ?? []).uncovered as PolicyRule[])
+      : [];
+  const missingRules = covers(existing.rules ?? [], expected.rules ?? []).uncovered as PolicyRule[];
   if (!removeExtra && missingRules.length > 0) {
     out.rules = [...(out.rules ?? []), ...missingRules];
     changed = true;
