@@ -14,6 +14,8 @@ import { X509Authenticator } from '../authn/x509.js';
 import type { AuthorizerConfig } from '../authz/config.js';
 import { ClusterRoleAggregationController } from '../controllers/clusterrole-aggregation-controller.js';
 import { NamespaceController } from '../controllers/namespace.js';
+import { CsrSigner } from '../controllers/csr-signer.js';
+import type { CertAndKey } from '../pki/cert.js';
 import { reconcileBootstrapPolicy } from '../controllers/rbac-bootstrap.js';
 import { allResources } from '../registry/index.js';
 import type { ResourceDescriptor } from '../registry/types.js';
@@ -50,6 +52,8 @@ export interface ApiServerOptions {
   now?: () => Date;
   rnd?: Randomness;
   log?: (msg: string) => void;
+  /** The CSR signer's CA (kube-controller-manager --cluster-signing-*); no signing without it. */
+  clusterSigning?: { ca: CertAndKey; durationSeconds: number };
   /** --v: at 1 and above, every refused request is logged with the RBAC explanation of why. */
   verbosity?: number;
 }
@@ -121,6 +125,14 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
   await aggregation.start();
   const nsController = new NamespaceController(client, stores, log);
   nsController.start();
+  const csrSigner = o.clusterSigning
+    ? new CsrSigner(storeFor('certificates.k8s.io', 'certificatesigningrequests')!, o.clusterSigning.ca, {
+        now,
+        signingDurationSeconds: o.clusterSigning.durationSeconds,
+        log,
+      })
+    : undefined;
+  csrSigner?.start();
 
   const checks: HealthCheck[] = [
     { name: 'ping', check: () => undefined },
@@ -128,6 +140,7 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
     { name: 'storage', check: async () => void (await o.store.currentRevision()) },
     { name: 'poststarthook/rbac/bootstrap-roles', check: () => undefined },
     { name: 'poststarthook/start-cluster-role-aggregation', check: () => undefined },
+    { name: 'poststarthook/start-csr-signer', check: () => undefined },
   ];
   const rest = restHandler({ env, stores });
   const nonResourceCfg = {
@@ -180,6 +193,7 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
     async close() {
       nsController.stop();
       aggregation.stop();
+      csrSigner?.stop();
       authz.informers.forEach((i) => i.stop());
       await server.close();
       caches.forEach((c) => c.stop());

@@ -284,6 +284,24 @@ export const serveFlags: FlagSpec[] = [
     notYetSupported: true,
   },
   {
+    name: 'cluster-signing-cert-file',
+    type: 'string',
+    default: '',
+    help: 'PEM CA certificate the built-in CSR signer issues certificates with (kube-controller-manager flag; default <data-dir>/pki/ca.crt).',
+  },
+  {
+    name: 'cluster-signing-key-file',
+    type: 'string',
+    default: '',
+    help: 'PEM private key of --cluster-signing-cert-file (default <data-dir>/pki/ca.key).',
+  },
+  {
+    name: 'cluster-signing-duration',
+    type: 'duration',
+    default: '8760h0m0s',
+    help: 'The maximum length of duration signed certificates will be given (kube-controller-manager flag).',
+  },
+  {
     name: 'v',
     type: 'int',
     default: 0,

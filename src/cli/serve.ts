@@ -138,6 +138,17 @@ export async function run(argv: string[]): Promise<number> {
     serviceClusterIpRange: range,
     advertiseAddress: advertise,
     verbosity: Number(f.v),
+    clusterSigning: {
+      ca: {
+        certPem: f['cluster-signing-cert-file']
+          ? readPem(String(f['cluster-signing-cert-file']))
+          : pki.cas.ca.certPem,
+        keyPem: f['cluster-signing-key-file']
+          ? readPem(String(f['cluster-signing-key-file']))
+          : pki.cas.ca.keyPem,
+      },
+      durationSeconds: parseDuration(String(f['cluster-signing-duration'])) / 1000,
+    },
     serviceAccount: saKey ? { signingKeyPem: saKey, issuer: issuers[0], apiAudiences: audiences } : undefined,
   });
   const ms = Number(process.hrtime.bigint() - started) / 1e6;

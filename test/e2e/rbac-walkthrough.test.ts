@@ -40,23 +40,34 @@ for (const version of ['1.33', '1.27']) {
       const manifest = `apiVersion: certificates.k8s.io/v1\nkind: CertificateSigningRequest\nmetadata:\n  name: user-request-ziwon\nspec:\n  groups: [system:authenticated]\n  request: ${readFileSync(csr).toString('base64')}\n  signerName: kubernetes.io/kube-apiserver-client\n  usages: [digital signature, key encipherment, client auth]\n`;
       assert.equal((await srv.kubectl(version, ['apply', '-f', '-'], { input: manifest })).code, 0);
       assert.equal((await admin('certificate', 'approve', 'user-request-ziwon')).code, 0);
-      // Until the CSR signer lands, the certificate comes from `kubeauth kubeconfig` (same CA).
+      // The built-in signer issues the certificate once approved (seed: get csr -o jsonpath | base64 -d).
+      let cert = '';
+      for (let i = 0; i < 50 && !cert; i++) {
+        cert = (await admin('get', 'csr', 'user-request-ziwon', '-o', 'jsonpath={.status.certificate}'))
+          .stdout;
+        if (!cert) await new Promise((res) => setTimeout(res, 100));
+      }
+      assert.ok(cert, 'the CSR was signed');
+      const crt = path.join(srv.dir, 'ziwon.crt');
+      writeFileSync(crt, Buffer.from(cert, 'base64'));
+      assert.equal(
+        (await run('openssl', ['verify', '-CAfile', path.join(srv.dir, 'pki/ca.crt'), crt])).code,
+        0,
+      );
+      const kc = parse(readFileSync(srv.kubeconfig, 'utf8'));
+      kc.users = [
+        {
+          name: 'users:ziwon',
+          user: {
+            'client-certificate-data': Buffer.from(cert, 'base64').toString('base64'),
+            'client-key-data': readFileSync(key).toString('base64'),
+          },
+        },
+      ];
+      kc.contexts = [{ name: 'ziwon', context: { cluster: kc.clusters[0].name, user: 'users:ziwon' } }];
+      kc['current-context'] = 'ziwon';
       const out = path.join(srv.dir, 'ziwon.conf');
-      const k = await run(process.execPath, [
-        mainJs,
-        'kubeconfig',
-        '--data-dir',
-        srv.dir,
-        '--user',
-        'users:ziwon',
-        '--group',
-        'cloud-native',
-        '--out',
-        out,
-        '--server',
-        `https://127.0.0.1:${srv.port}`,
-      ]);
-      assert.equal(k.code, 0, k.stderr);
+      writeFileSync(out, stringify(kc));
       ziwon = out;
     });
     after(async () => {

@@ -7,6 +7,7 @@
 import { ApiError, forbidden, invalid, notFound } from '../../api/errors.js';
 import type { KubeObject } from '../../api/types.js';
 import { admitNodeRestriction } from '../../admission/noderestriction.js';
+import { parseCsr } from '../../pki/csr.js';
 import { checkBindingWrite, checkRoleWrite, storeEscalationResolver } from '../../authz/rbac/escalation.js';
 import type { RequestScope } from './scope.js';
 import type { UpdateTarget } from './strategy.js';
@@ -89,8 +90,41 @@ async function checkRbacEscalation(s: RequestScope, obj: KubeObject, old?: KubeO
   throw new ApiError(400, 'BadRequest', r.message);
 }
 
+/**
+ * certificatesigningrequests on create: the requester's identity is recorded in the spec whatever
+ * the body says (registry strategy), and CertificateSubjectRestriction refuses
+ * kube-apiserver-client requests for system:masters.
+ */
+async function admitCsr(s: RequestScope, obj: KubeObject): Promise<void> {
+  if (s.desc.resource !== 'certificatesigningrequests' || s.desc.group !== 'certificates.k8s.io') return;
+  const spec = (obj.spec ??= {}) as Record<string, unknown>;
+  const u = s.ctx.user;
+  spec.username = u?.name ?? '';
+  if (u?.uid) spec.uid = u.uid;
+  else delete spec.uid;
+  spec.groups = u?.groups ?? [];
+  if (u && Object.keys(u.extra).length) spec.extra = u.extra;
+  else delete spec.extra;
+  if (spec.signerName === 'kubernetes.io/kube-apiserver-client' && typeof spec.request === 'string') {
+    let orgs: string[] = [];
+    try {
+      orgs = (await parseCsr(Buffer.from(spec.request, 'base64').toString('utf8'))).organizations;
+    } catch {
+      return; // validation reports an unparsable request
+    }
+    if (orgs.includes('system:masters')) {
+      throw forbidden(
+        s.store.gr,
+        obj.metadata?.name ?? '',
+        'use of kubernetes.io/kube-apiserver-client signer with system:masters group is not allowed',
+      );
+    }
+  }
+}
+
 export async function admitCreate(s: RequestScope, obj: KubeObject): Promise<void> {
   checkNamespaceLifecycle(s, obj);
+  await admitCsr(s, obj);
   checkNodeRestriction(s, 'CREATE', obj, undefined);
   await checkRbacEscalation(s, obj);
   const hook = createHooks[`${s.desc.group}/${s.desc.resource}`];
