@@ -4,7 +4,6 @@
  * error} for "mine, but invalid" (the request then gets 401, never anonymous), and {ok:true} with
  * the user on success.
  */
-import type { IncomingHttpHeaders } from 'node:http';
 
 export interface UserInfo {
   name: string;
@@ -40,21 +39,13 @@ export interface RequestAuthenticator {
   authenticate(req: AuthRequest): AuthResult | Promise<AuthResult>;
 }
 
+/** A bearer-token authenticator (token file, bootstrap tokens, service-account JWTs, OIDC, webhook). */
 export interface TokenAuthenticator {
-  authenticateToken(token: string): AuthResult | Promise<AuthResult>;
+  /** `audiences`: the audiences the token must be valid for (TokenReview spec.audiences); empty = the API's. */
+  authenticateToken(token: string, audiences: string[]): AuthResult | Promise<AuthResult>;
 }
 
 export const SYSTEM_ANONYMOUS = 'system:anonymous';
 export const GROUP_UNAUTHENTICATED = 'system:unauthenticated';
 export const GROUP_AUTHENTICATED = 'system:authenticated';
 export const GROUP_MASTERS = 'system:masters';
-
-/** Converts node's IncomingHttpHeaders (single-valued) into the multi-valued form. */
-export function distinctHeaders(h: IncomingHttpHeaders): Record<string, string[] | undefined> {
-  const out: Record<string, string[] | undefined> = {};
-  for (const [k, v] of Object.entries(h)) {
-    if (v === undefined) continue;
-    out[k] = Array.isArray(v) ? v : [v];
-  }
-  return out;
-}

@@ -17,7 +17,7 @@ import {
   type RequestAuthenticator,
 } from './interfaces.js';
 
-export class AggregateError2 extends Error {
+export class AggregatedAuthError extends Error {
   constructor(readonly errors: Error[]) {
     super(errors.length === 1 ? errors[0].message : `[${errors.map((e) => e.message).join(', ')}]`);
   }
@@ -33,7 +33,7 @@ export function union(...authenticators: RequestAuthenticator[]): RequestAuthent
         if (r.ok) return r;
         if (r.error) errors.push(r.error);
       }
-      return errors.length ? { ok: false, error: new AggregateError2(errors) } : { ok: false };
+      return errors.length ? { ok: false, error: new AggregatedAuthError(errors) } : { ok: false };
     },
   };
 }

@@ -2,10 +2,9 @@
  * RequestScope: what a REST handler needs for one request — the resource descriptor, the version
  * the client addressed, the object store, the negotiated output and the server environment.
  */
-import type { UserInfo } from '../../authn/interfaces.js';
+import type { TokenAuthenticator, UserInfo } from '../../authn/interfaces.js';
 import type { Randomness } from '../../api/meta.js';
 import { apiVersionOf, type KubeObject } from '../../api/types.js';
-import type { Authenticator2 } from './reviews-types.js';
 import type { ResourceDescriptor } from '../../registry/types.js';
 import type { RequestContext } from '../context.js';
 import type { ProtobufDecoder } from '../body.js';
@@ -21,7 +20,7 @@ export interface ServerEnv {
   rnd: Randomness;
   protobuf?: ProtobufDecoder;
   authorizer: Authorizer;
-  tokenAuthenticator?: Authenticator2;
+  tokenAuthenticator?: TokenAuthenticator;
   /** The RBAC engine, when RBAC is an authorization mode (escalation checks, rules, explanations). */
   rbac?: { store: RbacStore; authorizer: RbacAuthorizer };
   /** SelfSubjectRulesReview: the rules the user has in a namespace (RBAC's rule resolver). */
