@@ -115,3 +115,30 @@ export function decodeKubeProtobufObject(
 export function supportedProtobufKinds(): { apiVersion: string; kind: string }[] {
   return listKinds(has);
 }
+
+/**
+ * The compiled schema message of a top-level apiVersion/kind (the one {@link decodeKubeProtobuf}
+ * decodes into), or undefined when the kind has no schema. Read-only: for other walkers of the
+ * same tables, such as server-side field validation.
+ */
+export function messageDefFor(apiVersion: string, kind: string): MessageDef | undefined {
+  const key = messageForKind(apiVersion, kind, has);
+  return key === undefined ? undefined : SCHEMA.get(key);
+}
+
+/** One compiled schema message by key (`core.v1.Container`), or undefined. */
+export function messageDef(key: string): MessageDef | undefined {
+  return SCHEMA.get(key);
+}
+
+/** The message keys of every top-level kind (the Go structs that embed TypeMeta). */
+export function kindMessageKeys(): ReadonlySet<string> {
+  const out = new Set<string>();
+  for (const { apiVersion, kind } of listKinds(has)) {
+    const key = messageForKind(apiVersion, kind, has);
+    if (key !== undefined) out.add(key);
+  }
+  return out;
+}
+
+export type { MessageDef, FieldDef } from './schema/types.js';

@@ -15,13 +15,14 @@ import {
   strategicSchemaFor,
 } from '../../api/patch/index.js';
 import { serverSideApply, updateManagedFields } from '../../api/managedfields/index.js';
-import { decodeObject, mediaType, parseJson, parseYaml, readBody } from '../body.js';
+import { decodeObject, formatOf, mediaType, parseJson, parseYaml, readBody } from '../body.js';
 import { writeObject } from '../responses.js';
 import { admitCreate, admitUpdate } from './admission.js';
 import type { CachedObject } from './object-store.js';
 import { writeCached } from './read.js';
 import { asServedVersion, type RequestScope } from './scope.js';
 import { checkTypeMeta, prepareForCreate, prepareForUpdate, type UpdateTarget } from './strategy.js';
+import { strictDecodingMessage, unknownFieldError, unknownFields } from './field-validation.js';
 
 export function isDryRun(s: RequestScope): boolean {
   const all = s.ctx.query.getAll('dryRun');
@@ -45,19 +46,158 @@ export function fieldManagerOf(s: RequestScope, required = false): string {
   return ua.split('/')[0].slice(0, 128);
 }
 
-function validateFieldValidation(s: RequestScope): void {
+type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
+
+/** The fieldValidation directive; missing or empty is Warn (upstream's default since GA, rest.go). */
+function validateFieldValidation(s: RequestScope): FieldValidation {
   const v = s.ctx.query.get('fieldValidation');
   if (v !== null && v !== '' && v !== 'Ignore' && v !== 'Warn' && v !== 'Strict') {
     throw badRequest(
       `fieldValidation: Unsupported value: "${v}": supported values: "Ignore", "Warn", "Strict"`,
     );
   }
+  return v === null || v === '' ? 'Warn' : v;
 }
 
-async function readObject(s: RequestScope): Promise<KubeObject> {
+function addWarnings(s: RequestScope, warnings: readonly string[]): void {
+  for (const w of warnings) if (!s.ctx.warnings.includes(w)) s.ctx.warnings.push(w);
+}
+
+function apiVersionOfScope(s: RequestScope): string {
+  return s.desc.group ? `${s.desc.group}/${s.version}` : s.version;
+}
+
+/**
+ * Unknown fields of a create/update body (create.go/update.go): Strict fails with the decoder's
+ * 400 `<Kind> in version "<v>" cannot be handled as a <Kind>: strict decoding error: unknown field
+ * "spec.foo"`, Warn adds one warning per field, Ignore says nothing. The fields are dropped, as
+ * decoding into the Go struct drops them.
+ */
+function checkBodyFields(
+  s: RequestScope,
+  obj: KubeObject,
+  directive: FieldValidation,
+  sorted: boolean,
+): void {
+  const unknown = unknownFields(apiVersionOfScope(s), s.desc.kind, obj, { sorted, prune: true });
+  if (!unknown?.length) return;
+  const errs = unknown.map(unknownFieldError);
+  if (directive === 'Strict') {
+    const kind = s.desc.kind;
+    throw badRequest(
+      `${kind} in version ${JSON.stringify(s.version)} cannot be handled as a ${kind}: ${strictDecodingMessage(errs)}`,
+    );
+  }
+  if (directive === 'Warn') addWarnings(s, errs);
+}
+
+/** Go's `%+v` of a decoded JSON value (map[k:v ...] with sorted keys), for the SMP error value. */
+function goValue(v: unknown): string {
+  type Item = { text: string } | { value: unknown };
+  const parts: string[] = [];
+  const stack: Item[] = [{ value: v }];
+  const seq = (open: string, entries: Item[][]): void => {
+    const items: Item[] = [{ text: open }];
+    entries.forEach((e, i) => items.push(...(i > 0 ? [{ text: ' ' }] : []), ...e));
+    items.push({ text: ']' });
+    for (let i = items.length - 1; i >= 0; i--) stack.push(items[i]!);
+  };
+  while (stack.length > 0) {
+    const item = stack.pop()!;
+    if ('text' in item) {
+      parts.push(item.text);
+      continue;
+    }
+    const x = item.value;
+    if (x === null || x === undefined) parts.push('<nil>');
+    else if (Array.isArray(x))
+      seq(
+        '[',
+        x.map((e) => [{ value: e }]),
+      );
+    else if (typeof x === 'object') {
+      const o = x as Record<string, unknown>;
+      seq(
+        'map[',
+        Object.keys(o)
+          .sort()
+          .map((k) => [{ text: `${k}:` }, { value: o[k] }]),
+      );
+    } else parts.push(String(x));
+  }
+  return parts.join('');
+}
+
+/** JSON with object keys sorted, as Go re-encodes a patched map. */
+function sortedJson(v: unknown): string {
+  return JSON.stringify(v, (_k, val: unknown) =>
+    val !== null && typeof val === 'object' && !Array.isArray(val)
+      ? Object.fromEntries(
+          Object.keys(val)
+            .sort()
+            .map((k) => [k, (val as Record<string, unknown>)[k]]),
+        )
+      : val,
+  );
+}
+
+/**
+ * Unknown fields of a patched object (patch.go jsonPatcher/smpPatcher): Strict fails with 422
+ * `"" is invalid: patch: Invalid value: "<patched object or patch>": strict decoding error: ...`.
+ */
+function checkPatchedFields(
+  s: RequestScope,
+  next: KubeObject,
+  patch: unknown,
+  kind: 'json' | 'merge' | 'strategic',
+  directive: FieldValidation,
+  patchErrs: readonly string[],
+): void {
+  const unknown = unknownFields(apiVersionOfScope(s), s.desc.kind, next, { sorted: true, prune: true }) ?? [];
+  const errs = [...patchErrs, ...unknown.map(unknownFieldError)];
+  if (errs.length === 0 || directive === 'Ignore') return;
+  if (directive === 'Warn') return addWarnings(s, errs);
+  const value = kind === 'strategic' ? goValue(patch) : sortedJson(next);
+  const message = `Invalid value: ${JSON.stringify(value)}: ${strictDecodingMessage(errs)}`;
+  throw new ApiError(422, 'Invalid', `"" is invalid: patch: ${message}`, {
+    causes: [{ reason: 'FieldValueInvalid', message, field: 'patch' }],
+  });
+}
+
+/** `json patch unknown field "[0].foo"`: members of JSON patch operations besides op/path/from/value. */
+function jsonPatchOpErrors(patch: unknown[]): string[] {
+  const out: string[] = [];
+  patch.forEach((op, i) => {
+    if (op === null || typeof op !== 'object' || Array.isArray(op)) return;
+    for (const k of Object.keys(op)) {
+      if (k !== 'op' && k !== 'path' && k !== 'from' && k !== 'value')
+        out.push(`json patch ${unknownFieldError(`[${i}].${k}`)}`);
+    }
+  });
+  return out;
+}
+
+/**
+ * Unknown fields of an apply configuration. Upstream's field manager rejects them whatever the
+ * directive (structuredmerge.go: `failed to create typed patch object (<ns>/<name>; <gvk>): .spec.foo:
+ * field not declared in schema`), as a 500 there (kubernetes#122480, #139253); answered 400 here.
+ */
+function checkAppliedFields(s: RequestScope, applied: KubeObject): void {
+  const unknown = unknownFields(apiVersionOfScope(s), s.desc.kind, applied, { sorted: true });
+  if (!unknown?.length) return;
+  const errs = unknown.map((p) => `.${p}: field not declared in schema`);
+  const gvk = `${s.desc.group}/${s.version}, Kind=${s.desc.kind}`;
+  const nn = `${applied.metadata?.namespace ?? ''}/${applied.metadata?.name ?? ''}`;
+  const detail = errs.length === 1 ? errs[0] : ['errors:', ...errs.map((e) => `  ${e}`)].join('\n');
+  throw badRequest(`failed to create typed patch object (${nn}; ${gvk}): ${detail}`);
+}
+
+async function readObject(s: RequestScope, directive: FieldValidation): Promise<KubeObject> {
   const body = await readBody(s.ctx.req);
-  const obj = decodeObject(body, s.ctx.req.headers['content-type'], s.env.protobuf) as KubeObject;
+  const contentType = s.ctx.req.headers['content-type'];
+  const obj = decodeObject(body, contentType, s.env.protobuf) as KubeObject;
   checkTypeMeta(s.desc, s.version, obj);
+  checkBodyFields(s, obj, directive, formatOf(contentType) === 'yaml');
   return obj;
 }
 
@@ -108,10 +248,10 @@ function managed(
 }
 
 export async function handleCreate(s: RequestScope, namespace: string): Promise<void> {
-  validateFieldValidation(s);
+  const directive = validateFieldValidation(s);
   const dryRun = isDryRun(s);
   fieldManagerOf(s);
-  let obj = await readObject(s);
+  let obj = await readObject(s, directive);
   obj = prepareForCreate(s.desc, obj, namespace, s.env);
   await admitCreate(s, obj);
   obj = managed(s, undefined, obj);
@@ -153,9 +293,9 @@ export async function handleUpdate(
   name: string,
   target: UpdateTarget = 'main',
 ): Promise<void> {
-  validateFieldValidation(s);
+  const directive = validateFieldValidation(s);
   const dryRun = isDryRun(s);
-  const body = await readObject(s);
+  const body = await readObject(s, directive);
   if (body.metadata?.name && body.metadata.name !== name) {
     throw badRequest(
       `the name of the object (${body.metadata.name}) does not match the name on the URL (${name})`,
@@ -200,7 +340,7 @@ export async function handlePatch(
   name: string,
   target: UpdateTarget = 'main',
 ): Promise<void> {
-  validateFieldValidation(s);
+  const directive = validateFieldValidation(s);
   const dryRun = isDryRun(s);
   const kind = patchKindOf(s.ctx.req.headers['content-type']);
   const raw = await readBody(s.ctx.req);
@@ -226,6 +366,7 @@ export async function handlePatch(
   if (kind === 'apply' && target === 'main' && !s.store.get(namespace, name)) {
     const applied = deepCopy(patch as KubeObject);
     checkTypeMeta(s.desc, s.version, applied);
+    checkAppliedFields(s, applied);
     if (applied.metadata?.name && applied.metadata.name !== name) {
       throw badRequest(
         `the name of the object (${applied.metadata.name}) does not match the name on the URL (${name})`,
@@ -253,7 +394,13 @@ export async function handlePatch(
     async (cur) => {
       let next: KubeObject;
       const live = cur.obj;
-      const doc = live as unknown as JsonValue;
+      // Upstream patches the stored object as decoded into its Go struct: unknown fields are gone.
+      let base = live;
+      if (kind !== 'apply' && unknownFields(apiVersion, s.desc.kind, live)?.length) {
+        base = deepCopy(live);
+        unknownFields(apiVersion, s.desc.kind, base, { prune: true });
+      }
+      const doc = base as unknown as JsonValue;
       if (kind === 'json') next = applyJsonPatch(doc, patch) as unknown as KubeObject;
       else if (kind === 'merge') next = applyMergePatch(doc, patch as JsonValue) as unknown as KubeObject;
       else if (kind === 'strategic') {
@@ -263,6 +410,7 @@ export async function handlePatch(
       } else {
         const applied = deepCopy(patch as KubeObject);
         checkTypeMeta(s.desc, s.version, applied);
+        checkAppliedFields(s, applied);
         next = applyUpgradingClientSide(live, applied, {
           manager,
           force: force === 'true',
@@ -272,6 +420,10 @@ export async function handlePatch(
         });
       }
       next = deepCopy(next);
+      if (kind !== 'apply') {
+        const opErrs = kind === 'json' ? jsonPatchOpErrors(patch as unknown[]) : [];
+        checkPatchedFields(s, next, patch, kind, directive, opErrs);
+      }
       const patchedRv = next.metadata?.resourceVersion;
       if (patchedRv && patchedRv !== String(cur.rv)) throw conflict(s.store.gr, name);
       if (next.metadata) next.metadata.resourceVersion = String(cur.rv);
