@@ -2,13 +2,14 @@
  * Non-resource endpoints: /version, health checks (/healthz, /livez, /readyz with ?verbose and
  * per-check paths), discovery (/api, /apis, /api/v1, /apis/<g>[/<v>], aggregated v2/v2beta1)
  * and OpenAPI (/openapi/v2 answers an empty document, which every kubectl 1.27–1.33 accepts for
- * apply validation: kubectl-wire.md §7; /openapi/v3 lists the group versions with PATCH
- * operations carrying the fieldValidation parameter).
+ * apply validation: kubectl-wire.md §7; /openapi/v3 serves per-group-version documents with PATCH
+ * operations carrying the fieldValidation parameter and component schemas for `kubectl explain`,
+ * built by ./openapi.ts).
  */
 import { notFoundPath } from '../api/errors.js';
-import { allResources, groupVersions } from '../registry/index.js';
 import * as discovery from './discovery.js';
 import type { RequestContext } from './context.js';
+import { openapiV3Doc, openapiV3Root } from './openapi.js';
 import { writeBytes } from './responses.js';
 
 export interface HealthCheck {
@@ -45,51 +46,6 @@ async function health(ctx: RequestContext, kind: string, checks: HealthCheck[], 
   for (const x of exclude) lines.push(`[+]${x} excluded: ok`);
   lines.push(failed.length ? `${kind} check failed` : `${kind} check passed`);
   writeBytes(ctx, failed.length ? 500 : 200, lines.join('\n') + '\n', 'text/plain; charset=utf-8');
-}
-
-const openapiV3Cache = new Map<string, Buffer>();
-
-function openapiV3Root(): Buffer {
-  let b = openapiV3Cache.get('');
-  if (!b) {
-    const paths: Record<string, { serverRelativeURL: string }> = {};
-    for (const gv of groupVersions()) {
-      for (const version of gv.versions) {
-        const p = gv.group ? `apis/${gv.group}/${version}` : `api/${version}`;
-        paths[p] = { serverRelativeURL: `/openapi/v3/${p}` };
-      }
-    }
-    b = Buffer.from(JSON.stringify({ paths }));
-    openapiV3Cache.set('', b);
-  }
-  return b;
-}
-
-function openapiV3Doc(path: string): Buffer | undefined {
-  let b = openapiV3Cache.get(path);
-  if (b) return b;
-  const m = /^(?:api\/(v1)|apis\/([^/]+)\/([^/]+))$/.exec(path);
-  if (!m) return undefined;
-  const group = m[2] ?? '';
-  const version = m[1] ?? m[3];
-  const kinds = allResources.filter((r) => r.group === group && r.versions.includes(version) && !r.virtual);
-  if (kinds.length === 0) return undefined;
-  const paths: Record<string, unknown> = {};
-  for (const k of kinds) {
-    const prefix = group ? `/apis/${group}/${version}` : `/api/${version}`;
-    const ns = k.namespaced ? '/namespaces/{namespace}' : '';
-    paths[`${prefix}${ns}/${k.resource}/{name}`] = {
-      patch: {
-        parameters: [{ name: 'fieldValidation', in: 'query', schema: { type: 'string', uniqueItems: true } }],
-        'x-kubernetes-group-version-kind': { group, version, kind: k.kind },
-      },
-    };
-  }
-  b = Buffer.from(
-    JSON.stringify({ openapi: '3.0.0', info: { title: 'Kubernetes', version: 'v1.33.0' }, paths }),
-  );
-  openapiV3Cache.set(path, b);
-  return b;
 }
 
 export async function handleNonResource(ctx: RequestContext, cfg: NonResourceConfig): Promise<void> {
