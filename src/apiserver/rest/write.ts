@@ -20,7 +20,7 @@ import { writeObject } from '../responses.js';
 import { admitCreate, admitUpdate } from './admission.js';
 import type { CachedObject } from './object-store.js';
 import { writeCached } from './read.js';
-import { asServedVersion, type RequestScope } from './scope.js';
+import { asServedVersion, servedApiVersion, type RequestScope } from './scope.js';
 import { checkTypeMeta, prepareForCreate, prepareForUpdate, type UpdateTarget } from './strategy.js';
 import { strictDecodingMessage, unknownFieldError, unknownFields } from './field-validation.js';
 
@@ -63,10 +63,6 @@ function addWarnings(s: RequestScope, warnings: readonly string[]): void {
   for (const w of warnings) if (!s.ctx.warnings.includes(w)) s.ctx.warnings.push(w);
 }
 
-function apiVersionOfScope(s: RequestScope): string {
-  return s.desc.group ? `${s.desc.group}/${s.version}` : s.version;
-}
-
 /**
  * Unknown fields of a create/update body (create.go/update.go): Strict fails with the decoder's
  * 400 `<Kind> in version "<v>" cannot be handled as a <Kind>: strict decoding error: unknown field
@@ -79,7 +75,7 @@ function checkBodyFields(
   directive: FieldValidation,
   sorted: boolean,
 ): void {
-  const unknown = unknownFields(apiVersionOfScope(s), s.desc.kind, obj, { sorted, prune: true });
+  const unknown = unknownFields(servedApiVersion(s), s.desc.kind, obj, { sorted, prune: true });
   if (!unknown?.length) return;
   const errs = unknown.map(unknownFieldError);
   if (directive === 'Strict') {
@@ -153,7 +149,7 @@ function checkPatchedFields(
   directive: FieldValidation,
   patchErrs: readonly string[],
 ): void {
-  const unknown = unknownFields(apiVersionOfScope(s), s.desc.kind, next, { sorted: true, prune: true }) ?? [];
+  const unknown = unknownFields(servedApiVersion(s), s.desc.kind, next, { sorted: true, prune: true }) ?? [];
   const errs = [...patchErrs, ...unknown.map(unknownFieldError)];
   if (errs.length === 0 || directive === 'Ignore') return;
   if (directive === 'Warn') return addWarnings(s, errs);
@@ -183,7 +179,7 @@ function jsonPatchOpErrors(patch: unknown[]): string[] {
  * field not declared in schema`), as a 500 there (kubernetes#122480, #139253); answered 400 here.
  */
 function checkAppliedFields(s: RequestScope, applied: KubeObject): void {
-  const unknown = unknownFields(apiVersionOfScope(s), s.desc.kind, applied, { sorted: true });
+  const unknown = unknownFields(servedApiVersion(s), s.desc.kind, applied, { sorted: true });
   if (!unknown?.length) return;
   const errs = unknown.map((p) => `.${p}: field not declared in schema`);
   const gvk = `${s.desc.group}/${s.version}, Kind=${s.desc.kind}`;
@@ -240,7 +236,7 @@ function managed(
   return updateManagedFields(old, obj, {
     manager: fieldManagerOf(s),
     operation: 'Update',
-    apiVersion: s.desc.group ? `${s.desc.group}/${s.version}` : s.version,
+    apiVersion: servedApiVersion(s),
     subresource,
     now: s.env.now(),
     ignoredFields: ignored(s, subresource === 'status' ? 'status' : 'main'),
@@ -360,7 +356,7 @@ export async function handlePatch(
         : 'the body of the request must be a JSON object',
     );
   }
-  const apiVersion = s.desc.group ? `${s.desc.group}/${s.version}` : s.version;
+  const apiVersion = servedApiVersion(s);
   const manager = fieldManagerOf(s, kind === 'apply');
 
   if (kind === 'apply' && target === 'main' && !s.store.get(namespace, name)) {
