@@ -52,6 +52,8 @@ export interface ApiServerOptions {
   now?: () => Date;
   rnd?: Randomness;
   log?: (msg: string) => void;
+  /** --request-timeout for non-long-running requests, ms (default 60 s). */
+  requestTimeoutMs?: number;
   /** The CSR signer's CA (kube-controller-manager --cluster-signing-*); no signing without it. */
   clusterSigning?: { ca: CertAndKey; durationSeconds: number };
   /** --v: at 1 and above, every refused request is logged with the RBAC explanation of why. */
@@ -164,6 +166,7 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
     authorizer,
     afterAuthentication: [withImpersonation(authorizer)],
     onDeny: (o.verbosity ?? 0) >= 1 ? denyLogger(authz, log) : undefined,
+    requestTimeoutMs: o.requestTimeoutMs,
     api,
   });
   let server: RunningServer;

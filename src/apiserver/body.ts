@@ -41,6 +41,13 @@ export function readBody(req: AnyRequest, limit = MAX_BODY_BYTES): Promise<Buffe
         reject(badRequest(`error reading request body: ${e.message}`));
       }
     });
+    // A stream closed before its end (client gone, or the request timed out and was destroyed).
+    req.on('close', () => {
+      if (!done) {
+        done = true;
+        reject(badRequest('the request body was not completely received'));
+      }
+    });
   });
 }
 

@@ -40,6 +40,14 @@ test('request info is resolved before authentication, authorization runs last, a
   assert.deepEqual(seen, ['authentication', 'impersonation(u)', 'authorization(u,list,pods)', 'api(list)']);
   assert.deepEqual(
     [...CHAIN_ORDER],
-    ['panicRecovery', 'requestInfo', 'authentication', '...afterAuthentication', 'authorization', 'api'],
+    [
+      'panicRecovery',
+      'requestInfo',
+      'requestTimeout',
+      'authentication',
+      '...afterAuthentication',
+      'authorization',
+      'api',
+    ],
   );
 });

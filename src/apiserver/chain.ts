@@ -11,11 +11,14 @@ import type { AnyRequest, AnyResponse, Filter, Handler, RequestContext } from '.
 import { withAuthentication } from './filters/authentication.js';
 import { withAuthorization, type DenyObserver } from './filters/authorization.js';
 import { withRequestInfo } from './filters/request-info.js';
+import { withRequestTimeout } from './filters/timeout.js';
 import { writeError } from './responses.js';
 
 export interface ChainConfig {
   authenticator: RequestAuthenticator;
   authorizer: Authorizer;
+  /** --request-timeout for non-long-running requests (ms); 0 disables. */
+  requestTimeoutMs?: number;
   /** Told about every refused request (logging). */
   onDeny?: DenyObserver;
   /** Filters between authentication and authorization (audit, impersonation), in order. */
@@ -36,6 +39,7 @@ export const withPanicRecovery: Filter = (next) => async (ctx) => {
 export const CHAIN_ORDER = [
   'panicRecovery',
   'requestInfo',
+  'requestTimeout',
   'authentication',
   '...afterAuthentication',
   'authorization',
@@ -46,6 +50,7 @@ export function buildHandlerChain(cfg: ChainConfig): Handler {
   const filters: Filter[] = [
     withPanicRecovery,
     withRequestInfo,
+    withRequestTimeout(cfg.requestTimeoutMs ?? 60_000),
     withAuthentication(cfg.authenticator),
     ...(cfg.afterAuthentication ?? []),
     withAuthorization(cfg.authorizer, cfg.onDeny),

@@ -284,6 +284,12 @@ export const serveFlags: FlagSpec[] = [
     notYetSupported: true,
   },
   {
+    name: 'request-timeout',
+    type: 'duration',
+    default: '1m0s',
+    help: 'An optional field indicating the duration a handler must keep a request open before timing it out. This is the default request timeout for requests but may be overridden by flags such as --min-request-timeout for specific types of requests.',
+  },
+  {
     name: 'cluster-signing-cert-file',
     type: 'string',
     default: '',

@@ -138,6 +138,7 @@ export async function run(argv: string[]): Promise<number> {
     serviceClusterIpRange: range,
     advertiseAddress: advertise,
     verbosity: Number(f.v),
+    requestTimeoutMs: parseDuration(String(f['request-timeout'])),
     clusterSigning: {
       ca: {
         certPem: f['cluster-signing-cert-file']
