@@ -36,6 +36,11 @@ import { ObjectStore, storagePrefix, type ObjectCache } from './rest/object-stor
 import type { ServerEnv } from './rest/scope.js';
 import { listen, type RunningServer, type SniCert } from './server.js';
 
+/**
+ * What /version reports. The minor decides which kubectl.1.<minor> the `kubectl` dispatcher on
+ * these machines runs (kubectl-wire.md §2), so it names the newest client behaviour we serve;
+ * `+kubeauth` marks the build as not an upstream binary.
+ */
 export const KUBERNETES_VERSION = { major: '1', minor: '33', gitVersion: 'v1.33.0+kubeauth' };
 
 export interface ApiServerOptions {

@@ -35,3 +35,50 @@ export interface Authorizer {
   readonly name: string;
   authorize(a: Attributes): AuthzResult | Promise<AuthzResult>;
 }
+
+type ResourceFields = Pick<Attributes, 'verb'> &
+  Partial<
+    Pick<
+      Attributes,
+      | 'namespace'
+      | 'apiGroup'
+      | 'apiVersion'
+      | 'resource'
+      | 'subresource'
+      | 'name'
+      | 'fieldSelector'
+      | 'labelSelector'
+    >
+  >;
+
+/** Attributes of a resource request (unset fields empty): the one way code builds them by hand. */
+export function resourceAttributes(user: UserInfo, f: ResourceFields): Attributes {
+  return {
+    user,
+    isResourceRequest: true,
+    path: '',
+    namespace: '',
+    apiGroup: '',
+    apiVersion: '',
+    resource: '',
+    subresource: '',
+    name: '',
+    ...f,
+  };
+}
+
+/** Attributes of a non-resource request (a URL path such as /healthz). */
+export function nonResourceAttributes(user: UserInfo, verb: string, path: string): Attributes {
+  return {
+    user,
+    verb,
+    isResourceRequest: false,
+    path,
+    namespace: '',
+    apiGroup: '',
+    apiVersion: '',
+    resource: '',
+    subresource: '',
+    name: '',
+  };
+}

@@ -9,16 +9,18 @@ import type { KubeObject } from '../api/types.js';
 import type { ObjectStore } from '../apiserver/rest/object-store.js';
 import type { ClusterRole } from '../authz/rbac/bootstrap/types.js';
 import { aggregateRules, dependents } from './clusterrole-aggregation.js';
+import { WorkQueue } from './work-queue.js';
 
 export class ClusterRoleAggregationController {
   private watcher?: { cancel(): void };
-  private readonly queue = new Set<string>();
-  private running = false;
+  private readonly queue: WorkQueue;
 
   constructor(
     private readonly roles: ObjectStore,
     private readonly log: (m: string) => void = () => undefined,
-  ) {}
+  ) {
+    this.queue = new WorkQueue((name) => this.sync(name), { name: 'clusterrole aggregation', log });
+  }
 
   private all(): ClusterRole[] {
     return this.roles.cache.list(this.roles.prefix).map((o) => o.obj as unknown as ClusterRole);
@@ -40,44 +42,17 @@ export class ClusterRoleAggregationController {
           const prev = e.prev?.obj as unknown as ClusterRole | undefined;
           for (const d of dependents(changed, all, prev)) this.queue.add(d.metadata.name);
         }
-        if (this.queue.size && !this.running) void this.drain();
       },
       (err) => this.log(`clusterrole aggregation watch stopped: ${err.message}`),
     );
     for (const r of this.all()) if (r.aggregationRule) this.queue.add(r.metadata.name);
-    await this.drain();
-    // Let the events of our own updates come back and settle the nested aggregations.
-    while (this.queue.size || this.running) await new Promise((r) => setImmediate(r));
-    await this.idle();
-  }
-
-  /** Resolves when no aggregation work is queued or running. */
-  async idle(): Promise<void> {
-    for (let i = 0; i < 100; i++) {
-      await new Promise((r) => setImmediate(r));
-      if (!this.queue.size && !this.running) return;
-    }
+    // The events of our own updates come back and settle the nested aggregations.
+    await this.queue.idle();
   }
 
   stop(): void {
+    this.queue.stop();
     this.watcher?.cancel();
-  }
-
-  private async drain(): Promise<void> {
-    this.running = true;
-    try {
-      while (this.queue.size) {
-        const name = this.queue.values().next().value as string;
-        this.queue.delete(name);
-        try {
-          await this.sync(name);
-        } catch (e) {
-          this.log(`clusterrole aggregation of ${name}: ${(e as Error).message}`);
-        }
-      }
-    } finally {
-      this.running = false;
-    }
   }
 
   private async sync(name: string): Promise<void> {

@@ -11,6 +11,7 @@ import type { KubeObject } from '../api/types.js';
 import type { ObjectStore } from '../apiserver/rest/object-store.js';
 import type { CertAndKey } from '../pki/cert.js';
 import { parseCsr, signCsr, type CsrInfo } from '../pki/csr.js';
+import { WorkQueue } from './work-queue.js';
 
 interface Condition {
   type: string;
@@ -76,14 +77,15 @@ export const WELL_KNOWN_SIGNERS = new Set([CLIENT, KUBELET_CLIENT, KUBELET_SERVI
 
 export class CsrSigner {
   private watcher?: { cancel(): void };
-  private readonly queue = new Set<string>();
-  private running = false;
+  private readonly queue: WorkQueue;
 
   constructor(
     private readonly csrs: ObjectStore,
     private readonly ca: CertAndKey,
     private readonly opts: { now: () => Date; signingDurationSeconds: number; log: (m: string) => void },
-  ) {}
+  ) {
+    this.queue = new WorkQueue((name) => this.sign(name), { name: 'csr signer', log: opts.log });
+  }
 
   start(): void {
     this.watcher = this.csrs.cache.watch(
@@ -98,13 +100,13 @@ export class CsrSigner {
   }
 
   stop(): void {
+    this.queue.stop();
     this.watcher?.cancel();
   }
 
   private enqueue(csr: KubeObject): void {
     if (!this.needsSigning(csr)) return;
     this.queue.add(csr.metadata!.name!);
-    if (!this.running) void this.drain();
   }
 
   private needsSigning(csr: KubeObject): boolean {
@@ -117,23 +119,6 @@ export class CsrSigner {
       conds.some((c) => c.type === 'Approved' && c.status === 'True') &&
       !conds.some((c) => c.type === 'Failed' && c.status === 'True')
     );
-  }
-
-  private async drain(): Promise<void> {
-    this.running = true;
-    try {
-      while (this.queue.size) {
-        const name = this.queue.values().next().value as string;
-        this.queue.delete(name);
-        try {
-          await this.sign(name);
-        } catch (e) {
-          this.opts.log(`csr signer: ${name}: ${(e as Error).message}`);
-        }
-      }
-    } finally {
-      this.running = false;
-    }
   }
 
   private async sign(name: string): Promise<void> {

@@ -10,18 +10,23 @@ import type { KubeObject } from '../api/types.js';
 import type { InternalClient } from '../apiserver/internal-client.js';
 import type { CachedObject, ObjectStore } from '../apiserver/rest/object-store.js';
 import type { ResourceDescriptor } from '../registry/types.js';
+import { WorkQueue } from './work-queue.js';
 
 export class NamespaceController {
   private watcher?: { cancel(): void };
-  private readonly queue = new Set<string>();
-  private running = false;
-  private stopped = false;
+  private readonly queue: WorkQueue;
 
   constructor(
     private readonly client: InternalClient,
     private readonly stores: Map<ResourceDescriptor, ObjectStore>,
-    private readonly log: (msg: string) => void = () => undefined,
-  ) {}
+    log: (msg: string) => void = () => undefined,
+  ) {
+    this.queue = new WorkQueue((name) => this.sync(name), {
+      name: 'namespace controller',
+      log,
+      retryMs: 1000,
+    });
+  }
 
   private get namespaces(): ObjectStore {
     return this.client.store('', 'namespaces');
@@ -39,31 +44,12 @@ export class NamespaceController {
   }
 
   stop(): void {
-    this.stopped = true;
+    this.queue.stop();
     this.watcher?.cancel();
   }
 
   private enqueue(o: CachedObject): void {
     this.queue.add(o.obj.metadata!.name!);
-    if (!this.running) void this.drain();
-  }
-
-  private async drain(): Promise<void> {
-    this.running = true;
-    try {
-      while (this.queue.size && !this.stopped) {
-        const name = this.queue.values().next().value as string;
-        this.queue.delete(name);
-        try {
-          await this.sync(name);
-        } catch (e) {
-          this.log(`namespace controller: sync ${name}: ${(e as Error).message}`);
-          setTimeout(() => this.queue.add(name) && !this.running && void this.drain(), 1000).unref();
-        }
-      }
-    } finally {
-      this.running = false;
-    }
   }
 
   private async sync(name: string): Promise<void> {

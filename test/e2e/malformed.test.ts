@@ -219,6 +219,13 @@ const cases: Case[] = [
     status: 400,
   },
   {
+    name: 'create on the all-namespaces path of a namespaced resource',
+    method: 'POST',
+    path: '/api/v1/configmaps',
+    body: cm('x'),
+    status: 405,
+  },
+  {
     name: 'verb the resource does not serve',
     method: 'PUT',
     path: '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews/x',

@@ -12,7 +12,7 @@ import {
   SYSTEM_ANONYMOUS,
   type UserInfo,
 } from '../../authn/interfaces.js';
-import type { Attributes, Authorizer } from '../../authz/interfaces.js';
+import { resourceAttributes, type Attributes, type Authorizer } from '../../authz/interfaces.js';
 import { headersDistinct, type Filter } from '../context.js';
 import { writeError } from '../responses.js';
 import { forbiddenError, writeAuthorizerError } from './authorization.js';
@@ -32,20 +32,8 @@ function splitServiceAccount(user: string): { namespace: string; name: string } 
   return { namespace, name };
 }
 
-function attrs(user: UserInfo, p: Partial<Attributes>): Attributes {
-  return {
-    user,
-    verb: 'impersonate',
-    isResourceRequest: true,
-    path: '',
-    namespace: '',
-    apiGroup: '',
-    apiVersion: '',
-    resource: '',
-    subresource: '',
-    name: '',
-    ...p,
-  };
+function attrs(user: UserInfo, p: Omit<Parameters<typeof resourceAttributes>[1], 'verb'>): Attributes {
+  return resourceAttributes(user, { verb: 'impersonate', ...p });
 }
 
 export function withImpersonation(authorizer: Authorizer): Filter {

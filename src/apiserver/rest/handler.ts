@@ -4,7 +4,7 @@
  * to get/list/watch/create/update/patch/delete/deletecollection, subresources and the virtual
  * review resources.
  */
-import { methodNotSupported, notFoundPath } from '../../api/errors.js';
+import { ApiError, methodNotSupported, notFoundPath } from '../../api/errors.js';
 import { findResource } from '../../registry/index.js';
 import type { ResourceDescriptor } from '../../registry/types.js';
 import type { RequestContext } from '../context.js';
@@ -44,6 +44,16 @@ export function restHandler(deps: RestDeps): (ctx: RequestContext) => Promise<vo
     const ns = desc.namespaced ? i.namespace : '';
     if (desc.namespaced && !i.namespace && !['list', 'watch'].includes(i.verb)) {
       // A namespaced resource addressed without a namespace only supports cross-namespace reads.
+      // Upstream registers that collection path for GET only: another method on it is a 405 with
+      // the generic Status text; a name below it is not a route at all (404).
+      if (!i.name) {
+        throw new ApiError(
+          405,
+          'MethodNotAllowed',
+          'the server does not allow this method on the requested resource',
+          {},
+        );
+      }
       throw notFoundPath();
     }
     if (i.subresource) return handleSubresource(s, ns, i.name, i.subresource);

@@ -8,7 +8,7 @@
 import { invalid, badRequest, type FieldError } from '../../api/errors.js';
 import type { KubeObject } from '../../api/types.js';
 import type { UserInfo } from '../../authn/interfaces.js';
-import type { Attributes } from '../../authz/interfaces.js';
+import { nonResourceAttributes, resourceAttributes, type Attributes } from '../../authz/interfaces.js';
 import { explain, formatExplanation } from '../../authz/rbac/explain.js';
 import { decodeObject, readBody } from '../body.js';
 import { writeObject } from '../responses.js';
@@ -65,35 +65,21 @@ function validateAccessSpec(spec: AccessSpec, kind: string, group: string): void
 
 function attributesFrom(user: UserInfo, spec: AccessSpec): Attributes {
   const r = spec.resourceAttributes ?? undefined;
-  if (r) {
-    return {
-      user,
-      verb: r.verb ?? '',
-      isResourceRequest: true,
-      path: '',
-      namespace: r.namespace ?? '',
-      apiGroup: r.group ?? '',
-      apiVersion: r.version ?? '',
-      resource: r.resource ?? '',
-      subresource: r.subresource ?? '',
-      name: r.name ?? '',
-      fieldSelector: r.fieldSelector?.rawSelector,
-      labelSelector: r.labelSelector?.rawSelector,
-    };
+  if (!r) {
+    const n = spec.nonResourceAttributes ?? {};
+    return nonResourceAttributes(user, n.verb ?? '', n.path ?? '');
   }
-  const n = spec.nonResourceAttributes ?? {};
-  return {
-    user,
-    verb: n.verb ?? '',
-    isResourceRequest: false,
-    path: n.path ?? '',
-    namespace: '',
-    apiGroup: '',
-    apiVersion: '',
-    resource: '',
-    subresource: '',
-    name: '',
-  };
+  return resourceAttributes(user, {
+    verb: r.verb ?? '',
+    namespace: r.namespace ?? '',
+    apiGroup: r.group ?? '',
+    apiVersion: r.version ?? '',
+    resource: r.resource ?? '',
+    subresource: r.subresource ?? '',
+    name: r.name ?? '',
+    fieldSelector: r.fieldSelector?.rawSelector,
+    labelSelector: r.labelSelector?.rawSelector,
+  });
 }
 
 async function accessReview(

@@ -12,6 +12,7 @@ import {
   notFoundPath,
 } from '../../api/errors.js';
 import { deepCopy } from '../../api/meta.js';
+import { resourceAttributes } from '../../authz/interfaces.js';
 import type { KubeObject } from '../../api/types.js';
 import { readBody, decodeObject } from '../body.js';
 import { writeBytes, writeObject } from '../responses.js';
@@ -102,18 +103,14 @@ async function checkApprovePermission(s: RequestScope, csr: KubeObject): Promise
   const user = s.ctx.user;
   if (!user) return;
   const signer = (csr.spec as { signerName?: string } | undefined)?.signerName ?? '';
-  const attrs = (name: string) => ({
-    user,
-    verb: 'approve',
-    isResourceRequest: true,
-    path: '',
-    namespace: '',
-    apiGroup: 'certificates.k8s.io',
-    apiVersion: '*',
-    resource: 'signers',
-    subresource: '',
-    name,
-  });
+  const attrs = (name: string) =>
+    resourceAttributes(user, {
+      verb: 'approve',
+      apiGroup: 'certificates.k8s.io',
+      apiVersion: '*',
+      resource: 'signers',
+      name,
+    });
   for (const name of [signer, `${signer.split('/')[0]}/*`]) {
     if ((await s.env.authorizer.authorize(attrs(name))).decision === 'Allow') return;
   }

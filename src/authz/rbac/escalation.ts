@@ -9,7 +9,7 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import type { UserInfo } from '../../authn/interfaces.js';
-import type { Attributes, Authorizer } from '../interfaces.js';
+import { resourceAttributes, type Attributes, type Authorizer } from '../interfaces.js';
 import { compactRules, covers } from './covers.js';
 import { aggregateMessage, compactString, goQuote, goQuoteList } from './format.js';
 import { getRoleReferenceRules } from './linear.js';
@@ -85,18 +85,7 @@ function attrs(
   namespace: string,
   apiGroup: string,
 ): Attributes {
-  return {
-    user,
-    verb,
-    isResourceRequest: true,
-    path: '',
-    namespace,
-    apiGroup,
-    apiVersion: '*',
-    resource,
-    subresource: '',
-    name,
-  };
+  return resourceAttributes(user, { verb, namespace, apiGroup, apiVersion: '*', resource, name });
 }
 
 /**

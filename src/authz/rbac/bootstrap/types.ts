@@ -1,13 +1,17 @@
 /**
  * The `rbac.authorization.k8s.io/v1` object shapes used by the bootstrap policy, reconciliation
  * and the aggregation controller (k8s.io/api/rbac/v1/types.go, metav1.LabelSelector). Objects are
- * plain JSON values as they travel on the wire.
+ * plain JSON values as they travel on the wire. These are the exact shapes the server *produces*
+ * (lists never null except aggregated rules); ../types.ts has the looser shapes the authorizer
+ * *consumes* from storage, where any list may be null or missing.
  *
  * @module
  */
 import type { ObjectMeta } from '../../../api/types.js';
 
-export const RBAC_GROUP = 'rbac.authorization.k8s.io';
+import { RBAC_GROUP } from '../types.js';
+
+export { RBAC_GROUP };
 export const RBAC_API_VERSION = 'rbac.authorization.k8s.io/v1';
 /** rbacv1.AutoUpdateAnnotationKey: "false" on an object opts it out of startup reconciliation. */
 export const AUTOUPDATE_ANNOTATION = 'rbac.authorization.kubernetes.io/autoupdate';
