@@ -1,11 +1,10 @@
 /**
- * Generates src/api/protobuf/schema/*.gen.ts from ../shared/reference/protobuf-fields.json (the field
+ * Generates src/api/protobuf/schema/*.gen.ts from test/fixtures/upstream/protobuf-fields.json (the field
  * numbers of the upstream generated.proto files of Kubernetes v1.36.3 plus the Go JSON tags).
  *
  * Usage: node --import tsx scripts/gen-protobuf-schemas.ts [path/to/protobuf-fields.json]
  *
- * Deterministic: the output depends only on the input file. The generated files are committed, so the
- * repository builds without ../shared.
+ * Deterministic: the output depends only on the input file. The generated files are committed.
  *
  * @module
  */
@@ -36,7 +35,7 @@ interface Input {
 }
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const inputPath = process.argv[2] ?? path.resolve(root, '../shared/reference/protobuf-fields.json');
+const inputPath = process.argv[2] ?? path.resolve(root, 'test/fixtures/upstream/protobuf-fields.json');
 const outDir = path.join(root, 'src/api/protobuf/schema');
 const LINE = 110;
 const MAX_LINES = 360;

@@ -1,10 +1,8 @@
 /**
- * Discovery documents against upstream's golden files (shared/reference/discovery, copied from
- * kubernetes/kubernetes api/discovery/). Every entry of a resource we serve must equal upstream's;
- * the golden files are read from the directory beside the repository and the comparisons are
- * skipped when it is absent.
+ * Discovery documents against upstream's golden files (kubernetes/kubernetes api/discovery/, kept
+ * in test/fixtures/upstream/discovery). Every entry of a resource we serve must equal upstream's;
+ * a missing golden file fails the test.
  */
-import { existsSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
@@ -17,11 +15,9 @@ import {
   negotiateDiscovery,
 } from './discovery.js';
 import { allResources } from '../registry/index.js';
+import { readUpstreamFixture } from '../../test/fixtures/upstream.js';
 
-const goldenDir = new URL('../../../shared/reference/discovery/', import.meta.url);
-const haveGolden = existsSync(goldenDir);
-const skip = haveGolden ? false : 'golden discovery files not found beside the repository';
-const golden = (file: string): any => JSON.parse(readFileSync(new URL(file, goldenDir), 'utf8'));
+const golden = (file: string): any => JSON.parse(readUpstreamFixture(`discovery/${file}`));
 const parse = (b: Buffer | undefined): any => {
   assert.ok(b, 'document missing');
   return JSON.parse(b.toString('utf8'));
@@ -43,7 +39,7 @@ const resourceListFiles: [string, string, string][] = [
 ];
 
 for (const [file, group, version] of resourceListFiles) {
-  test(`APIResourceList ${group || 'core'}/${version} equals ${file}`, { skip }, () => {
+  test(`APIResourceList ${group || 'core'}/${version} equals ${file}`, () => {
     const want = golden(file);
     const got = parse(apiResourceList(group, version));
     assert.equal(got.kind, want.kind);
@@ -68,7 +64,7 @@ for (const [file, group, version] of resourceListFiles) {
   });
 }
 
-test('APIGroup documents equal upstream', { skip }, () => {
+test('APIGroup documents equal upstream', () => {
   assert.deepEqual(
     parse(apiGroup('rbac.authorization.k8s.io')),
     golden('apis__rbac.authorization.k8s.io.json'),
@@ -80,7 +76,7 @@ test('APIGroup documents equal upstream', { skip }, () => {
   assert.equal(apiGroup('nope.example.com'), undefined);
 });
 
-test('APIGroupList: our groups in upstream order with upstream preferred versions', { skip }, () => {
+test('APIGroupList: our groups in upstream order with upstream preferred versions', () => {
   const want = golden('apis.json');
   const got = parse(legacyApiGroupList());
   assert.equal(got.kind, 'APIGroupList');
@@ -100,14 +96,14 @@ test('APIGroupList: our groups in upstream order with upstream preferred version
   }
 });
 
-test('APIVersions (/api)', { skip }, () => {
+test('APIVersions (/api)', () => {
   const want = golden('api.json');
   want.serverAddressByClientCIDRs[0].serverAddress = '127.0.0.1:6443';
   assert.deepEqual(parse(legacyApiVersions('127.0.0.1:6443')), want);
   assert.equal(legacyApiVersions('127.0.0.1:6443'), legacyApiVersions('127.0.0.1:6443'));
 });
 
-test('aggregated /apis v2 equals aggregated_v2.json for our resources', { skip }, () => {
+test('aggregated /apis v2 equals aggregated_v2.json for our resources', () => {
   const want = golden('aggregated_v2.json');
   const got = parse(aggregatedDiscovery('apis', 'v2'));
   assert.equal(got.kind, 'APIGroupDiscoveryList');

@@ -1,5 +1,5 @@
 // Cases ported from k8s.io/apiserver/pkg/endpoints/request/requestinfo_test.go (v0.36.3), as listed
-// in ../shared/reference/FACTS.md §2.2.
+// with their expected attributes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseRequestInfo, RequestInfoError } from './request-info.js';

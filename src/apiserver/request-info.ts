@@ -1,7 +1,7 @@
 /**
  * RequestInfo: method + URL → the attributes authorization and the REST layer work with.
  * A pure port of k8s.io/apiserver/pkg/endpoints/request/requestinfo.go (v0.36.3), prefixes
- * {"api","apis"} with "api" groupless; see ../shared/reference/FACTS.md §2 for the rules.
+ * {"api","apis"} with "api" groupless (requestinfo.go's doc comment lists every path form).
  */
 
 import { parseFieldSelector } from '../api/selectors.js';

@@ -6,9 +6,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { upstreamFixturePath } from '../../../test/fixtures/upstream.js';
 import { decodeKubeProtobuf, KUBE_PROTOBUF_MAGIC, ProtobufDecodeError } from './index.js';
 
-const FIELDS = new URL('../../../../shared/reference/protobuf-fields.json', import.meta.url);
+const FIELDS = upstreamFixturePath('protobuf-fields.json');
 const bodies = (JSON.parse(readFileSync(FIELDS, 'utf8')) as { examples: { bodyHex: string }[] }).examples.map(
   (e) => Uint8Array.from(Buffer.from(e.bodyHex, 'hex')),
 );

@@ -5,6 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { upstreamFixturePath } from '../../../test/fixtures/upstream.js';
 import {
   decodeKubeProtobuf,
   ProtobufDecodeError,
@@ -19,7 +20,7 @@ interface Example {
   expectedJson: Record<string, unknown>;
 }
 
-const FIELDS = new URL('../../../../shared/reference/protobuf-fields.json', import.meta.url);
+const FIELDS = upstreamFixturePath('protobuf-fields.json');
 const examples = (JSON.parse(readFileSync(FIELDS, 'utf8')) as { examples: Example[] }).examples;
 
 test('examples file has the captured kubectl bodies', () => {

@@ -3,7 +3,7 @@
  *
  * The static rules every node gets for resources the graph does not subdivide, after
  * plugin/pkg/auth/authorizer/rbac/bootstrappolicy/policy.go `NodeRules()` (the same list as the
- * `system:node` ClusterRole in /work/shared/reference/bootstrap-policy/cluster-roles.yaml), and a
+ * `system:node` ClusterRole in test/fixtures/upstream/bootstrap-policy/cluster-roles.yaml), and a
  * minimal `rulesAllow`, after plugin/pkg/auth/authorizer/rbac/rbac.go `RuleAllows`.
  */
 import type { Attributes } from '../interfaces.js';

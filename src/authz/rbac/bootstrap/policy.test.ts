@@ -5,16 +5,12 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { readUpstreamFixture } from '../../../../test/fixtures/upstream.js';
 import { parse } from 'yaml';
 import { clusterRoleBindings, clusterRoles } from './policy.js';
 import { controllerRoleBindings, controllerRoles } from './controller-policy.js';
 import { namespaceRoleBindings, namespaceRoles } from './namespace-policy.js';
 import type { RbacObject } from './types.js';
-
-const golden = (file: string): URL =>
-  new URL(`../../../../../shared/reference/bootstrap-policy/${file}`, import.meta.url);
 
 function sortLikeUpstream<T extends RbacObject>(objs: T[]): T[] {
   const key = (o: RbacObject): string => `${o.metadata.namespace ?? ''}/${o.metadata.name}`;
@@ -31,10 +27,8 @@ const cases: [string, () => RbacObject[]][] = [
 ];
 
 for (const [file, build] of cases) {
-  const url = golden(file);
-  const skip = existsSync(fileURLToPath(url)) ? false : `golden file ${file} absent`;
-  test(`default policy equals upstream ${file}`, { skip }, () => {
-    const want = (parse(readFileSync(url, 'utf8')) as { items: RbacObject[] }).items;
+  test(`default policy equals upstream ${file}`, () => {
+    const want = (parse(readUpstreamFixture(`bootstrap-policy/${file}`)) as { items: RbacObject[] }).items;
     const got = sortLikeUpstream(build());
     assert.deepEqual(
       got.map((o) => o.metadata.name),
