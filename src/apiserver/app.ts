@@ -8,7 +8,17 @@ import { allocateIp, firstIp, parseCidr } from '../api/cidr.js';
 import { cryptoRandomness, type Randomness } from '../api/meta.js';
 import { decodeKubeProtobuf } from '../api/protobuf/index.js';
 import { anonymousAuthenticator } from '../authn/anonymous.js';
-import type { RequestAuthenticator } from '../authn/interfaces.js';
+import { audienceAgnostic } from '../authn/audiences.js';
+import { bearerTokenAuthenticator } from '../authn/bearer-token.js';
+import type { RequestAuthenticator, TokenAuthenticator } from '../authn/interfaces.js';
+import {
+  LEGACY_ISSUER,
+  ServiceAccountTokenAuthenticator,
+  type PublicKeyEntry,
+  type ServiceAccountGetter,
+} from '../authn/service-account.js';
+import { CachedTokenAuthenticator } from '../authn/token-cache.js';
+import { tokenUnion } from '../authn/token-union.js';
 import { union, unionFailOnError, withAuthenticatedGroup } from '../authn/union.js';
 import { X509Authenticator } from '../authn/x509.js';
 import type { AuthorizerConfig } from '../authz/config.js';
@@ -19,6 +29,7 @@ import type { CertAndKey } from '../pki/cert.js';
 import { reconcileBootstrapPolicy } from '../controllers/rbac-bootstrap.js';
 import { allResources } from '../registry/index.js';
 import type { ResourceDescriptor } from '../registry/types.js';
+import type { KubeObject } from '../api/types.js';
 import { TokenSigner } from '../serviceaccount/jwt.js';
 import type { Store } from '../storage/interfaces.js';
 import { buildAuthorization } from './authorization.js';
@@ -54,6 +65,8 @@ export interface ApiServerOptions {
   serviceClusterIpRange: string;
   advertiseAddress: string;
   serviceAccount?: { signingKeyPem: string; issuer: string; apiAudiences: string[] };
+  /** Token authentication (kube-apiserver's authenticator config); none when absent. */
+  authentication?: AuthenticationOptions;
   now?: () => Date;
   rnd?: Randomness;
   log?: (msg: string) => void;
@@ -72,13 +85,78 @@ export interface ApiServer {
   close(): Promise<void>;
 }
 
-function buildAuthenticator(o: ApiServerOptions): RequestAuthenticator {
+export interface AuthenticationOptions {
+  /** The API audiences (--api-audiences, default the first --service-account-issuer). */
+  apiAudiences: string[];
+  /** --token-auth-file, parsed. */
+  tokenFile?: TokenAuthenticator;
+  /** Service-account token verification (--service-account-key-file, -issuer, -lookup). */
+  serviceAccounts?: { keys: PublicKeyEntry[]; issuers: string[]; lookup: boolean };
+  /** Token cache TTLs (kube-apiserver: success 10 s, failure 0). */
+  tokenSuccessCacheTtlMs?: number;
+  tokenFailureCacheTtlMs?: number;
+}
+
+/**
+ * The token authenticators in kube-apiserver's order (pkg/kubeapiserver/authenticator/config.go):
+ * token file, legacy service-account tokens, bound service-account tokens; one union behind one
+ * cache. Undefined when none is configured.
+ */
+function buildTokenAuthenticator(
+  a: AuthenticationOptions | undefined,
+  getter: ServiceAccountGetter,
+  now: () => Date,
+): TokenAuthenticator | undefined {
+  if (!a) return undefined;
+  const parts: TokenAuthenticator[] = [];
+  if (a.tokenFile) parts.push(audienceAgnostic(a.apiAudiences, a.tokenFile));
+  if (a.serviceAccounts) {
+    const common = { keys: a.serviceAccounts.keys, implicitAudiences: a.apiAudiences, getter, now };
+    parts.push(
+      new ServiceAccountTokenAuthenticator({
+        ...common,
+        issuers: [LEGACY_ISSUER],
+        lookup: a.serviceAccounts.lookup,
+      }),
+      new ServiceAccountTokenAuthenticator({ ...common, issuers: a.serviceAccounts.issuers, lookup: true }),
+    );
+  }
+  if (!parts.length) return undefined;
+  const successTtlMs = a.tokenSuccessCacheTtlMs ?? 10_000;
+  const failureTtlMs = a.tokenFailureCacheTtlMs ?? 0;
+  const tokens = tokenUnion(...parts);
+  return successTtlMs > 0 || failureTtlMs > 0
+    ? new CachedTokenAuthenticator(tokens, { successTtlMs, failureTtlMs })
+    : tokens;
+}
+
+function buildAuthenticator(
+  o: ApiServerOptions,
+  tokens: TokenAuthenticator | undefined,
+): RequestAuthenticator {
   const parts: RequestAuthenticator[] = [];
   if (o.tls.clientCa) parts.push(new X509Authenticator({ caPem: o.tls.clientCa }));
+  if (tokens) parts.push(bearerTokenAuthenticator(tokens, o.authentication?.apiAudiences ?? []));
   const main = withAuthenticatedGroup(
     parts.length ? union(...parts) : { authenticate: () => ({ ok: false }) },
   );
   return o.anonymousAuth ? unionFailOnError(main, anonymousAuthenticator) : main;
+}
+
+/**
+ * What TokenReview runs (pkg/registry/authentication/tokenreview/storage.go): the bearer-token
+ * path of the request authenticator, so an unknown token reads "invalid bearer token" and a
+ * success carries system:authenticated.
+ */
+function reviewAuthenticator(tokens: TokenAuthenticator | undefined): TokenAuthenticator {
+  return {
+    async authenticateToken(token, audiences) {
+      const bearer = withAuthenticatedGroup(
+        bearerTokenAuthenticator(tokens ?? { authenticateToken: () => ({ ok: false }) }, audiences),
+      );
+      return bearer.authenticate({ headers: { authorization: [`Bearer ${token}`] }, path: '' });
+    },
+  };
 }
 
 export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
@@ -99,6 +177,20 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
     for (const [d, s] of stores) if (d.group === group && d.resource === resource) return s;
     return undefined;
   };
+  const objectIn =
+    (resource: string) =>
+    (namespace: string, name: string): KubeObject | undefined =>
+      storeFor('', resource)?.get(namespace, name)?.obj;
+  const tokenAuthenticator = buildTokenAuthenticator(
+    o.authentication,
+    {
+      serviceAccount: objectIn('serviceaccounts'),
+      secret: objectIn('secrets'),
+      pod: objectIn('pods'),
+      node: (name) => objectIn('nodes')('', name),
+    },
+    now,
+  );
   const authz = buildAuthorization(o.authorizers, { storeFor, now, log });
   const authorizer = authz.authorizer;
   const env: ServerEnv = {
@@ -111,6 +203,7 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
     rulesResolver: authz.rbac
       ? ((store) => (user, ns) => ({ ...rulesFor(store, user, ns) }))(authz.rbac.store)
       : undefined,
+    tokenAuthenticator: reviewAuthenticator(tokenAuthenticator),
     allocateClusterIp: (taken) => allocateIp(cidr, new Set([...taken, firstIp(cidr)]), rnd.int),
     tokens: o.serviceAccount
       ? {
@@ -167,7 +260,7 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
   const api = async (ctx: RequestContext): Promise<void> =>
     ctx.info.isResourceRequest ? rest(ctx) : handleNonResource(ctx, nonResourceCfg);
   const handler = buildHandlerChain({
-    authenticator: buildAuthenticator(o),
+    authenticator: buildAuthenticator(o, tokenAuthenticator),
     authorizer,
     afterAuthentication: [withImpersonation(authorizer)],
     onDeny: (o.verbosity ?? 0) >= 1 ? denyLogger(authz, log) : undefined,

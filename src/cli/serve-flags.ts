@@ -117,7 +117,7 @@ export const serveFlags: FlagSpec[] = [
     name: 'service-account-key-file',
     type: 'stringArray',
     default: [],
-    help: 'PEM-encoded keys used to verify ServiceAccount tokens (default <data-dir>/pki/sa.pub).',
+    help: 'File containing PEM-encoded x509 RSA or ECDSA private or public keys, used to verify ServiceAccount tokens; repeatable (default <data-dir>/pki/sa.pub).',
   },
   {
     name: 'service-account-signing-key-file',
@@ -129,7 +129,13 @@ export const serveFlags: FlagSpec[] = [
     name: 'service-account-issuer',
     type: 'stringArray',
     default: ['https://kubernetes.default.svc.cluster.local'],
-    help: 'Identifier of the service account token issuer.',
+    help: 'Identifier of the service account token issuer; repeatable: the first signs new tokens, every one is accepted.',
+  },
+  {
+    name: 'service-account-lookup',
+    type: 'bool',
+    default: true,
+    help: 'If true, validate ServiceAccount tokens exist in etcd as part of authentication.',
   },
   {
     name: 'api-audiences',
@@ -175,8 +181,7 @@ export const serveFlags: FlagSpec[] = [
     name: 'token-auth-file',
     type: 'string',
     default: '',
-    help: 'If set, the file that will be used to secure the secure port of the API server via token authentication.',
-    notYetSupported: true,
+    help: 'If set, the file that will be used to secure the secure port of the API server via token authentication (CSV: token,user,uid,"group1,group2").',
   },
   {
     name: 'enable-bootstrap-token-auth',

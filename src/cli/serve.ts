@@ -8,6 +8,8 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { startApiServer } from '../apiserver/app.js';
+import { parsePublicKeysPem } from '../authn/service-account.js';
+import { TokenFileAuthenticator } from '../authn/token-file.js';
 import { ensurePki } from '../pki/index.js';
 import { ensureSelfSignedServing } from '../pki/selfsigned.js';
 import { openSqliteStore } from '../storage/sqlite.js';
@@ -81,10 +83,13 @@ export async function run(argv: string[]): Promise<number> {
     );
     return 0;
   }
-  for (const spec of serveFlags) {
-    if (spec.notYetSupported && set.has(spec.name))
-      process.stderr.write(`W flag --${spec.name} is accepted but not supported yet; it has no effect\n`);
-  }
+  // A flag that is accepted must take effect: one kubeauth does not implement yet fails start-up
+  // rather than leave the operator believing it is on (e.g. an authenticator or audit log).
+  const unsupported = serveFlags
+    .filter((s) => s.notYetSupported && set.has(s.name))
+    .map((s) => `--${s.name}`);
+  if (unsupported.length)
+    throw new FlagError(`not supported yet by kubeauth: ${unsupported.join(', ')} (see README "Status")`);
   if (f['storage-backend'] !== 'sqlite')
     throw new FlagError(
       `--storage-backend=${String(f['storage-backend'])} is not supported yet (only sqlite)`,
@@ -125,7 +130,31 @@ export async function run(argv: string[]): Promise<number> {
     ? readPem(String(f['service-account-signing-key-file']))
     : pki.serviceAccount.privateKeyPem;
   const issuers = f['service-account-issuer'] as string[];
+  if (!issuers.length || issuers.some((i) => !i))
+    throw new FlagError('--service-account-issuer must be set and non-empty');
   const audiences = (f['api-audiences'] as string[]).length ? (f['api-audiences'] as string[]) : [issuers[0]];
+  const keyFiles = f['service-account-key-file'] as string[];
+  // kube-apiserver verifies with the signing key when no --service-account-key-file is given.
+  const defaultKeyFile = f['service-account-signing-key-file']
+    ? String(f['service-account-signing-key-file'])
+    : pki.serviceAccount.pubPath;
+  const verifyKeys = (keyFiles.length ? keyFiles : [defaultKeyFile]).flatMap((file) => {
+    try {
+      return parsePublicKeysPem(readFileSync(file, 'utf8'), file);
+    } catch (e) {
+      throw new FlagError(`--service-account-key-file: ${(e as Error).message}`);
+    }
+  });
+  let tokenFile: TokenFileAuthenticator | undefined;
+  if (f['token-auth-file']) {
+    try {
+      tokenFile = TokenFileAuthenticator.fromFile(String(f['token-auth-file']), (m) =>
+        process.stderr.write(`W ${m}\n`),
+      );
+    } catch (e) {
+      throw new FlagError(`--token-auth-file: ${(e as Error).message}`);
+    }
+  }
 
   const store = await openSqliteStore(path.join(dataDir, 'kubeauth.db'));
   const server = await startApiServer({
@@ -151,6 +180,11 @@ export async function run(argv: string[]): Promise<number> {
       durationSeconds: parseDuration(String(f['cluster-signing-duration'])) / 1000,
     },
     serviceAccount: saKey ? { signingKeyPem: saKey, issuer: issuers[0], apiAudiences: audiences } : undefined,
+    authentication: {
+      apiAudiences: audiences,
+      tokenFile,
+      serviceAccounts: { keys: verifyKeys, issuers, lookup: Boolean(f['service-account-lookup']) },
+    },
   });
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   process.stdout.write(

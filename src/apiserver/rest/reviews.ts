@@ -186,7 +186,13 @@ export async function handleReview(s: RequestScope, namespace: string): Promise<
         const u = r.response.user;
         status = {
           authenticated: true,
-          user: { username: u.name, uid: u.uid, groups: u.groups, extra: u.extra },
+          // UserInfo's uid and extra are omitempty.
+          user: {
+            username: u.name,
+            uid: u.uid || undefined,
+            groups: u.groups,
+            extra: Object.keys(u.extra).length ? u.extra : undefined,
+          },
           audiences: r.response.audiences ?? audiences,
         };
       } else status = { user: {}, error: r.error?.message ?? '' };

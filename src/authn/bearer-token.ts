@@ -1,0 +1,67 @@
+/**
+ * The bearer-token request authenticator, after
+ * k8s.io/apiserver/pkg/authentication/request/bearertoken/bearertoken.go: takes `Authorization`,
+ * trims it, splits it on single spaces into at most three parts; the scheme must be `bearer`
+ * (any case). An empty token (`Bearer  x`, two spaces) is ignored with upstream's warning. A token
+ * the token authenticators neither accept nor reject with an error becomes "invalid bearer token",
+ * so a presented credential that nobody recognises is a 401, never anonymous.
+ *
+ * The request's audiences are the API audiences (filters/authentication.go puts them on the
+ * context before authenticating).
+ */
+import { audiencesMatch } from './audiences.js';
+import type { AuthRequest, AuthResult, RequestAuthenticator, TokenAuthenticator } from './interfaces.js';
+
+export const INVALID_BEARER_TOKEN = 'invalid bearer token';
+export const EXTRA_SPACE_WARNING =
+  'the provided Authorization header contains extra space before the bearer token, and is ignored';
+
+/** The bearer token of an Authorization header value, or undefined when it carries none. */
+export function bearerTokenOf(header: string | undefined, warn?: (msg: string) => void): string | undefined {
+  const auth = header?.trim();
+  if (!auth) return undefined;
+  const parts = splitN(auth, ' ', 3);
+  if (parts.length < 2 || parts[0].toLowerCase() !== 'bearer') return undefined;
+  const token = parts[1];
+  if (token.length === 0) {
+    warn?.(EXTRA_SPACE_WARNING);
+    return undefined;
+  }
+  return token;
+}
+
+/** Go's strings.SplitN. */
+function splitN(s: string, sep: string, n: number): string[] {
+  const out: string[] = [];
+  let rest = s;
+  while (out.length < n - 1) {
+    const i = rest.indexOf(sep);
+    if (i < 0) break;
+    out.push(rest.slice(0, i));
+    rest = rest.slice(i + sep.length);
+  }
+  out.push(rest);
+  return out;
+}
+
+export function bearerTokenAuthenticator(
+  tokens: TokenAuthenticator,
+  apiAudiences: readonly string[],
+  warn?: (msg: string) => void,
+): RequestAuthenticator {
+  return {
+    async authenticate(req: AuthRequest): Promise<AuthResult> {
+      const values = req.headers['authorization'];
+      const token = bearerTokenOf(values?.[0], warn);
+      if (token === undefined) return { ok: false };
+      const r = await tokens.authenticateToken(token, [...apiAudiences]);
+      if (r.ok) {
+        if (!audiencesMatch(apiAudiences, r.response.audiences))
+          return { ok: false, error: new Error('Unable to match the audience') };
+        return r;
+      }
+      if (r.error) return r;
+      return { ok: false, error: new Error(INVALID_BEARER_TOKEN) };
+    },
+  };
+}

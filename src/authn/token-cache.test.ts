@@ -1,0 +1,111 @@
+/** CachedTokenAuthenticator, after cached_token_authenticator_test.go (TestCachedTokenAuthenticator, audiences, singleflight). */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { CachedTokenAuthenticator } from './token-cache.js';
+import type { AuthResult, TokenAuthenticator } from './interfaces.js';
+
+const user = (name: string): AuthResult => ({
+  ok: true,
+  response: { user: { name, uid: '', groups: [], extra: {} } },
+});
+
+function counting(
+  answer: (token: string, auds: string[]) => AuthResult,
+): TokenAuthenticator & { calls: string[] } {
+  const calls: string[] = [];
+  return {
+    calls,
+    authenticateToken(token, auds) {
+      calls.push(token);
+      return answer(token, auds);
+    },
+  };
+}
+
+test('TestCachedTokenAuthenticator: successes are cached for the TTL, failures are not (failure TTL 0)', async () => {
+  let t = 0;
+  const inner = counting((tok) => (tok === 'good' ? user('alice') : { ok: false }));
+  const c = new CachedTokenAuthenticator(inner, { successTtlMs: 10_000, failureTtlMs: 0, now: () => t });
+  assert.deepEqual(await c.authenticateToken('good', []), user('alice'));
+  assert.deepEqual(await c.authenticateToken('good', []), user('alice'));
+  assert.deepEqual(await c.authenticateToken('bad', []), { ok: false });
+  assert.deepEqual(await c.authenticateToken('bad', []), { ok: false });
+  assert.deepEqual(inner.calls, ['good', 'bad', 'bad']);
+  t = 10_001;
+  await c.authenticateToken('good', []);
+  assert.deepEqual(inner.calls, ['good', 'bad', 'bad', 'good']);
+});
+
+test('failures are cached when a failure TTL is set; errors too', async () => {
+  let t = 0;
+  const inner = counting(() => ({ ok: false, error: new Error('token has expired') }));
+  const c = new CachedTokenAuthenticator(inner, { successTtlMs: 10_000, failureTtlMs: 1000, now: () => t });
+  const r1 = await c.authenticateToken('x', []);
+  const r2 = await c.authenticateToken('x', []);
+  assert.equal(r1.ok, false);
+  assert.equal(!r2.ok && r2.error?.message, 'token has expired');
+  assert.equal(inner.calls.length, 1);
+  t = 1001;
+  await c.authenticateToken('x', []);
+  assert.equal(inner.calls.length, 2);
+});
+
+test('TestCachedAuditAnnotations-like: the audiences are part of the key', async () => {
+  const inner = counting((_t, auds) => (auds.includes('api') ? user('alice') : { ok: false }));
+  const c = new CachedTokenAuthenticator(inner, { successTtlMs: 10_000, failureTtlMs: 10_000 });
+  assert.equal((await c.authenticateToken('t', ['api'])).ok, true);
+  assert.equal((await c.authenticateToken('t', ['other'])).ok, false);
+  assert.equal((await c.authenticateToken('t', ['api'])).ok, true);
+  assert.equal(inner.calls.length, 2);
+  // Audience lists that concatenate alike still get distinct keys.
+  assert.notEqual(c.key('t', ['ab', 'c']), c.key('t', ['a', 'bc']));
+  assert.notEqual(c.key('t', ['a']), c.key('t', []));
+});
+
+test('concurrent look-ups of one token share one call (singleflight)', async () => {
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  let calls = 0;
+  const c = new CachedTokenAuthenticator(
+    {
+      async authenticateToken() {
+        calls++;
+        await gate;
+        return user('bob');
+      },
+    },
+    { successTtlMs: 10_000, failureTtlMs: 0 },
+  );
+  const all = Promise.all([1, 2, 3, 4].map(() => c.authenticateToken('t', [])));
+  release();
+  const rs = await all;
+  assert.equal(calls, 1);
+  assert.ok(rs.every((r) => r.ok && r.response.user.name === 'bob'));
+});
+
+test('bounded: the least recently used entry goes first', async () => {
+  const inner = counting((tok) => user(tok));
+  const c = new CachedTokenAuthenticator(inner, { successTtlMs: 10_000, failureTtlMs: 0, maxEntries: 2 });
+  await c.authenticateToken('a', []);
+  await c.authenticateToken('b', []);
+  await c.authenticateToken('a', []); // a is now the most recent
+  await c.authenticateToken('c', []); // evicts b
+  assert.equal(c.size, 2);
+  inner.calls.length = 0;
+  await c.authenticateToken('a', []);
+  await c.authenticateToken('b', []);
+  assert.deepEqual(inner.calls, ['b']);
+});
+
+test('the cache keeps no raw token', async () => {
+  const secret = 'very-secret-token-value-123456';
+  const c = new CachedTokenAuthenticator(
+    { authenticateToken: () => user('u') },
+    { successTtlMs: 10_000, failureTtlMs: 0 },
+  );
+  await c.authenticateToken(secret, ['api']);
+  const keys = [...(c as unknown as { entries: Map<string, unknown> }).entries.keys()];
+  assert.equal(keys.length, 1);
+  assert.ok(!keys[0].includes(secret));
+  assert.equal(Buffer.from(keys[0], 'base64').length, 32);
+});

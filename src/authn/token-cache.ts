@@ -1,0 +1,88 @@
+/**
+ * A caching decorator for token authenticators, after
+ * k8s.io/apiserver/pkg/authentication/token/cache/cached_token_authenticator.go: results are kept
+ * for `successTtlMs` (kube-apiserver: 10 s) and, when `failureTtlMs` > 0, failures for that long
+ * (kube-apiserver: 0, not cached); concurrent look-ups of the same token share one call to the
+ * wrapped authenticator (upstream's singleflight); the cache is a bounded LRU.
+ *
+ * No structure keeps the raw token: the key is SHA-256 over a per-process random secret, the
+ * audiences (length-prefixed) and the token. The digest never leaves the process, so the keyed
+ * construction needs no HMAC; what one key costs is measured in BENCHMARKS.md.
+ */
+import { hash, randomBytes } from 'node:crypto';
+import type { AuthResult, TokenAuthenticator } from './interfaces.js';
+
+export interface TokenCacheOptions {
+  successTtlMs: number;
+  failureTtlMs: number;
+  /** Entries kept at most (least recently used evicted first). */
+  maxEntries?: number;
+  now?: () => number;
+}
+
+interface Entry {
+  result: AuthResult;
+  expires: number;
+}
+
+export class CachedTokenAuthenticator implements TokenAuthenticator {
+  private readonly secret = randomBytes(32).toString('latin1');
+  private readonly entries = new Map<string, Entry>();
+  private readonly inflight = new Map<string, Promise<AuthResult>>();
+  private readonly max: number;
+  private readonly now: () => number;
+
+  constructor(
+    private readonly inner: TokenAuthenticator,
+    private readonly o: TokenCacheOptions,
+  ) {
+    this.max = o.maxEntries ?? 65536;
+    this.now = o.now ?? Date.now;
+  }
+
+  /** The cache key of a token for a set of audiences (exported for the benchmark). */
+  key(token: string, audiences: readonly string[]): string {
+    let prefix = this.secret;
+    for (const a of audiences) prefix += `${a.length}:${a}`;
+    return hash('sha256', `${prefix}|${audiences.length}|${token}`, 'base64');
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  authenticateToken(token: string, audiences: string[]): AuthResult | Promise<AuthResult> {
+    const k = this.key(token, audiences);
+    const hit = this.entries.get(k);
+    if (hit) {
+      if (hit.expires > this.now()) {
+        // Most recently used goes last.
+        this.entries.delete(k);
+        this.entries.set(k, hit);
+        return hit.result;
+      }
+      this.entries.delete(k);
+    }
+    const pending = this.inflight.get(k);
+    if (pending) return pending;
+    const p = Promise.resolve()
+      .then(() => this.inner.authenticateToken(token, audiences))
+      .then((result) => {
+        const ttl = result.ok ? this.o.successTtlMs : this.o.failureTtlMs;
+        if (ttl > 0) this.store(k, { result, expires: this.now() + ttl });
+        return result;
+      })
+      .finally(() => this.inflight.delete(k));
+    this.inflight.set(k, p);
+    return p;
+  }
+
+  private store(k: string, e: Entry): void {
+    this.entries.delete(k);
+    this.entries.set(k, e);
+    while (this.entries.size > this.max) {
+      const oldest = this.entries.keys().next().value as string;
+      this.entries.delete(oldest);
+    }
+  }
+}
