@@ -8,7 +8,7 @@ import type { Attributes } from '../authz/interfaces.js';
 import { RbacStore } from '../authz/rbac/store.js';
 import { ruleAllows } from '../authz/rbac/rule.js';
 import type { PolicyRule, RbacObject, Subject } from '../authz/rbac/types.js';
-import type { KubeClient } from './client.js';
+import type { KubeClient } from '../client/kube-client.js';
 
 const RBAC = '/apis/rbac.authorization.k8s.io/v1';
 

@@ -10,6 +10,8 @@ import { decodeKubeProtobuf } from '../api/protobuf/index.js';
 import { anonymousAuthenticator } from '../authn/anonymous.js';
 import { audienceAgnostic } from '../authn/audiences.js';
 import { bearerTokenAuthenticator } from '../authn/bearer-token.js';
+import { BootstrapTokenAuthenticator } from '../authn/bootstrap-token.js';
+import { BootstrapTokenCleaner } from '../controllers/bootstrap-token-cleaner.js';
 import type { RequestAuthenticator, TokenAuthenticator } from '../authn/interfaces.js';
 import {
   LEGACY_ISSUER,
@@ -90,6 +92,8 @@ export interface AuthenticationOptions {
   apiAudiences: string[];
   /** --token-auth-file, parsed. */
   tokenFile?: TokenAuthenticator;
+  /** --enable-bootstrap-token-auth: Secrets of type bootstrap.kubernetes.io/token in kube-system. */
+  bootstrapTokens?: boolean;
   /** Service-account token verification (--service-account-key-file, -issuer, -lookup). */
   serviceAccounts?: { keys: PublicKeyEntry[]; issuers: string[]; lookup: boolean };
   /** Token cache TTLs (kube-apiserver: success 10 s, failure 0). */
@@ -106,6 +110,7 @@ function buildTokenAuthenticator(
   a: AuthenticationOptions | undefined,
   getter: ServiceAccountGetter,
   now: () => Date,
+  log: (m: string) => void,
 ): TokenAuthenticator | undefined {
   if (!a) return undefined;
   const parts: TokenAuthenticator[] = [];
@@ -121,6 +126,10 @@ function buildTokenAuthenticator(
       new ServiceAccountTokenAuthenticator({ ...common, issuers: a.serviceAccounts.issuers, lookup: true }),
     );
   }
+  if (a.bootstrapTokens)
+    parts.push(
+      audienceAgnostic(a.apiAudiences, new BootstrapTokenAuthenticator(getter.secret, { now, log })),
+    );
   if (!parts.length) return undefined;
   const successTtlMs = a.tokenSuccessCacheTtlMs ?? 10_000;
   const failureTtlMs = a.tokenFailureCacheTtlMs ?? 0;
@@ -190,6 +199,9 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
       node: (name) => objectIn('nodes')('', name),
     },
     now,
+    (m) => {
+      if ((o.verbosity ?? 0) >= 3) log(m);
+    },
   );
   const authz = buildAuthorization(o.authorizers, { storeFor, now, log });
   const authorizer = authz.authorizer;
@@ -233,6 +245,9 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
       })
     : undefined;
   csrSigner?.start();
+  // kubeadm enables kube-controller-manager's tokencleaner; kubeauth runs it always.
+  const tokenCleaner = new BootstrapTokenCleaner(storeFor('', 'secrets')!, { now, log });
+  tokenCleaner.start();
 
   const checks: HealthCheck[] = [
     { name: 'ping', check: () => undefined },
@@ -283,6 +298,7 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
   } catch (e) {
     nsController.stop();
     aggregation.stop();
+    tokenCleaner.stop();
     caches.forEach((c) => c.stop());
     throw e;
   }
@@ -295,6 +311,7 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
       nsController.stop();
       aggregation.stop();
       csrSigner?.stop();
+      tokenCleaner.stop();
       authz.informers.forEach((i) => i.stop());
       await server.close();
       caches.forEach((c) => c.stop());

@@ -10,7 +10,7 @@
  */
 import { existsSync } from 'node:fs';
 import { formatGrants, loadRbac, whoCan } from '../analysis/access.js';
-import { clientFromKubeconfig } from '../analysis/client.js';
+import { clientFromKubeconfig } from '../client/kube-client.js';
 import type { Attributes } from '../authz/interfaces.js';
 import { explain, formatExplanation } from '../authz/rbac/explain.js';
 import type { RbacObject } from '../authz/rbac/types.js';

@@ -26,6 +26,10 @@ const commands: Record<
     summary: 'List the subjects RBAC allows to make a request, and through what',
     load: () => import('./who-can.js'),
   },
+  token: {
+    summary: 'Manage bootstrap tokens (create, list, delete, generate), as kubeadm token',
+    load: () => import('./token.js'),
+  },
   certs: {
     summary: 'Inspect and renew the cluster PKI (check-expiration, renew)',
     load: () => import('./certs.js'),

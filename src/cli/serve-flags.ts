@@ -187,8 +187,7 @@ export const serveFlags: FlagSpec[] = [
     name: 'enable-bootstrap-token-auth',
     type: 'bool',
     default: false,
-    help: 'Enable bootstrap tokens (Secrets of type bootstrap.kubernetes.io/token in kube-system) for TLS bootstrapping.',
-    notYetSupported: true,
+    help: "Enable to allow secrets of type 'bootstrap.kubernetes.io/token' in the 'kube-system' namespace to be used for TLS bootstrapping authentication.",
   },
   {
     name: 'oidc-issuer-url',

@@ -183,6 +183,7 @@ export async function run(argv: string[]): Promise<number> {
     authentication: {
       apiAudiences: audiences,
       tokenFile,
+      bootstrapTokens: Boolean(f['enable-bootstrap-token-auth']),
       serviceAccounts: { keys: verifyKeys, issuers, lookup: Boolean(f['service-account-lookup']) },
     },
   });
