@@ -11,7 +11,13 @@ import { anonymousAuthenticator } from '../authn/anonymous.js';
 import { audienceAgnostic } from '../authn/audiences.js';
 import { bearerTokenAuthenticator } from '../authn/bearer-token.js';
 import { BootstrapTokenAuthenticator } from '../authn/bootstrap-token.js';
+import {
+  RequestHeaderAuthenticator,
+  requestHeaderNames,
+  type RequestHeaderOptions,
+} from '../authn/request-header.js';
 import { BootstrapTokenCleaner } from '../controllers/bootstrap-token-cleaner.js';
+import { AuthenticationTrustPublisher, RootCaPublisher } from '../controllers/configmap-publisher.js';
 import type { RequestAuthenticator, TokenAuthenticator } from '../authn/interfaces.js';
 import {
   LEGACY_ISSUER,
@@ -76,6 +82,8 @@ export interface ApiServerOptions {
   requestTimeoutMs?: number;
   /** The CSR signer's CA (kube-controller-manager --cluster-signing-*); no signing without it. */
   clusterSigning?: { ca: CertAndKey; durationSeconds: number };
+  /** The cluster CA bundle published as `kube-root-ca.crt` in every namespace (kube-controller-manager --root-ca-file). */
+  rootCaPem?: string;
   /** --v: at 1 and above, every refused request is logged with the RBAC explanation of why. */
   verbosity?: number;
 }
@@ -92,6 +100,8 @@ export interface AuthenticationOptions {
   apiAudiences: string[];
   /** --token-auth-file, parsed. */
   tokenFile?: TokenAuthenticator;
+  /** The authenticating proxy (--requestheader-*); off without a CA. */
+  requestHeader?: RequestHeaderOptions;
   /** --enable-bootstrap-token-auth: Secrets of type bootstrap.kubernetes.io/token in kube-system. */
   bootstrapTokens?: boolean;
   /** Service-account token verification (--service-account-key-file, -issuer, -lookup). */
@@ -144,6 +154,8 @@ function buildAuthenticator(
   tokens: TokenAuthenticator | undefined,
 ): RequestAuthenticator {
   const parts: RequestAuthenticator[] = [];
+  if (o.authentication?.requestHeader)
+    parts.push(new RequestHeaderAuthenticator(o.authentication.requestHeader));
   if (o.tls.clientCa) parts.push(new X509Authenticator({ caPem: o.tls.clientCa }));
   if (tokens) parts.push(bearerTokenAuthenticator(tokens, o.authentication?.apiAudiences ?? []));
   const main = withAuthenticatedGroup(
@@ -245,6 +257,14 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
       })
     : undefined;
   csrSigner?.start();
+  const rootCa = o.rootCaPem ? new RootCaPublisher(client, o.rootCaPem, log) : undefined;
+  rootCa?.start();
+  const trust = new AuthenticationTrustPublisher(
+    client,
+    { clientCaPem: o.tls.clientCa, requestHeader: o.authentication?.requestHeader },
+    log,
+  );
+  await trust.start();
   // kubeadm enables kube-controller-manager's tokencleaner; kubeauth runs it always.
   const tokenCleaner = new BootstrapTokenCleaner(storeFor('', 'secrets')!, { now, log });
   tokenCleaner.start();
@@ -276,6 +296,12 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
     ctx.info.isResourceRequest ? rest(ctx) : handleNonResource(ctx, nonResourceCfg);
   const handler = buildHandlerChain({
     authenticator: buildAuthenticator(o, tokenAuthenticator),
+    proxyHeaders: o.authentication?.requestHeader
+      ? {
+          names: requestHeaderNames(o.authentication.requestHeader),
+          prefixes: o.authentication.requestHeader.extraHeaderPrefixes.map((p) => p.toLowerCase()),
+        }
+      : undefined,
     authorizer,
     afterAuthentication: [withImpersonation(authorizer)],
     onDeny: (o.verbosity ?? 0) >= 1 ? denyLogger(authz, log) : undefined,
@@ -290,7 +316,9 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
         port: o.port,
         cert: o.tls.cert,
         key: o.tls.key,
-        clientCa: o.tls.clientCa,
+        // The CertificateRequest names both CAs: clients and the authenticating proxy.
+        clientCa:
+          [o.tls.clientCa, o.authentication?.requestHeader?.caPem].filter(Boolean).join('\n') || undefined,
         sni: o.tls.sni,
       },
       handler,
@@ -299,6 +327,8 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
     nsController.stop();
     aggregation.stop();
     tokenCleaner.stop();
+    rootCa?.stop();
+    trust.stop();
     caches.forEach((c) => c.stop());
     throw e;
   }
@@ -312,6 +342,8 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
       aggregation.stop();
       csrSigner?.stop();
       tokenCleaner.stop();
+      rootCa?.stop();
+      trust.stop();
       authz.informers.forEach((i) => i.stop());
       await server.close();
       caches.forEach((c) => c.stop());

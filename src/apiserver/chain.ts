@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { RequestAuthenticator } from '../authn/interfaces.js';
 import type { Authorizer } from '../authz/interfaces.js';
 import type { AnyRequest, AnyResponse, Filter, Handler, RequestContext } from './context.js';
-import { withAuthentication } from './filters/authentication.js';
+import { withAuthentication, type ProxyHeaders } from './filters/authentication.js';
 import { withAuthorization, type DenyObserver } from './filters/authorization.js';
 import { withRequestInfo } from './filters/request-info.js';
 import { withRequestTimeout } from './filters/timeout.js';
@@ -16,6 +16,8 @@ import { writeError } from './responses.js';
 
 export interface ChainConfig {
   authenticator: RequestAuthenticator;
+  /** Front-proxy header names to strip after authentication, beyond the standard ones. */
+  proxyHeaders?: ProxyHeaders;
   authorizer: Authorizer;
   /** --request-timeout for non-long-running requests (ms); 0 disables. */
   requestTimeoutMs?: number;
@@ -51,7 +53,7 @@ export function buildHandlerChain(cfg: ChainConfig): Handler {
     withPanicRecovery,
     withRequestInfo,
     withRequestTimeout(cfg.requestTimeoutMs ?? 60_000),
-    withAuthentication(cfg.authenticator),
+    withAuthentication(cfg.authenticator, cfg.proxyHeaders),
     ...(cfg.afterAuthentication ?? []),
     withAuthorization(cfg.authorizer, cfg.onDeny),
   ];

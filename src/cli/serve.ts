@@ -145,6 +145,29 @@ export async function run(argv: string[]): Promise<number> {
       throw new FlagError(`--service-account-key-file: ${(e as Error).message}`);
     }
   });
+  const rhCa = String(f['requestheader-client-ca-file']);
+  const headerList = (name: string) => (f[name] as string[]).flatMap((v) => v.split(',')).filter(Boolean);
+  if (
+    !rhCa &&
+    [
+      'requestheader-allowed-names',
+      'requestheader-username-headers',
+      'requestheader-uid-headers',
+      'requestheader-group-headers',
+      'requestheader-extra-headers-prefix',
+    ].some((n) => set.has(n))
+  )
+    throw new FlagError('--requestheader-* flags need --requestheader-client-ca-file');
+  const requestHeader = rhCa
+    ? {
+        caPem: readPem(rhCa),
+        allowedNames: headerList('requestheader-allowed-names'),
+        usernameHeaders: headerList('requestheader-username-headers'),
+        uidHeaders: headerList('requestheader-uid-headers'),
+        groupHeaders: headerList('requestheader-group-headers'),
+        extraHeaderPrefixes: headerList('requestheader-extra-headers-prefix'),
+      }
+    : undefined;
   let tokenFile: TokenFileAuthenticator | undefined;
   if (f['token-auth-file']) {
     try {
@@ -167,6 +190,7 @@ export async function run(argv: string[]): Promise<number> {
     serviceClusterIpRange: range,
     advertiseAddress: advertise,
     verbosity: Number(f.v),
+    rootCaPem: pki.cas.ca.certPem,
     requestTimeoutMs: parseDuration(String(f['request-timeout'])),
     clusterSigning: {
       ca: {
@@ -183,6 +207,7 @@ export async function run(argv: string[]): Promise<number> {
     authentication: {
       apiAudiences: audiences,
       tokenFile,
+      requestHeader,
       bootstrapTokens: Boolean(f['enable-bootstrap-token-auth']),
       serviceAccounts: { keys: verifyKeys, issuers, lookup: Boolean(f['service-account-lookup']) },
     },

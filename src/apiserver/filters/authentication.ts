@@ -43,15 +43,30 @@ export function peerCertificates(req: AnyRequest): PeerCertificates | undefined 
 }
 
 const strippedHeaders = ['authorization', 'x-remote-user', 'x-remote-uid', 'x-remote-group'];
+const strippedPrefixes = ['x-remote-extra-'];
 
-export function withAuthentication(authenticator: RequestAuthenticator): Filter {
+/** The front-proxy headers configured beyond the standard X-Remote-* (--requestheader-*). */
+export interface ProxyHeaders {
+  /** Username, uid and group header names (lower case). */
+  names: string[];
+  /** Extra-header prefixes (lower case). */
+  prefixes: string[];
+}
+
+export function withAuthentication(
+  authenticator: RequestAuthenticator,
+  proxy: ProxyHeaders = { names: [], prefixes: [] },
+): Filter {
+  const names = [...new Set([...strippedHeaders, ...proxy.names])];
+  const prefixes = [...new Set([...strippedPrefixes, ...proxy.prefixes])];
+  const isCredentialHeader = (h: string) =>
+    h === 'authorization' ||
+    names.includes(h) ||
+    prefixes.some((p) => h.startsWith(p)) ||
+    h.startsWith('x-remote-');
   return (next) => async (ctx) => {
     // Repeated headers matter only for credentials; rebuild them only when one is present.
-    const headers =
-      ctx.req.headers['authorization'] !== undefined ||
-      Object.keys(ctx.req.headers).some((k) => k.startsWith('x-remote-'))
-        ? headersDistinct(ctx.req)
-        : {};
+    const headers = Object.keys(ctx.req.headers).some(isCredentialHeader) ? headersDistinct(ctx.req) : {};
     // Several Authorization headers are ambiguous credentials: refuse rather than pick one.
     if ((headers['authorization']?.length ?? 0) > 1) {
       writeError(ctx, unauthorized());
@@ -73,9 +88,9 @@ export function withAuthentication(authenticator: RequestAuthenticator): Filter 
       return;
     }
     ctx.user = r.response.user;
-    for (const h of strippedHeaders) delete ctx.req.headers[h];
+    for (const h of names) delete ctx.req.headers[h];
     for (const h of Object.keys(ctx.req.headers))
-      if (h.startsWith('x-remote-extra-')) delete ctx.req.headers[h];
+      if (prefixes.some((p) => h.startsWith(p))) delete ctx.req.headers[h];
     await next(ctx);
   };
 }
