@@ -26,6 +26,8 @@ import {
   type ServiceAccountGetter,
 } from '../authn/service-account.js';
 import { CachedTokenAuthenticator } from '../authn/token-cache.js';
+import { WebhookTokenAuthenticator } from '../authn/webhook-token.js';
+import type { WebhookConnection } from '../webhook/client.js';
 import { tokenUnion } from '../authn/token-union.js';
 import { union, unionFailOnError, withAuthenticatedGroup } from '../authn/union.js';
 import { X509Authenticator } from '../authn/x509.js';
@@ -106,6 +108,8 @@ export interface AuthenticationOptions {
   bootstrapTokens?: boolean;
   /** Service-account token verification (--service-account-key-file, -issuer, -lookup). */
   serviceAccounts?: { keys: PublicKeyEntry[]; issuers: string[]; lookup: boolean };
+  /** --authentication-token-webhook-config-file, -version, -cache-ttl. */
+  webhook?: { connection: WebhookConnection; version: 'v1' | 'v1beta1'; cacheTtlMs: number };
   /** Token cache TTLs (kube-apiserver: success 10 s, failure 0). */
   tokenSuccessCacheTtlMs?: number;
   tokenFailureCacheTtlMs?: number;
@@ -140,6 +144,16 @@ function buildTokenAuthenticator(
     parts.push(
       audienceAgnostic(a.apiAudiences, new BootstrapTokenAuthenticator(getter.secret, { now, log })),
     );
+  if (a.webhook) {
+    // Upstream caches webhook answers for --authentication-token-webhook-cache-ttl, errors excepted.
+    const hook = new WebhookTokenAuthenticator({ ...a.webhook, implicitAudiences: a.apiAudiences });
+    const ttl = a.webhook.cacheTtlMs;
+    parts.push(
+      ttl > 0
+        ? new CachedTokenAuthenticator(hook, { successTtlMs: ttl, failureTtlMs: ttl, cacheErrors: false })
+        : hook,
+    );
+  }
   if (!parts.length) return undefined;
   const successTtlMs = a.tokenSuccessCacheTtlMs ?? 10_000;
   const failureTtlMs = a.tokenFailureCacheTtlMs ?? 0;

@@ -109,3 +109,21 @@ test('the cache keeps no raw token', async () => {
   assert.ok(!keys[0].includes(secret));
   assert.equal(Buffer.from(keys[0], 'base64').length, 32);
 });
+
+test('cacheErrors false (the webhook cache): failures are cached, errors are not', async () => {
+  let calls = 0;
+  const c = new CachedTokenAuthenticator(
+    {
+      authenticateToken(tok) {
+        calls++;
+        return tok === 'down' ? { ok: false, error: new Error('webhook down') } : { ok: false };
+      },
+    },
+    { successTtlMs: 120_000, failureTtlMs: 120_000, cacheErrors: false },
+  );
+  await c.authenticateToken('down', []);
+  await c.authenticateToken('down', []);
+  await c.authenticateToken('unknown', []);
+  await c.authenticateToken('unknown', []);
+  assert.equal(calls, 3);
+});

@@ -15,6 +15,8 @@ import type { AuthResult, TokenAuthenticator } from './interfaces.js';
 export interface TokenCacheOptions {
   successTtlMs: number;
   failureTtlMs: number;
+  /** Whether failures that carry an error are cached too (upstream's cacheErrs; default true). */
+  cacheErrors?: boolean;
   /** Entries kept at most (least recently used evicted first). */
   maxEntries?: number;
   now?: () => number;
@@ -68,6 +70,7 @@ export class CachedTokenAuthenticator implements TokenAuthenticator {
     const p = Promise.resolve()
       .then(() => this.inner.authenticateToken(token, audiences))
       .then((result) => {
+        if (!result.ok && result.error && this.o.cacheErrors === false) return result;
         const ttl = result.ok ? this.o.successTtlMs : this.o.failureTtlMs;
         if (ttl > 0) this.store(k, { result, expires: this.now() + ttl });
         return result;

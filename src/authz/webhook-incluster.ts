@@ -5,7 +5,7 @@
  * account token and CA mounted into the pod, and the KUBERNETES_SERVICE_HOST/PORT address.
  */
 import { readFileSync } from 'node:fs';
-import type { WebhookConnection } from './webhook-client.js';
+import type { WebhookConnection } from '../webhook/client.js';
 
 const SA_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
 

@@ -18,7 +18,7 @@ import { buildKubeconfig, serializeKubeconfig } from '../pki/kubeconfig.js';
 import type { Attributes, AuthzResult } from './interfaces.js';
 import { unionAuthorizer } from './union.js';
 import { buildWebhookAuthorizer, type WebhookAuthorizerSpec } from './webhook.js';
-import type { WebhookConnection } from './webhook-client.js';
+import type { WebhookConnection } from '../webhook/client.js';
 
 interface Seen {
   body: any;

@@ -22,7 +22,7 @@ import {
   withBackoff,
   type RetryBackoff,
   type WebhookConnection,
-} from './webhook-client.js';
+} from '../webhook/client.js';
 import { inClusterConnection } from './webhook-incluster.js';
 
 export const DEFAULT_AUTHORIZED_TTL_MS = 5 * 60_000;

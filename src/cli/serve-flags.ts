@@ -207,8 +207,19 @@ export const serveFlags: FlagSpec[] = [
     name: 'authentication-token-webhook-config-file',
     type: 'string',
     default: '',
-    help: 'File with webhook configuration for token authentication in kubeconfig format.',
-    notYetSupported: true,
+    help: 'File with webhook configuration for token authentication in kubeconfig format. The API server will query the remote service to determine authentication for bearer tokens.',
+  },
+  {
+    name: 'authentication-token-webhook-version',
+    type: 'string',
+    default: 'v1beta1',
+    help: 'The API version of the authentication.k8s.io TokenReview to send to and expect from the webhook (v1 or v1beta1).',
+  },
+  {
+    name: 'authentication-token-webhook-cache-ttl',
+    type: 'duration',
+    default: '2m0s',
+    help: 'The duration to cache responses from the webhook token authenticator.',
   },
   {
     name: 'requestheader-client-ca-file',

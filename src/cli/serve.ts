@@ -10,6 +10,7 @@ import path from 'node:path';
 import { startApiServer } from '../apiserver/app.js';
 import { parsePublicKeysPem } from '../authn/service-account.js';
 import { TokenFileAuthenticator } from '../authn/token-file.js';
+import { connectionFromKubeconfigFile, type WebhookConnection } from '../webhook/client.js';
 import { ensurePki } from '../pki/index.js';
 import { ensureSelfSignedServing } from '../pki/selfsigned.js';
 import { openSqliteStore } from '../storage/sqlite.js';
@@ -168,6 +169,21 @@ export async function run(argv: string[]): Promise<number> {
         extraHeaderPrefixes: headerList('requestheader-extra-headers-prefix'),
       }
     : undefined;
+  let webhook: { connection: WebhookConnection; version: 'v1' | 'v1beta1'; cacheTtlMs: number } | undefined;
+  if (f['authentication-token-webhook-config-file']) {
+    const version = String(f['authentication-token-webhook-version']);
+    if (version !== 'v1' && version !== 'v1beta1')
+      throw new FlagError(`--authentication-token-webhook-version must be v1 or v1beta1, got "${version}"`);
+    try {
+      webhook = {
+        connection: connectionFromKubeconfigFile(String(f['authentication-token-webhook-config-file'])),
+        version,
+        cacheTtlMs: parseDuration(String(f['authentication-token-webhook-cache-ttl'])),
+      };
+    } catch (e) {
+      throw new FlagError(`--authentication-token-webhook-config-file: ${(e as Error).message}`);
+    }
+  }
   let tokenFile: TokenFileAuthenticator | undefined;
   if (f['token-auth-file']) {
     try {
@@ -208,6 +224,7 @@ export async function run(argv: string[]): Promise<number> {
       apiAudiences: audiences,
       tokenFile,
       requestHeader,
+      webhook,
       bootstrapTokens: Boolean(f['enable-bootstrap-token-auth']),
       serviceAccounts: { keys: verifyKeys, issuers, lookup: Boolean(f['service-account-lookup']) },
     },

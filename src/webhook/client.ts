@@ -1,7 +1,7 @@
 /**
- * @module authz/webhook-client
+ * @module webhook/client
  *
- * The HTTP side of the webhook authorizer: a POST of a JSON review to the exact URL of a
+ * The HTTP side of the webhook authorizer and token authenticator: a POST of a JSON review to the exact URL of a
  * kubeconfig's current cluster (client-go rest client as built by
  * staging/src/k8s.io/apiserver/pkg/util/webhook/webhook.go `NewGenericWebhook`), with the
  * cluster CA, client certificate/key or bearer token, a per-request timeout, and retries with
@@ -89,14 +89,19 @@ export class WebhookError extends Error {
 }
 
 /** One POST; resolves with the parsed JSON body of a 2xx answer. */
-export function postJson(conn: WebhookConnection, body: unknown, timeoutMs: number): Promise<unknown> {
+export function postJson(
+  conn: WebhookConnection,
+  body: unknown,
+  timeoutMs: number,
+  userAgent = 'kubeauth-apiserver/webhook-authorizer',
+): Promise<unknown> {
   const url = new URL(conn.server);
   const payload = Buffer.from(JSON.stringify(body));
   const headers: Record<string, string | number> = {
     'Content-Type': 'application/json',
     Accept: 'application/json, */*',
     'Content-Length': payload.length,
-    'User-Agent': 'kubeauth-apiserver/webhook-authorizer',
+    'User-Agent': userAgent,
   };
   if (conn.token) headers.Authorization = `Bearer ${conn.token}`;
   const tls = {
