@@ -2,7 +2,8 @@
  * @module registry/defaults/core
  *
  * Defaulting of the non-workload kinds kubectl creates: pkg/apis/core/v1/defaults.go
- * (SetDefaults_Service, _Namespace, _NamespaceStatus, _Secret, _PersistentVolume(Claim),
+ * (SetDefaults_Service, _Namespace, _NamespaceStatus, _Secret (with stringData merged into data),
+ * _PersistentVolume(Claim),
  * _Endpoints), namespace/strategy.go PrepareForCreate (the "kubernetes" finalizer),
  * pkg/apis/rbac/v1/defaults.go (roleRef and subject apiGroup), pkg/apis/scheduling/v1,
  * pkg/apis/storage/v1 and pkg/apis/networking/v1 defaults. Service IP family fields are what
@@ -51,7 +52,23 @@ export function defaultNamespace(ns: KubeObject): void {
   setDefault(child(ns as Obj, 'status'), 'phase', 'Active');
 }
 
+/**
+ * SetDefaults_Secret (type Opaque), and the v1 → internal conversion every write goes through
+ * (pkg/apis/core/v1/conversion.go Convert_v1_Secret_To_core_Secret): each `stringData` entry is
+ * written over `data` base64-encoded, and `stringData` itself is never stored or returned.
+ */
 export function defaultSecret(secret: KubeObject): void {
+  const stringData = secret.stringData;
+  if (stringData !== undefined) {
+    if (stringData !== null && typeof stringData === 'object' && !Array.isArray(stringData)) {
+      const entries = Object.entries(stringData as Record<string, unknown>);
+      if (entries.length > 0) {
+        const data = child(secret as Obj, 'data');
+        for (const [k, v] of entries) data[k] = Buffer.from(str(v), 'utf8').toString('base64');
+      }
+    }
+    delete secret.stringData;
+  }
   setDefault(secret as Obj, 'type', 'Opaque');
 }
 

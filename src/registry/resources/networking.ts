@@ -31,6 +31,8 @@ export const ingresses = defineResource({
   subresources: [statusSub('Ingress')],
   hasStatus: true,
   tracksGeneration: true,
+  // ingress/strategy.go: Status = IngressStatus{}; Go writes its LoadBalancer struct always.
+  initialStatus: () => ({ loadBalancer: {} }),
   table: ingressTable,
 });
 
