@@ -225,6 +225,16 @@ const rows: Row[] = [
     compareWith: { path: cmPath('c-$id'), body: { kind: 'DeleteOptions', apiVersion: 'v1' } },
   },
   {
+    // Upstream reads the query only without a body; a dry run here never writes either way.
+    name: 'delete (query, with a DeleteOptions body without dryRun)',
+    setup: (c, id) => post(c, cmPath(), cm(`c-${id}`)),
+    method: 'DELETE',
+    path: `${cmPath('c-$id')}?dryRun=All`,
+    body: { kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy: 'Background' },
+    status: 200,
+    targets: (id) => [{ collection: cmPath(), name: `c-${id}` }],
+  },
+  {
     name: 'delete of a pod returns the pod',
     setup: (c, id) => post(c, podPath(), pod(`p-${id}`)),
     method: 'DELETE',

@@ -37,13 +37,14 @@ export function isDryRun(s: RequestScope): boolean {
 }
 
 /**
- * dryRun of a DELETE or DELETECOLLECTION: the DeleteOptions body, replaced by the query when the
- * query carries the parameter (upstream decodes the query parameters over the body's options).
+ * dryRun of a DELETE or DELETECOLLECTION: from the DeleteOptions body or the query. Upstream
+ * (handlers/delete.go) reads the query only when there is no body, so `?dryRun=All` with a body
+ * that lacks dryRun deletes there; here either one asking for a dry run makes it one (both are
+ * validated), so a dry run never writes.
  */
 export function deleteDryRun(s: RequestScope, body: unknown): boolean {
-  const query = s.ctx.query.getAll('dryRun');
-  if (query.length > 0) return parseDryRun(query);
-  return parseDryRun(bodyDryRun(body) ?? []);
+  const query = parseDryRun(s.ctx.query.getAll('dryRun'));
+  return parseDryRun(bodyDryRun(body) ?? []) || query;
 }
 
 /**
