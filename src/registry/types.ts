@@ -88,7 +88,7 @@ export interface ResourceDescriptor {
    * afterwards (pod phase and QoS class, namespace phase...). Undefined: the status is kept as
    * sent (nodes) or the kind has none.
    */
-  initialStatus?(now: Date): Record<string, unknown>;
+  initialStatus?(obj: KubeObject, now: Date): Record<string, unknown>;
   /**
    * Whether a PUT without metadata.resourceVersion (absent, "" or "0") overwrites the current
    * object (upstream's AllowUnconditionalUpdate()). Default true; false for the few kinds whose

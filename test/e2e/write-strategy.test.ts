@@ -38,6 +38,10 @@ interface Kind {
   status?: (created: any) => unknown;
   /** Upstream sets metadata.generation = 1 on create. */
   generation?: boolean;
+  /** Upstream's spec right after create, where Go writes structs the client did not send. */
+  spec?: unknown;
+  /** Further checks of the created object. */
+  check?: (created: any) => void;
   /** AllowUnconditionalUpdate() is false. */
   conditionalOnly?: boolean;
 }
@@ -53,6 +57,7 @@ const kinds: Record<string, Kind> = {
   events: {
     path: ns('events'),
     body: { involvedObject: { kind: 'Pod', name: 'p', namespace: NS }, reason: 'R', message: 'm' },
+    check: (c) => assert.deepEqual(c.source, {}),
   },
   limitranges: { path: ns('limitranges'), body: { spec: { limits: [] } } },
   namespaces: {
@@ -101,6 +106,25 @@ const kinds: Record<string, Kind> = {
     path: ns('pods'),
     body: { spec: podSpec(), status: { phase: 'Running' } },
     status: () => ({ phase: 'Pending', qosClass: 'BestEffort' }),
+    generation: true,
+  },
+  'pods-gated': {
+    path: ns('pods'),
+    body: { spec: { ...podSpec(), schedulingGates: [{ name: 'example.com/gate' }] } },
+    status: () => ({
+      phase: 'Pending',
+      qosClass: 'BestEffort',
+      conditions: [
+        {
+          type: 'PodScheduled',
+          status: 'False',
+          lastProbeTime: null,
+          lastTransitionTime: null,
+          reason: 'SchedulingGated',
+          message: 'Scheduling is blocked due to non-empty scheduling gates',
+        },
+      ],
+    }),
     generation: true,
   },
   podtemplates: { path: ns('podtemplates'), body: { template: template('pt') }, generation: true },
@@ -174,7 +198,7 @@ const kinds: Record<string, Kind> = {
     },
     status: () => ({}),
   },
-  leases: { path: ns('leases', 'coordination.k8s.io/v1'), body: { spec: {} } },
+  leases: { path: ns('leases', 'coordination.k8s.io/v1'), body: {}, spec: {} },
   'events.k8s.io': {
     path: ns('events', 'events.k8s.io/v1'),
     body: {
@@ -200,7 +224,8 @@ const kinds: Record<string, Kind> = {
   },
   networkpolicies: {
     path: ns('networkpolicies', 'networking.k8s.io/v1'),
-    body: { spec: { podSelector: {} } },
+    body: {},
+    spec: { podSelector: {}, policyTypes: ['Ingress'] },
     generation: true,
   },
   poddisruptionbudgets: {
@@ -284,6 +309,8 @@ describe('create and update strategy of every kind', () => {
       const created = r.json();
       assert.deepEqual(created.status, k.status?.(created), 'status after create');
       assert.equal(created.metadata.generation, k.generation ? 1 : undefined, 'metadata.generation');
+      if (k.spec !== undefined) assert.deepEqual(created.spec, k.spec, 'spec after create');
+      k.check?.(created);
       const stored = (await c.request('GET', `${k.path}/${created.metadata.name}`)).json();
       assert.deepEqual(stored.status, created.status, 'stored status');
 

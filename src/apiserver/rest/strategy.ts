@@ -84,7 +84,7 @@ export function prepareForCreate(
   delete md.selfLink;
   if (desc.tracksGeneration) md.generation = 1;
   else delete md.generation;
-  if (desc.initialStatus) obj.status = desc.initialStatus(env.now());
+  if (desc.initialStatus) obj.status = desc.initialStatus(obj, env.now());
   desc.defaults?.(obj);
   throwIfInvalid(desc, obj, [...validateObjectMeta(obj, desc, {}), ...(desc.validate?.(obj, {}) ?? [])]);
   return obj;

@@ -5,10 +5,17 @@
  * kube-apiserver carries them even when the client never sent them: non-omitempty numbers
  * (`ReplicaSetStatus.replicas`, the DaemonSet and PodDisruptionBudget counters) and non-pointer
  * structs, which `omitempty` never drops (`Node.spec`, `NodeStatus.daemonEndpoints`,
- * `NodeStatus.nodeInfo`). Applied with the kind's defaults on every write.
+ * `NodeStatus.nodeInfo`, `Lease.spec`, `NetworkPolicySpec.podSelector`, `Event.source`...). Applied with the kind's defaults on every write.
  */
 import type { KubeObject } from '../../api/types.js';
 import { child, setDefault, type Obj } from '../util.js';
+
+/** A defaults step that creates `{}` at each path when absent (Go's non-pointer structs). */
+export function structsAt(...paths: string[][]): (o: KubeObject) => void {
+  return (o) => {
+    for (const p of paths) p.reduce((parent, key) => child(parent, key), o as Obj);
+  };
+}
 
 /** A defaults step that sets each named `status` number to 0 when absent (status itself included). */
 export function statusZeros(...fields: string[]): (o: KubeObject) => void {

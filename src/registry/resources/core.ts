@@ -39,9 +39,9 @@ import {
   defaultSecret,
   defaultService,
 } from '../defaults/core.js';
-import { defaultPod, defaultPodTemplate } from '../defaults/pod.js';
+import { defaultPod, defaultPodTemplate, podInitialStatus } from '../defaults/pod.js';
 import { defaultReplicationController } from '../defaults/workloads.js';
-import { nodeWireForm, replicaSetStatusZeros } from '../defaults/wire.js';
+import { nodeWireForm, replicaSetStatusZeros, structsAt } from '../defaults/wire.js';
 import { child, type Obj } from '../util.js';
 import { validateConfigMap, validateSecret, validateService } from '../validators/core.js';
 import { validatePod, validatePodTemplate } from '../validators/pod.js';
@@ -98,6 +98,8 @@ export const events = defineResource({
   namespaced: true,
   shortNames: ['ev'],
   table: eventTable,
+  // Event.source is a struct Go always writes.
+  defaults: structsAt(['source']),
   fieldSelectors: eventFields,
 });
 
@@ -168,7 +170,7 @@ export const persistentvolumes = defineResource({
   subresources: [statusSub('PersistentVolume')],
   hasStatus: true,
   // persistentvolume/strategy.go: phase Pending and lastPhaseTransitionTime (GA in 1.31).
-  initialStatus: (now) => ({ phase: 'Pending', lastPhaseTransitionTime: timestamp(now) }),
+  initialStatus: (_o, now) => ({ phase: 'Pending', lastPhaseTransitionTime: timestamp(now) }),
   table: persistentVolumeTable,
   defaults: defaultPersistentVolume,
 });
@@ -199,8 +201,9 @@ export const pods = defineResource({
   ],
   hasStatus: true,
   tracksGeneration: true,
-  // pod/strategy.go: Status = {Phase: Pending, QOSClass} (both filled by defaultPod).
-  initialStatus: emptyStatus,
+  // pod/strategy.go: Status = {Phase: Pending, QOSClass} (both filled by defaultPod), plus the
+  // SchedulingGated condition of applySchedulingGatedCondition.
+  initialStatus: podInitialStatus,
   table: podTable,
   defaults: defaultPod,
   validate: validatePod,
@@ -251,6 +254,7 @@ export const resourcequotas = defineResource({
   subresources: [statusSub('ResourceQuota')],
   hasStatus: true,
   initialStatus: emptyStatus,
+  defaults: structsAt(['spec']),
   table: resourceQuotaTable,
 });
 

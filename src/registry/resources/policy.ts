@@ -7,7 +7,7 @@
 import type { ResourceDescriptor } from '../types.js';
 import { defineResource, emptyStatus, statusSub } from './common.js';
 import { podDisruptionBudgetTable } from '../printers/other.js';
-import { podDisruptionBudgetStatusZeros } from '../defaults/wire.js';
+import { podDisruptionBudgetStatusZeros, structsAt } from '../defaults/wire.js';
 
 export const poddisruptionbudgets = defineResource({
   group: 'policy',
@@ -23,7 +23,10 @@ export const poddisruptionbudgets = defineResource({
   // strategy.go: "Status update should only be allowed if version match."
   allowUnconditionalUpdate: false,
   table: podDisruptionBudgetTable,
-  defaults: podDisruptionBudgetStatusZeros,
+  defaults: (o) => {
+    structsAt(['spec'])(o);
+    podDisruptionBudgetStatusZeros(o);
+  },
 });
 
 export const policyResources: ResourceDescriptor[] = [poddisruptionbudgets];
