@@ -354,6 +354,21 @@ const rows: Row[] = [
     compareWith: { path: `${deployPath('d-$id')}/scale` },
   },
   {
+    name: 'scale update with a stale resourceVersion is a Conflict',
+    setup: (c, id) => post(c, deployPath(), deployment(`d-${id}`)),
+    method: 'PUT',
+    path: `${deployPath('d-$id')}/scale?dryRun=All`,
+    body: {
+      apiVersion: 'autoscaling/v1',
+      kind: 'Scale',
+      metadata: { name: 'd-$id', resourceVersion: '1' },
+      spec: { replicas: 5 },
+    },
+    status: 409,
+    targets: (id) => [{ collection: deployPath(), name: `d-${id}` }],
+    check: (b) => assert.equal(b.reason, 'Conflict'),
+  },
+  {
     name: 'scale patch',
     setup: (c, id) => post(c, deployPath(), deployment(`d-${id}`)),
     method: 'PATCH',

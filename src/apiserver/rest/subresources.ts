@@ -177,6 +177,7 @@ async function handleScale(s: RequestScope, ns: string, name: string): Promise<v
     s.env.protobuf,
   );
   const replicas = (body.spec as { replicas?: unknown } | undefined)?.replicas;
+  const scaleRv = (body.metadata as { resourceVersion?: unknown } | undefined)?.resourceVersion;
   if (
     replicas !== undefined &&
     (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 0)
@@ -194,6 +195,8 @@ async function handleScale(s: RequestScope, ns: string, name: string): Promise<v
       if (replicas === undefined) return undefined;
       const next = deepCopy(cur.obj);
       next.spec = { ...((next.spec as object) ?? {}), replicas };
+      // A Scale's resourceVersion is the parent's (scaleUpdatedObjectInfo): stale is a 409.
+      if (typeof scaleRv === 'string' && scaleRv) next.metadata!.resourceVersion = scaleRv;
       return finishUpdate(s, cur, next, 'main');
     },
     { dryRun },
