@@ -90,6 +90,11 @@ export interface ResourceDescriptor {
    */
   initialStatus?(obj: KubeObject, now: Date): Record<string, unknown>;
   /**
+   * Paths a main-resource update keeps from the old object besides status (upstream's
+   * PrepareForUpdate), e.g. namespaces: spec.finalizers, changed only through `finalize`.
+   */
+  keptOnUpdate?: string[][];
+  /**
    * Whether a PUT without metadata.resourceVersion (absent, "" or "0") overwrites the current
    * object (upstream's AllowUnconditionalUpdate()). Default true; false for the few kinds whose
    * strategy refuses it (PodDisruptionBudgets), which answer 422 "must be specified for an update".

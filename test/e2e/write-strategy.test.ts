@@ -295,6 +295,27 @@ describe('create and update strategy of every kind', () => {
     await srv?.stop();
   });
 
+  test('namespace update keeps status and spec.finalizers (namespace/strategy.go PrepareForUpdate)', async () => {
+    const r = await c.request('POST', '/api/v1/namespaces', JSON.stringify({ metadata: { name: 'keep' } }));
+    assert.equal(r.status, 201, r.body.toString());
+    const o = r.json();
+    const u = await c.request(
+      'PUT',
+      '/api/v1/namespaces/keep',
+      JSON.stringify({ ...o, spec: { finalizers: [] }, status: { phase: 'Terminating' } }),
+    );
+    assert.equal(u.status, 200, u.body.toString());
+    assert.deepEqual(u.json().spec, { finalizers: ['kubernetes'] });
+    assert.deepEqual(u.json().status, { phase: 'Active' });
+    const f = await c.request(
+      'PUT',
+      '/api/v1/namespaces/keep/finalize',
+      JSON.stringify({ ...u.json(), spec: { finalizers: [] } }),
+    );
+    assert.equal(f.status, 200, f.body.toString());
+    assert.deepEqual(f.json().spec.finalizers ?? [], []);
+  });
+
   for (const [name, k] of Object.entries(kinds)) {
     test(`${name}: status and generation after create; unconditional update`, async () => {
       const body = JSON.parse(

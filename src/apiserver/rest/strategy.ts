@@ -92,6 +92,22 @@ export function prepareForCreate(
 
 export type UpdateTarget = 'main' | 'status';
 
+/** Copies old's value at path over obj's (removing it when old has none). */
+function keepPath(obj: KubeObject, old: KubeObject, path: string[]): void {
+  let src: unknown = old;
+  for (const k of path)
+    src = src && typeof src === 'object' ? (src as Record<string, unknown>)[k] : undefined;
+  let dst = obj as Record<string, unknown>;
+  for (const k of path.slice(0, -1)) {
+    const v = dst[k];
+    if (v === null || typeof v !== 'object' || Array.isArray(v)) dst[k] = {};
+    dst = dst[k] as Record<string, unknown>;
+  }
+  const last = path[path.length - 1];
+  if (src === undefined) delete dst[last];
+  else dst[last] = deepCopy(src);
+}
+
 /**
  * The resourceVersion check of an update, after genericregistry.Store.Update
  * (k8s.io/apiserver/pkg/registry/generic/registry/store.go): a body without a resourceVersion
@@ -169,7 +185,7 @@ export function prepareForUpdate(
   }
   delete md.selfLink;
   if (desc.hasStatus) {
-    if (target === 'main' && desc.resource !== 'namespaces') {
+    if (target === 'main') {
       if (old.status !== undefined) obj.status = deepCopy(old.status);
       else delete obj.status;
     } else if (target === 'status') {
@@ -179,6 +195,7 @@ export function prepareForUpdate(
       for (const [k, v] of Object.entries(keep)) if (k !== 'status' && k !== 'metadata') obj[k] = v;
     }
   }
+  if (target === 'main') for (const path of desc.keptOnUpdate ?? []) keepPath(obj, old, path);
   if (desc.tracksGeneration) {
     const gen = om.generation ?? 1;
     md.generation = target === 'main' && specOf(obj) !== specOf(old) ? gen + 1 : gen;

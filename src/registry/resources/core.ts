@@ -123,8 +123,10 @@ export const namespaces = defineResource({
   verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
   subresources: [{ name: 'finalize', kind: 'Namespace', verbs: ['update'] }, statusSub('Namespace')],
   hasStatus: true,
-  // namespace/strategy.go PrepareForCreate: Status = {Phase: Active}.
+  // namespace/strategy.go PrepareForCreate: Status = {Phase: Active}; PrepareForUpdate keeps the
+  // status and spec.finalizers (changed only through the status and finalize subresources).
   initialStatus: () => ({ phase: 'Active' }),
+  keptOnUpdate: [['spec', 'finalizers']],
   nameValidation: 'label',
   table: namespaceTable,
   defaults: defaultNamespace,
