@@ -97,7 +97,8 @@ export interface ResourceDescriptor {
   /**
    * Whether a PUT without metadata.resourceVersion (absent, "" or "0") overwrites the current
    * object (upstream's AllowUnconditionalUpdate()). Default true; false for the few kinds whose
-   * strategy refuses it (PodDisruptionBudgets), which answer 422 "must be specified for an update".
+   * strategy refuses it (PodDisruptionBudgets, Leases), which answer 422 "must be specified for an
+   * update".
    */
   allowUnconditionalUpdate?: boolean;
   /**

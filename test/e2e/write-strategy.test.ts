@@ -7,7 +7,8 @@
  *   only for the kinds that track it).
  * - Unconditional updates: a PUT whose metadata.resourceVersion is absent, "" or "0" overwrites
  *   the object when the kind's AllowUnconditionalUpdate() is true (all served kinds but
- *   PodDisruptionBudgets, pkg/registry/policy/poddisruptionbudget/strategy.go), as
+ *   PodDisruptionBudgets and Leases, pkg/registry/policy/poddisruptionbudget/strategy.go and
+ *   pkg/registry/coordination/lease/strategy.go), as
  *   staging/src/k8s.io/apiserver/pkg/registry/generic/registry/store.go Update does.
  */
 import { after, before, describe, test } from 'node:test';
@@ -198,7 +199,7 @@ const kinds: Record<string, Kind> = {
     },
     status: () => ({}),
   },
-  leases: { path: ns('leases', 'coordination.k8s.io/v1'), body: {}, spec: {} },
+  leases: { path: ns('leases', 'coordination.k8s.io/v1'), body: {}, spec: {}, conditionalOnly: true },
   'events.k8s.io': {
     path: ns('events', 'events.k8s.io/v1'),
     body: {

@@ -18,6 +18,8 @@ export const leases = defineResource({
   table: leaseTable,
   // Lease.spec is a struct Go always writes.
   defaults: structsAt(['spec']),
+  // pkg/registry/coordination/lease/strategy.go: AllowUnconditionalUpdate() is false.
+  allowUnconditionalUpdate: false,
   validate: validateLease,
 });
 
