@@ -163,6 +163,8 @@ const kinds: Record<string, Kind> = {
     path: ns('deployments', 'apps/v1'),
     body: { spec: { selector: selector('d'), template: template('d') }, status: { replicas: 4 } },
     status: () => ({}),
+    check: (c) =>
+      assert.deepEqual(c.spec.template.metadata, { creationTimestamp: null, labels: { app: 'd' } }),
     generation: true,
   },
   replicasets: {
@@ -183,6 +185,7 @@ const kinds: Record<string, Kind> = {
       spec: { schedule: '* * * * *', jobTemplate: { spec: { template: template('cj', 'OnFailure') } } },
     },
     status: () => ({}),
+    check: (c) => assert.deepEqual(c.spec.jobTemplate.metadata, { creationTimestamp: null }),
     generation: true,
   },
   jobs: {

@@ -112,7 +112,17 @@ export function defaultPodSpec(spec: Obj): void {
 
 /** A pod template's spec (`.spec.template.spec` of workloads). */
 export function defaultPodTemplate(template: Obj): void {
+  templateMetadata(template);
   defaultPodSpec(child(template, 'spec'));
+}
+
+/**
+ * A template's ObjectMeta as Go writes it: the struct is always there, and its zero
+ * creationTimestamp (metav1.Time, which omitempty cannot drop) is written as null.
+ */
+export function templateMetadata(template: Obj): void {
+  const meta = child(template, 'metadata');
+  if (meta.creationTimestamp === undefined) meta.creationTimestamp = null;
 }
 
 const RESOURCES = ['cpu', 'memory'];
