@@ -47,6 +47,18 @@ describe('Secret stringData', () => {
     assert.equal(stored.stringData, undefined);
   });
 
+  test('stringData that is not a map of strings is a 400', async () => {
+    for (const stringData of [{ n: 5 }, ['x'], 'str']) {
+      const r = await c.request('POST', SECRETS, JSON.stringify({ metadata: { name: 'bad' }, stringData }));
+      assert.equal(r.status, 400, r.body.toString());
+      assert.match(
+        r.json().message,
+        /^Secret in version "v1" cannot be handled as a Secret: json: cannot unmarshal/,
+      );
+    }
+    assert.equal((await c.request('GET', `${SECRETS}/bad`)).status, 404);
+  });
+
   test('dry-run create answers the merged data too', async () => {
     const r = await c.request(
       'POST',

@@ -240,6 +240,14 @@ test('Secret stringData is merged into data (base64) and dropped (Convert_v1_Sec
   });
   assert.equal('stringData' in s, false);
   assert.equal(s.type, 'Opaque');
+  assert.throws(
+    () => defaulted('', 'secrets', { metadata: { name: 's' }, stringData: { n: 5 } } as KubeObject),
+    /cannot unmarshal number into Go struct field Secret.stringData of type string/,
+  );
+  assert.throws(
+    () => defaulted('', 'secrets', { metadata: { name: 's' }, stringData: ['x'] } as KubeObject),
+    /cannot unmarshal array into Go struct field Secret.stringData of type map\[string\]string/,
+  );
   const only = defaulted('', 'secrets', { metadata: { name: 's' }, stringData: {} } as KubeObject);
   assert.equal(only.data, undefined);
   assert.equal('stringData' in only, false);
