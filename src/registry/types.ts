@@ -77,10 +77,30 @@ export interface ResourceDescriptor {
   /** Has a status subresource: main-resource updates keep the old status; status updates keep spec. */
   hasStatus?: boolean;
   /**
-   * Whether metadata.generation is bumped when the spec (everything but metadata/status) changes.
-   * Upstream does this for kinds with a status subresource and spec.
+   * metadata.generation is 1 on create and bumped when the spec (everything but metadata/status)
+   * changes: the kinds whose upstream PrepareForCreate sets `Generation = 1` (workloads, PDBs,
+   * ingresses, network policies, pod templates...; not Services, Namespaces, PVs, CSRs...).
    */
   tracksGeneration?: boolean;
+  /**
+   * What upstream's PrepareForCreate resets `status` to, in the JSON form Go writes (non-pointer
+   * structs and non-omitempty fields included, e.g. Service `{loadBalancer: {}}`). Defaults run
+   * afterwards (pod phase and QoS class, namespace phase...). Undefined: the status is kept as
+   * sent (nodes) or the kind has none.
+   */
+  initialStatus?(obj: KubeObject, now: Date): Record<string, unknown>;
+  /**
+   * Paths a main-resource update keeps from the old object besides status (upstream's
+   * PrepareForUpdate), e.g. namespaces: spec.finalizers, changed only through `finalize`.
+   */
+  keptOnUpdate?: string[][];
+  /**
+   * Whether a PUT without metadata.resourceVersion (absent, "" or "0") overwrites the current
+   * object (upstream's AllowUnconditionalUpdate()). Default true; false for the few kinds whose
+   * strategy refuses it (PodDisruptionBudgets, Leases), which answer 422 "must be specified for an
+   * update".
+   */
+  allowUnconditionalUpdate?: boolean;
   /**
    * The storage encoding when it is not this resource's own group/versions[0]/kind; it feeds
    * discovery's storageVersionHash. events.k8s.io Events are stored as core v1 Events.

@@ -50,12 +50,16 @@ export class Client {
     headers: Record<string, string | string[]> = {},
   ): Promise<Response> {
     return new Promise((resolve, reject) => {
-      const req = this.session.request({
-        ':method': method,
-        ':path': path,
-        ...(body !== undefined && !headers['content-type'] ? { 'content-type': 'application/json' } : {}),
-        ...headers,
-      });
+      const req = this.session.request(
+        {
+          ':method': method,
+          ':path': path,
+          ...(body !== undefined && !headers['content-type'] ? { 'content-type': 'application/json' } : {}),
+          ...headers,
+        },
+        // node:http2 ends DELETE streams at once unless told otherwise; a DeleteOptions body needs it open.
+        { endStream: body === undefined },
+      );
       const chunks: Buffer[] = [];
       let hdrs: http2.IncomingHttpHeaders = {};
       req.on('response', (h) => (hdrs = h));

@@ -15,9 +15,9 @@ import { buildMatcher, parseListOptions } from './list-options.js';
 import type { CachedObject } from './object-store.js';
 import { writeCached } from './read.js';
 import { asServedVersion, servedApiVersion, type RequestScope } from './scope.js';
-import { isDryRun } from './write.js';
+import { deleteDryRun } from './dry-run.js';
 
-interface DeleteOptions {
+export interface DeleteOptions {
   preconditions?: { uid?: string; resourceVersion?: string };
   propagationPolicy?: string;
   gracePeriodSeconds?: number;
@@ -125,20 +125,19 @@ export async function deleteOne(
     );
     return { obj: updated.obj, remains: true };
   }
-  if (dryRun) return { obj: cur.obj, remains: false };
-  const gone = await s.store.delete(namespace, name, cur.rv).catch(async (e) => {
+  const gone = await s.store.delete(namespace, name, cur.rv, { dryRun }).catch(async (e) => {
     // Lost a race with a writer: re-check preconditions on the fresh object and retry once.
     const again = s.store.mustGet(namespace, name);
     checkPreconditions(s, again, opts);
     if (again.rv === cur.rv) throw e;
-    return s.store.delete(namespace, name, again.rv);
+    return s.store.delete(namespace, name, again.rv, { dryRun });
   });
   return { obj: gone.obj, remains: false };
 }
 
 export async function handleDelete(s: RequestScope, namespace: string, name: string): Promise<void> {
-  const dryRun = isDryRun(s);
   const opts = await readDeleteOptions(s);
+  const dryRun = deleteDryRun(s, opts);
   const r = await deleteOne(s, namespace, name, opts, dryRun);
   if (r.remains) {
     const cur = s.store.get(namespace, name);
@@ -151,8 +150,8 @@ export async function handleDelete(s: RequestScope, namespace: string, name: str
 }
 
 export async function handleDeleteCollection(s: RequestScope, namespace: string): Promise<void> {
-  const dryRun = isDryRun(s);
   const opts = await readDeleteOptions(s);
+  const dryRun = deleteDryRun(s, opts);
   const lo = parseListOptions(s.ctx.query);
   const match = buildMatcher(s.desc, lo);
   const items: KubeObject[] = [];

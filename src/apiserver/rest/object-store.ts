@@ -67,6 +67,11 @@ export function storagePrefix(d: ResourceDescriptor): string {
   return `/registry/${d.group ? d.group + '/' : ''}${d.resource}/`;
 }
 
+/** Options of every ObjectStore write. `dryRun`: run every check, write nothing (dry-run.ts). */
+export interface WriteOptions {
+  dryRun?: boolean;
+}
+
 /** Something that must have observed a revision before a write to this resource is acknowledged. */
 export type WriteBarrier = (revision: number) => Promise<void> | void;
 
@@ -128,8 +133,17 @@ export class ObjectStore {
     throw internalError(e);
   }
 
-  async create(obj: KubeObject): Promise<CachedObject> {
+  /**
+   * Creates obj. A dry run checks only that the name is free and returns the object as it would
+   * be stored (without a resourceVersion), as upstream's DryRunnableStorage.Create.
+   */
+  async create(obj: KubeObject, opts: WriteOptions = {}): Promise<CachedObject> {
     const md = obj.metadata!;
+    if (opts.dryRun) {
+      const key = this.key(md.namespace ?? '', md.name!);
+      if (this.cache.get(key)) throw alreadyExists(this.gr, md.name!);
+      return { key, obj, bytes: Buffer.from(JSON.stringify(obj)), rv: 0 };
+    }
     try {
       const kv = await this.store.create(this.key(md.namespace ?? '', md.name!), encodeForStorage(obj));
       return await this.settle(kv);
@@ -161,7 +175,7 @@ export class ObjectStore {
     namespace: string,
     name: string,
     mutate: (current: CachedObject) => Promise<KubeObject | undefined> | KubeObject | undefined,
-    opts: { dryRun?: boolean } = {},
+    opts: WriteOptions = {},
   ): Promise<CachedObject> {
     for (let attempt = 0; ; attempt++) {
       const cur = this.mustGet(namespace, name);
@@ -182,8 +196,21 @@ export class ObjectStore {
     }
   }
 
-  /** Deletes if the stored revision still equals expectedRv (or unconditionally). */
-  async delete(namespace: string, name: string, expectedRv?: number): Promise<CachedObject> {
+  /**
+   * Deletes if the stored revision still equals expectedRv (or unconditionally). A dry run only
+   * checks that the object exists and the precondition holds, and returns the current object.
+   */
+  async delete(
+    namespace: string,
+    name: string,
+    expectedRv?: number,
+    opts: WriteOptions = {},
+  ): Promise<CachedObject> {
+    if (opts.dryRun) {
+      const cur = this.mustGet(namespace, name);
+      if (expectedRv !== undefined && cur.rv !== expectedRv) throw conflict(this.gr, name);
+      return cur;
+    }
     try {
       const r = await this.store.delete(this.key(namespace, name), expectedRv);
       await this.awaitObservers(r.revision);

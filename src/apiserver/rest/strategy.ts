@@ -5,7 +5,7 @@
  * registry descriptor, status/spec separation for the status subresource, and the immutable
  * metadata rules on update.
  */
-import { badRequest, invalid, type FieldError } from '../../api/errors.js';
+import { badRequest, conflict, invalid, type FieldError } from '../../api/errors.js';
 import { deepCopy, generateName, timestamp, type Randomness } from '../../api/meta.js';
 import { apiVersionOf, type KubeObject } from '../../api/types.js';
 import { validateObjectMeta } from '../../registry/validation.js';
@@ -54,8 +54,9 @@ function throwIfInvalid(desc: ResourceDescriptor, obj: KubeObject, errs: FieldEr
 
 /**
  * Prepares a caller-owned object for creation: namespace from the URL (a mismatch is a 400),
- * generateName, uid, creationTimestamp, generation 1, status reset for kinds with a status
- * subresource, defaults, validation.
+ * generateName, uid, creationTimestamp, generation 1 where the kind tracks it, status reset to
+ * the kind's initial status (both facts are descriptor data from upstream's PrepareForCreate),
+ * defaults, validation.
  */
 export function prepareForCreate(
   desc: ResourceDescriptor,
@@ -81,17 +82,64 @@ export function prepareForCreate(
   delete md.deletionGracePeriodSeconds;
   delete md.resourceVersion;
   delete md.selfLink;
-  if (desc.tracksGeneration || desc.hasStatus) md.generation = 1;
+  if (desc.tracksGeneration) md.generation = 1;
   else delete md.generation;
-  if (desc.hasStatus && desc.resource !== 'namespaces' && desc.resource !== 'certificatesigningrequests')
-    delete obj.status;
-  if (desc.resource === 'certificatesigningrequests') obj.status = {};
+  if (desc.initialStatus) obj.status = desc.initialStatus(obj, env.now());
   desc.defaults?.(obj);
   throwIfInvalid(desc, obj, [...validateObjectMeta(obj, desc, {}), ...(desc.validate?.(obj, {}) ?? [])]);
   return obj;
 }
 
 export type UpdateTarget = 'main' | 'status';
+
+/** Copies old's value at path over obj's (removing it when old has none). */
+function keepPath(obj: KubeObject, old: KubeObject, path: string[]): void {
+  let src: unknown = old;
+  for (const k of path)
+    src = src && typeof src === 'object' ? (src as Record<string, unknown>)[k] : undefined;
+  let dst = obj as Record<string, unknown>;
+  for (const k of path.slice(0, -1)) {
+    const v = dst[k];
+    if (v === null || typeof v !== 'object' || Array.isArray(v)) dst[k] = {};
+    dst = dst[k] as Record<string, unknown>;
+  }
+  const last = path[path.length - 1];
+  if (src === undefined) delete dst[last];
+  else dst[last] = deepCopy(src);
+}
+
+/**
+ * The resourceVersion check of an update, after genericregistry.Store.Update
+ * (k8s.io/apiserver/pkg/registry/generic/registry/store.go): a body without a resourceVersion
+ * (absent, "" or "0", which all parse to 0) is an unconditional update when the kind allows it and
+ * takes the current object's resourceVersion; otherwise it is a 422 naming the resource. A
+ * resourceVersion other than the current one is a 409 Conflict.
+ */
+export function checkUpdateResourceVersion(
+  desc: ResourceDescriptor,
+  obj: KubeObject,
+  current: { rv: number; obj: KubeObject },
+): void {
+  const md = (obj.metadata ??= {});
+  const currentRv = current.rv;
+  const name = current.obj.metadata?.name ?? '';
+  const rv = md.resourceVersion;
+  if (rv === undefined || rv === '' || rv === '0') {
+    if (desc.allowUnconditionalUpdate === false) {
+      throw invalid(desc.group, desc.resource, name, [
+        {
+          type: 'FieldValueInvalid',
+          field: 'metadata.resourceVersion',
+          value: 0,
+          detail: 'must be specified for an update',
+        },
+      ]);
+    }
+    md.resourceVersion = String(currentRv);
+  } else if (rv !== String(currentRv)) {
+    throw conflict({ group: desc.group, resource: desc.resource }, name);
+  }
+}
 
 /**
  * Prepares a caller-owned new object for an update of `old`: immutable metadata is carried over,
@@ -137,7 +185,7 @@ export function prepareForUpdate(
   }
   delete md.selfLink;
   if (desc.hasStatus) {
-    if (target === 'main' && desc.resource !== 'namespaces') {
+    if (target === 'main') {
       if (old.status !== undefined) obj.status = deepCopy(old.status);
       else delete obj.status;
     } else if (target === 'status') {
@@ -147,7 +195,8 @@ export function prepareForUpdate(
       for (const [k, v] of Object.entries(keep)) if (k !== 'status' && k !== 'metadata') obj[k] = v;
     }
   }
-  if (desc.tracksGeneration || desc.hasStatus) {
+  if (target === 'main') for (const path of desc.keptOnUpdate ?? []) keepPath(obj, old, path);
+  if (desc.tracksGeneration) {
     const gen = om.generation ?? 1;
     md.generation = target === 'main' && specOf(obj) !== specOf(old) ? gen + 1 : gen;
   }

@@ -17,7 +17,8 @@ import type { KubeObject } from '../../api/types.js';
 import { readBody, decodeObject } from '../body.js';
 import { writeBytes, writeObject } from '../responses.js';
 import { checkNodeRestriction } from './admission.js';
-import { deleteOne } from './delete.js';
+import { deleteOne, type DeleteOptions } from './delete.js';
+import { evictionDryRun } from './dry-run.js';
 import { writeCached } from './read.js';
 import type { RequestScope } from './scope.js';
 import { handlePatch, handleUpdate, finishUpdate, isDryRun } from './write.js';
@@ -123,17 +124,23 @@ async function checkApprovePermission(s: RequestScope, csr: KubeObject): Promise
 
 /** PUT /api/v1/namespaces/<name>/finalize: replaces spec.finalizers. */
 async function handleFinalize(s: RequestScope, name: string): Promise<void> {
+  const dryRun = isDryRun(s);
   const body = decodeObject(
     await readBody(s.ctx.req),
     s.ctx.req.headers['content-type'],
     s.env.protobuf,
   ) as KubeObject;
   const finalizers = (body.spec as { finalizers?: string[] } | undefined)?.finalizers ?? [];
-  const result = await s.store.guaranteedUpdate('', name, (cur) => {
-    const next = deepCopy(cur.obj);
-    next.spec = { ...((next.spec as object) ?? {}), finalizers };
-    return next;
-  });
+  const result = await s.store.guaranteedUpdate(
+    '',
+    name,
+    (cur) => {
+      const next = deepCopy(cur.obj);
+      next.spec = { ...((next.spec as object) ?? {}), finalizers };
+      return next;
+    },
+    { dryRun },
+  );
   writeCached(s, 200, result);
 }
 
@@ -163,12 +170,14 @@ function toScale(s: RequestScope, obj: KubeObject): KubeObject {
 async function handleScale(s: RequestScope, ns: string, name: string): Promise<void> {
   const verb = s.ctx.info.verb;
   if (verb === 'get') return writeObject(s.ctx, 200, toScale(s, s.store.mustGet(ns, name).obj));
+  const dryRun = isDryRun(s);
   const body = decodeObject(
     await readBody(s.ctx.req),
     verb === 'patch' ? 'application/json' : s.ctx.req.headers['content-type'],
     s.env.protobuf,
   );
   const replicas = (body.spec as { replicas?: unknown } | undefined)?.replicas;
+  const scaleRv = (body.metadata as { resourceVersion?: unknown } | undefined)?.resourceVersion;
   if (
     replicas !== undefined &&
     (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 0)
@@ -179,12 +188,19 @@ async function handleScale(s: RequestScope, ns: string, name: string): Promise<v
       `Scale.autoscaling "${name}" is invalid: spec.replicas: Invalid value: ${JSON.stringify(replicas)}: must be greater than or equal to 0`,
     );
   }
-  const result = await s.store.guaranteedUpdate(ns, name, (cur) => {
-    if (replicas === undefined) return undefined;
-    const next = deepCopy(cur.obj);
-    next.spec = { ...((next.spec as object) ?? {}), replicas };
-    return finishUpdate(s, cur, next, 'main');
-  });
+  const result = await s.store.guaranteedUpdate(
+    ns,
+    name,
+    (cur) => {
+      if (replicas === undefined) return undefined;
+      const next = deepCopy(cur.obj);
+      next.spec = { ...((next.spec as object) ?? {}), replicas };
+      // A Scale's resourceVersion is the parent's (scaleUpdatedObjectInfo): stale is a 409.
+      if (typeof scaleRv === 'string' && scaleRv) next.metadata!.resourceVersion = scaleRv;
+      return finishUpdate(s, cur, next, 'main');
+    },
+    { dryRun },
+  );
   writeObject(s.ctx, 200, toScale(s, result.obj));
 }
 
@@ -207,21 +223,27 @@ function handleLog(s: RequestScope, ns: string, name: string): void {
 }
 
 async function handleBinding(s: RequestScope, ns: string, name: string): Promise<void> {
+  const dryRun = isDryRun(s);
   const body = decodeObject(await readBody(s.ctx.req), s.ctx.req.headers['content-type'], s.env.protobuf);
   const node = (body.target as { name?: string } | undefined)?.name;
   if (!node) throw new ApiError(422, 'Invalid', `Binding "${name}" is invalid: target.name: Required value`);
-  await s.store.guaranteedUpdate(ns, name, (cur) => {
-    const next = deepCopy(cur.obj);
-    const spec = (next.spec ??= {}) as { nodeName?: string };
-    if (spec.nodeName)
-      throw new ApiError(
-        409,
-        'Conflict',
-        `Operation cannot be fulfilled on pods/binding "${name}": pod ${name} is already assigned to node "${spec.nodeName}"`,
-      );
-    spec.nodeName = node;
-    return next;
-  });
+  await s.store.guaranteedUpdate(
+    ns,
+    name,
+    (cur) => {
+      const next = deepCopy(cur.obj);
+      const spec = (next.spec ??= {}) as { nodeName?: string };
+      if (spec.nodeName)
+        throw new ApiError(
+          409,
+          'Conflict',
+          `Operation cannot be fulfilled on pods/binding "${name}": pod ${name} is already assigned to node "${spec.nodeName}"`,
+        );
+      spec.nodeName = node;
+      return next;
+    },
+    { dryRun },
+  );
   writeObject(s.ctx, 201, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 });
 }
 
@@ -231,8 +253,14 @@ async function handleEviction(s: RequestScope, ns: string, name: string): Promis
     s.ctx.req.headers['content-type'],
     s.env.protobuf,
   ) as KubeObject;
+  const options = (body as { deleteOptions?: unknown }).deleteOptions ?? undefined;
+  if (options !== undefined && (options === null || typeof options !== 'object' || Array.isArray(options)))
+    throw badRequest('deleteOptions must be a JSON object');
+  const dryRun = evictionDryRun(s, options);
+  if (body.metadata?.name !== undefined && body.metadata.name !== name)
+    throw badRequest('name in URL does not match name in Eviction object');
   if (!s.store.get(ns, name)) throw notFound(s.store.gr, name);
   checkNodeRestriction(s, 'CREATE', body, undefined, 'eviction');
-  await deleteOne(s, ns, name, {}, isDryRun(s));
+  await deleteOne(s, ns, name, (options ?? {}) as DeleteOptions, dryRun);
   writeObject(s.ctx, 201, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 });
 }

@@ -11,11 +11,16 @@ import type { KubeObject } from '../../api/types.js';
 import { decodeObject, readBody } from '../body.js';
 import { writeObject } from '../responses.js';
 import { checkNodeRestriction } from './admission.js';
+import { isDryRun } from './dry-run.js';
 import type { RequestScope } from './scope.js';
 
 export async function handleTokenRequest(s: RequestScope, ns: string, name: string): Promise<void> {
   const issuer = s.env.tokens;
   if (!issuer) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource', {});
+  // The dryRun option is validated like any create's; nothing is stored either way, and upstream's
+  // TokenREST.Create (pkg/registry/core/serviceaccount/storage/token.go) ignores it: a dry-run
+  // TokenRequest still returns a signed token.
+  isDryRun(s);
   const body = decodeObject(
     await readBody(s.ctx.req),
     s.ctx.req.headers['content-type'],

@@ -16,12 +16,17 @@ import {
 } from '../../api/patch/index.js';
 import { serverSideApply, updateManagedFields } from '../../api/managedfields/index.js';
 import { decodeObject, formatOf, mediaType, parseJson, parseYaml, readBody } from '../body.js';
-import { writeObject } from '../responses.js';
 import { admitCreate, admitUpdate } from './admission.js';
 import type { CachedObject } from './object-store.js';
 import { writeCached } from './read.js';
-import { asServedVersion, servedApiVersion, type RequestScope } from './scope.js';
-import { checkTypeMeta, prepareForCreate, prepareForUpdate, type UpdateTarget } from './strategy.js';
+import { servedApiVersion, type RequestScope } from './scope.js';
+import {
+  checkTypeMeta,
+  checkUpdateResourceVersion,
+  prepareForCreate,
+  prepareForUpdate,
+  type UpdateTarget,
+} from './strategy.js';
 import {
   checkAppliedFields,
   checkBodyFields,
@@ -31,13 +36,9 @@ import {
   type FieldValidation,
 } from './field-validation-checks.js';
 import { unknownFields } from './field-validation.js';
+import { isDryRun } from './dry-run.js';
 
-export function isDryRun(s: RequestScope): boolean {
-  const all = s.ctx.query.getAll('dryRun');
-  for (const v of all)
-    if (v !== 'All') throw badRequest(`dryRun: Unsupported value: "${v}": supported values: "All"`);
-  return all.length > 0;
-}
+export { isDryRun } from './dry-run.js';
 
 /** fieldManager, or the User-Agent's first segment as upstream's prefixFromUserAgent does. */
 export function fieldManagerOf(s: RequestScope, required = false): string {
@@ -117,11 +118,7 @@ export async function handleCreate(s: RequestScope, namespace: string): Promise<
   obj = prepareForCreate(s.desc, obj, namespace, s.env);
   await admitCreate(s, obj);
   obj = managed(s, undefined, obj);
-  if (dryRun) {
-    writeObject(s.ctx, 201, asServedVersion(s, obj));
-    return;
-  }
-  const created = await s.store.create(obj);
+  const created = await s.store.create(obj, { dryRun });
   writeCached(s, 201, created);
 }
 
@@ -133,8 +130,7 @@ export async function finishUpdate(
   target: UpdateTarget,
 ): Promise<KubeObject> {
   checkTypeMeta(s.desc, s.version, next);
-  const rv = next.metadata?.resourceVersion;
-  if (rv && rv !== String(cur.rv)) throw conflict(s.store.gr, cur.obj.metadata?.name ?? '');
+  checkUpdateResourceVersion(s.desc, next, cur);
   const prepared = prepareForUpdate(s.desc, next, cur.obj, target);
   await admitUpdate(s, prepared, cur.obj, target);
   return managed(s, cur.obj, prepared, target === 'status' ? 'status' : undefined);
@@ -245,8 +241,7 @@ export async function handlePatch(
     const obj = prepareForCreate(s.desc, object, namespace, s.env);
     await admitCreate(s, obj);
     obj.metadata!.managedFields = object.metadata?.managedFields;
-    if (dryRun) return writeObject(s.ctx, 201, asServedVersion(s, obj));
-    const created = await s.store.create(obj);
+    const created = await s.store.create(obj, { dryRun });
     return writeCached(s, 201, created);
   }
 

@@ -2,12 +2,14 @@
  * @module registry/defaults/core
  *
  * Defaulting of the non-workload kinds kubectl creates: pkg/apis/core/v1/defaults.go
- * (SetDefaults_Service, _Namespace, _NamespaceStatus, _Secret, _PersistentVolume(Claim),
+ * (SetDefaults_Service, _Namespace, _NamespaceStatus, _Secret (with stringData merged into data),
+ * _PersistentVolume(Claim),
  * _Endpoints), namespace/strategy.go PrepareForCreate (the "kubernetes" finalizer),
  * pkg/apis/rbac/v1/defaults.go (roleRef and subject apiGroup), pkg/apis/scheduling/v1,
  * pkg/apis/storage/v1 and pkg/apis/networking/v1 defaults. Service IP family fields are what
  * the allocator sets on a single-stack IPv4 cluster; allocating the cluster IP is not done here.
  */
+import { badRequest } from '../../api/errors.js';
 import type { KubeObject } from '../../api/types.js';
 import { arr, child, obj, objs, setDefault, str, type Obj } from '../util.js';
 
@@ -51,8 +53,47 @@ export function defaultNamespace(ns: KubeObject): void {
   setDefault(child(ns as Obj, 'status'), 'phase', 'Active');
 }
 
+/**
+ * SetDefaults_Secret (type Opaque), and the v1 → internal conversion every write goes through
+ * (pkg/apis/core/v1/conversion.go Convert_v1_Secret_To_core_Secret): each `stringData` entry is
+ * written over `data` base64-encoded, and `stringData` itself is never stored or returned.
+ */
 export function defaultSecret(secret: KubeObject): void {
+  const stringData = secret.stringData;
+  if (stringData !== undefined) {
+    if (stringData !== null) {
+      const entries = Object.entries(stringDataMap(stringData));
+      if (entries.length > 0) {
+        const data = child(secret as Obj, 'data');
+        for (const [k, v] of entries) data[k] = Buffer.from(v, 'utf8').toString('base64');
+      }
+    }
+    delete secret.stringData;
+  }
   setDefault(secret as Obj, 'type', 'Opaque');
+}
+
+const jsonType = (v: unknown): string =>
+  Array.isArray(v)
+    ? 'array'
+    : v === null
+      ? 'null'
+      : typeof v === 'object'
+        ? 'object'
+        : typeof v === 'boolean'
+          ? 'bool'
+          : typeof v;
+
+/** stringData as map[string]string; other JSON is a decoding error (400), as upstream's decoder. */
+function stringDataMap(v: unknown): Record<string, string> {
+  const fail = (got: unknown, type: string): never => {
+    throw badRequest(
+      `Secret in version "v1" cannot be handled as a Secret: json: cannot unmarshal ${jsonType(got)} into Go struct field Secret.stringData of type ${type}`,
+    );
+  };
+  if (typeof v !== 'object' || Array.isArray(v) || v === null) return fail(v, 'map[string]string');
+  for (const x of Object.values(v)) if (typeof x !== 'string' && x !== null) fail(x, 'string');
+  return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, typeof x === 'string' ? x : '']));
 }
 
 export function defaultPersistentVolume(pv: KubeObject): void {

@@ -226,3 +226,46 @@ test('Namespace, Secret, RBAC bindings, others', () => {
   assert.equal(findResource('', 'v1', 'serviceaccounts')?.defaults, undefined);
   assert.equal(findResource('certificates.k8s.io', 'v1', 'certificatesigningrequests')?.defaults, undefined);
 });
+
+test('Secret stringData is merged into data (base64) and dropped (Convert_v1_Secret_To_core_Secret)', () => {
+  const s = defaulted('', 'secrets', {
+    metadata: { name: 's' },
+    data: { a: 'YQ==', b: 'Yg==' },
+    stringData: { b: 'new', c: 'ç' },
+  } as KubeObject);
+  assert.deepEqual(s.data, {
+    a: 'YQ==',
+    b: Buffer.from('new').toString('base64'),
+    c: Buffer.from('ç').toString('base64'),
+  });
+  assert.equal('stringData' in s, false);
+  assert.equal(s.type, 'Opaque');
+  assert.throws(
+    () => defaulted('', 'secrets', { metadata: { name: 's' }, stringData: { n: 5 } } as KubeObject),
+    /cannot unmarshal number into Go struct field Secret.stringData of type string/,
+  );
+  assert.throws(
+    () => defaulted('', 'secrets', { metadata: { name: 's' }, stringData: ['x'] } as KubeObject),
+    /cannot unmarshal array into Go struct field Secret.stringData of type map\[string\]string/,
+  );
+  const only = defaulted('', 'secrets', { metadata: { name: 's' }, stringData: {} } as KubeObject);
+  assert.equal(only.data, undefined);
+  assert.equal('stringData' in only, false);
+});
+
+test('fields Go always writes: zero status counters, Node structs', () => {
+  const rs = defaulted('apps', 'replicasets', {
+    metadata: { name: 'r' },
+    spec: {},
+    status: { readyReplicas: 2 },
+  });
+  assert.deepEqual(rs.status, { readyReplicas: 2, replicas: 0 });
+  const node = defaulted('', 'nodes', {
+    metadata: { name: 'n' },
+    status: { nodeInfo: { kubeletVersion: 'v1.33.0' } },
+  });
+  assert.deepEqual(node.spec, {});
+  assert.deepEqual(node.status.daemonEndpoints, { kubeletEndpoint: { Port: 0 } });
+  assert.equal(node.status.nodeInfo.kubeletVersion, 'v1.33.0');
+  assert.equal(node.status.nodeInfo.machineID, '');
+});

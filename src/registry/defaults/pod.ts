@@ -11,7 +11,7 @@
  * caller-owned object they are given.
  */
 import type { KubeObject } from '../../api/types.js';
-import { child, obj, objs, setDefault, str, type Obj } from '../util.js';
+import { arr, child, obj, objs, setDefault, str, type Obj } from '../util.js';
 
 /** The tag of an image reference, as parsers.ParseImageName: "latest" when neither tag nor digest. */
 export function imageTag(image: string): string {
@@ -112,7 +112,17 @@ export function defaultPodSpec(spec: Obj): void {
 
 /** A pod template's spec (`.spec.template.spec` of workloads). */
 export function defaultPodTemplate(template: Obj): void {
+  templateMetadata(template);
   defaultPodSpec(child(template, 'spec'));
+}
+
+/**
+ * A template's ObjectMeta as Go writes it: the struct is always there, and its zero
+ * creationTimestamp (metav1.Time, which omitempty cannot drop) is written as null.
+ */
+export function templateMetadata(template: Obj): void {
+  const meta = child(template, 'metadata');
+  if (meta.creationTimestamp === undefined) meta.creationTimestamp = null;
 }
 
 const RESOURCES = ['cpu', 'memory'];
@@ -168,4 +178,28 @@ export function defaultPod(pod: KubeObject): void {
   const status = child(pod as Obj, 'status');
   setDefault(status, 'phase', 'Pending');
   setDefault(status, 'qosClass', qosClass(spec));
+}
+
+const SCHEDULING_GATED = 'Scheduling is blocked due to non-empty scheduling gates';
+
+/**
+ * The status a created pod starts with (pkg/registry/core/pod/strategy.go PrepareForCreate):
+ * empty (defaultPod fills phase Pending and the QoS class), plus applySchedulingGatedCondition's
+ * PodScheduled=False condition when spec.schedulingGates is not empty.
+ */
+export function podInitialStatus(pod: KubeObject): Record<string, unknown> {
+  const gates = arr(obj(pod.spec).schedulingGates);
+  if (gates.length === 0) return {};
+  return {
+    conditions: [
+      {
+        type: 'PodScheduled',
+        status: 'False',
+        lastProbeTime: null,
+        lastTransitionTime: null,
+        reason: 'SchedulingGated',
+        message: SCHEDULING_GATED,
+      },
+    ],
+  };
 }

@@ -9,7 +9,7 @@
  */
 import type { KubeObject } from '../../api/types.js';
 import { child, obj, setDefault, type Obj } from '../util.js';
-import { defaultPodTemplate } from './pod.js';
+import { defaultPodTemplate, templateMetadata } from './pod.js';
 
 const specOf = (o: KubeObject) => child(o as Obj, 'spec');
 
@@ -103,5 +103,6 @@ export function defaultCronJob(cj: KubeObject): void {
   setDefault(spec, 'suspend', false);
   setDefault(spec, 'successfulJobsHistoryLimit', 3);
   setDefault(spec, 'failedJobsHistoryLimit', 1);
+  templateMetadata(child(spec, 'jobTemplate'));
   defaultPodTemplate(child(child(child(spec, 'jobTemplate'), 'spec'), 'template'));
 }

@@ -6,7 +6,7 @@
  * metadata.generation on spec changes and has a status subresource).
  */
 import type { ResourceDescriptor } from '../types.js';
-import { defineResource, scaleSub, statusSub } from './common.js';
+import { defineResource, emptyStatus, scaleSub, statusSub } from './common.js';
 import {
   controllerRevisionTable,
   daemonSetTable,
@@ -20,6 +20,7 @@ import {
   defaultReplicaSet,
   defaultStatefulSet,
 } from '../defaults/workloads.js';
+import { daemonSetStatusZeros, replicaSetStatusZeros, statefulSetStatusZeros } from '../defaults/wire.js';
 import {
   validateDaemonSet,
   validateDeployment,
@@ -48,8 +49,12 @@ export const daemonsets = defineResource({
   subresources: [statusSub('DaemonSet')],
   hasStatus: true,
   tracksGeneration: true,
+  initialStatus: emptyStatus,
   table: daemonSetTable,
-  defaults: defaultDaemonSet,
+  defaults: (o) => {
+    defaultDaemonSet(o);
+    daemonSetStatusZeros(o);
+  },
   validate: validateDaemonSet,
 });
 
@@ -64,6 +69,7 @@ export const deployments = defineResource({
   subresources: [scaleSub(), statusSub('Deployment')],
   hasStatus: true,
   tracksGeneration: true,
+  initialStatus: emptyStatus,
   table: deploymentTable,
   defaults: defaultDeployment,
   validate: validateDeployment,
@@ -80,8 +86,12 @@ export const replicasets = defineResource({
   subresources: [scaleSub(), statusSub('ReplicaSet')],
   hasStatus: true,
   tracksGeneration: true,
+  initialStatus: emptyStatus,
   table: replicaSetTable,
-  defaults: defaultReplicaSet,
+  defaults: (o) => {
+    defaultReplicaSet(o);
+    replicaSetStatusZeros(o);
+  },
   validate: validateReplicaSet,
   fieldSelectors: replicaCountFields,
 });
@@ -97,8 +107,12 @@ export const statefulsets = defineResource({
   subresources: [scaleSub(), statusSub('StatefulSet')],
   hasStatus: true,
   tracksGeneration: true,
+  initialStatus: emptyStatus,
   table: statefulSetTable,
-  defaults: defaultStatefulSet,
+  defaults: (o) => {
+    defaultStatefulSet(o);
+    statefulSetStatusZeros(o);
+  },
   validate: validateStatefulSet,
 });
 

@@ -5,7 +5,7 @@
  * status subresource, generation bumped on spec changes).
  */
 import type { ResourceDescriptor } from '../types.js';
-import { defineResource, statusSub } from './common.js';
+import { defineResource, emptyStatus, statusSub } from './common.js';
 import { cronJobTable, jobTable } from '../printers/workloads.js';
 import { defaultCronJob, defaultJob } from '../defaults/workloads.js';
 import { validateCronJob, validateJob } from '../validators/apps.js';
@@ -22,6 +22,7 @@ export const cronjobs = defineResource({
   subresources: [statusSub('CronJob')],
   hasStatus: true,
   tracksGeneration: true,
+  initialStatus: emptyStatus,
   table: cronJobTable,
   defaults: defaultCronJob,
   validate: validateCronJob,
@@ -37,6 +38,7 @@ export const jobs = defineResource({
   subresources: [statusSub('Job')],
   hasStatus: true,
   tracksGeneration: true,
+  initialStatus: emptyStatus,
   table: jobTable,
   defaults: defaultJob,
   validate: validateJob,

@@ -6,7 +6,7 @@
  * newer servers (ClusterTrustBundle, PodCertificateRequest) is not served.
  */
 import type { ResourceDescriptor } from '../types.js';
-import { GET_PATCH_UPDATE, defineResource, statusSub } from './common.js';
+import { GET_PATCH_UPDATE, defineResource, emptyStatus, statusSub } from './common.js';
 import { csrTable } from '../printers/other.js';
 import { validateCertificateSigningRequest } from '../validators/other.js';
 import { csrFields } from '../fields.js';
@@ -23,6 +23,7 @@ export const certificatesigningrequests = defineResource({
     statusSub('CertificateSigningRequest'),
   ],
   hasStatus: true,
+  initialStatus: emptyStatus,
   nameValidation: 'none',
   table: csrTable,
   validate: validateCertificateSigningRequest,

@@ -28,6 +28,9 @@ export const GET_PATCH_UPDATE: readonly string[] = ['get', 'patch', 'update'];
 /** The verbs of the proxy connecters (nodes/proxy, pods/proxy, services/proxy). */
 export const PROXY_VERBS: readonly string[] = ['create', 'delete', 'get', 'patch', 'update'];
 
+/** initialStatus of the kinds whose PrepareForCreate resets status to its zero value `{}`. */
+export const emptyStatus = (): Record<string, unknown> => ({});
+
 /** `<res>/status`, returning the parent's kind. */
 export function statusSub(kind: string): SubresourceDescriptor {
   return { name: 'status', kind, verbs: [...GET_PATCH_UPDATE] };

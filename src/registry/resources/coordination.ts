@@ -5,6 +5,7 @@
  */
 import type { ResourceDescriptor } from '../types.js';
 import { defineResource } from './common.js';
+import { structsAt } from '../defaults/wire.js';
 import { leaseTable } from '../printers/other.js';
 import { validateLease } from '../validators/other.js';
 
@@ -15,6 +16,10 @@ export const leases = defineResource({
   kind: 'Lease',
   namespaced: true,
   table: leaseTable,
+  // Lease.spec is a struct Go always writes.
+  defaults: structsAt(['spec']),
+  // pkg/registry/coordination/lease/strategy.go: AllowUnconditionalUpdate() is false.
+  allowUnconditionalUpdate: false,
   validate: validateLease,
 });
 

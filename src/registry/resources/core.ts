@@ -7,7 +7,16 @@
  * alpha pods/checkpoint subresource.
  */
 import type { ResourceDescriptor } from '../types.js';
-import { CREATE_ONLY, GET_PATCH_UPDATE, defineResource, proxySub, scaleSub, statusSub } from './common.js';
+import {
+  CREATE_ONLY,
+  GET_PATCH_UPDATE,
+  defineResource,
+  emptyStatus,
+  proxySub,
+  scaleSub,
+  statusSub,
+} from './common.js';
+import { timestamp } from '../../api/meta.js';
 import {
   configMapTable,
   endpointsTable,
@@ -30,8 +39,9 @@ import {
   defaultSecret,
   defaultService,
 } from '../defaults/core.js';
-import { defaultPod, defaultPodTemplate } from '../defaults/pod.js';
+import { defaultPod, defaultPodTemplate, podInitialStatus } from '../defaults/pod.js';
 import { defaultReplicationController } from '../defaults/workloads.js';
+import { nodeWireForm, replicaSetStatusZeros, structsAt } from '../defaults/wire.js';
 import { child, type Obj } from '../util.js';
 import { validateConfigMap, validateSecret, validateService } from '../validators/core.js';
 import { validatePod, validatePodTemplate } from '../validators/pod.js';
@@ -88,6 +98,8 @@ export const events = defineResource({
   namespaced: true,
   shortNames: ['ev'],
   table: eventTable,
+  // Event.source is a struct Go always writes.
+  defaults: structsAt(['source']),
   fieldSelectors: eventFields,
 });
 
@@ -111,6 +123,10 @@ export const namespaces = defineResource({
   verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
   subresources: [{ name: 'finalize', kind: 'Namespace', verbs: ['update'] }, statusSub('Namespace')],
   hasStatus: true,
+  // namespace/strategy.go PrepareForCreate: Status = {Phase: Active}; PrepareForUpdate keeps the
+  // status and spec.finalizers (changed only through the status and finalize subresources).
+  initialStatus: () => ({ phase: 'Active' }),
+  keptOnUpdate: [['spec', 'finalizers']],
   nameValidation: 'label',
   table: namespaceTable,
   defaults: defaultNamespace,
@@ -126,6 +142,8 @@ export const nodes = defineResource({
   shortNames: ['no'],
   subresources: [proxySub('Node'), statusSub('Node')],
   hasStatus: true,
+  // node/strategy.go PrepareForCreate keeps the status: nodes (kubelets) create themselves with it.
+  defaults: nodeWireForm,
   table: nodeTable,
   fieldSelectors: nodeFields,
 });
@@ -139,6 +157,7 @@ export const persistentvolumeclaims = defineResource({
   shortNames: ['pvc'],
   subresources: [statusSub('PersistentVolumeClaim')],
   hasStatus: true,
+  initialStatus: emptyStatus,
   table: persistentVolumeClaimTable,
   defaults: defaultPersistentVolumeClaim,
 });
@@ -152,6 +171,8 @@ export const persistentvolumes = defineResource({
   shortNames: ['pv'],
   subresources: [statusSub('PersistentVolume')],
   hasStatus: true,
+  // persistentvolume/strategy.go: phase Pending and lastPhaseTransitionTime (GA in 1.31).
+  initialStatus: (_o, now) => ({ phase: 'Pending', lastPhaseTransitionTime: timestamp(now) }),
   table: persistentVolumeTable,
   defaults: defaultPersistentVolume,
 });
@@ -182,6 +203,9 @@ export const pods = defineResource({
   ],
   hasStatus: true,
   tracksGeneration: true,
+  // pod/strategy.go: Status = {Phase: Pending, QOSClass} (both filled by defaultPod), plus the
+  // SchedulingGated condition of applySchedulingGatedCondition.
+  initialStatus: podInitialStatus,
   table: podTable,
   defaults: defaultPod,
   validate: validatePod,
@@ -194,6 +218,8 @@ export const podtemplates = defineResource({
   resource: 'podtemplates',
   kind: 'PodTemplate',
   namespaced: true,
+  // podtemplate/strategy.go PrepareForCreate: Generation = 1.
+  tracksGeneration: true,
   table: podTemplateTable,
   defaults: (o) => defaultPodTemplate(child(o as Obj, 'template')),
   validate: validatePodTemplate,
@@ -210,8 +236,12 @@ export const replicationcontrollers = defineResource({
   subresources: [scaleSub(), statusSub('ReplicationController')],
   hasStatus: true,
   tracksGeneration: true,
+  initialStatus: emptyStatus,
   table: replicationControllerTable,
-  defaults: defaultReplicationController,
+  defaults: (o) => {
+    defaultReplicationController(o);
+    replicaSetStatusZeros(o);
+  },
   validate: validateReplicationController,
   fieldSelectors: replicaCountFields,
 });
@@ -225,6 +255,8 @@ export const resourcequotas = defineResource({
   shortNames: ['quota'],
   subresources: [statusSub('ResourceQuota')],
   hasStatus: true,
+  initialStatus: emptyStatus,
+  defaults: structsAt(['spec']),
   table: resourceQuotaTable,
 });
 
@@ -271,6 +303,8 @@ export const services = defineResource({
   categories: ['all'],
   subresources: [proxySub('Service'), statusSub('Service')],
   hasStatus: true,
+  // service/strategy.go: Status = ServiceStatus{}; Go writes its LoadBalancer struct always.
+  initialStatus: () => ({ loadBalancer: {} }),
   nameValidation: 'dns1035',
   table: serviceTable,
   defaults: defaultService,

@@ -8,6 +8,7 @@ import type { ResourceDescriptor } from '../types.js';
 import { defineResource, statusSub } from './common.js';
 import { ingressClassTable, ingressTable, networkPolicyTable } from '../printers/other.js';
 import { defaultNetworkPolicy } from '../defaults/core.js';
+import { structsAt } from '../defaults/wire.js';
 
 const group = 'networking.k8s.io';
 
@@ -31,6 +32,8 @@ export const ingresses = defineResource({
   subresources: [statusSub('Ingress')],
   hasStatus: true,
   tracksGeneration: true,
+  // ingress/strategy.go: Status = IngressStatus{}; Go writes its LoadBalancer struct always.
+  initialStatus: () => ({ loadBalancer: {} }),
   table: ingressTable,
 });
 
@@ -43,7 +46,10 @@ export const networkpolicies = defineResource({
   shortNames: ['netpol'],
   tracksGeneration: true,
   table: networkPolicyTable,
-  defaults: defaultNetworkPolicy,
+  defaults: (o) => {
+    structsAt(['spec', 'podSelector'])(o);
+    defaultNetworkPolicy(o);
+  },
 });
 
 export const networkingResources: ResourceDescriptor[] = [ingressclasses, ingresses, networkpolicies];

@@ -2,11 +2,12 @@
  * @module registry/resources/policy
  *
  * policy/v1 PodDisruptionBudgets (aggregated_v2.json; pkg/registry/policy/poddisruptionbudget/strategy.go:
- * status subresource, generation bumped on spec changes).
+ * status subresource, generation bumped on spec changes, no unconditional updates).
  */
 import type { ResourceDescriptor } from '../types.js';
-import { defineResource, statusSub } from './common.js';
+import { defineResource, emptyStatus, statusSub } from './common.js';
 import { podDisruptionBudgetTable } from '../printers/other.js';
+import { podDisruptionBudgetStatusZeros, structsAt } from '../defaults/wire.js';
 
 export const poddisruptionbudgets = defineResource({
   group: 'policy',
@@ -18,7 +19,14 @@ export const poddisruptionbudgets = defineResource({
   subresources: [statusSub('PodDisruptionBudget')],
   hasStatus: true,
   tracksGeneration: true,
+  initialStatus: emptyStatus,
+  // strategy.go: "Status update should only be allowed if version match."
+  allowUnconditionalUpdate: false,
   table: podDisruptionBudgetTable,
+  defaults: (o) => {
+    structsAt(['spec'])(o);
+    podDisruptionBudgetStatusZeros(o);
+  },
 });
 
 export const policyResources: ResourceDescriptor[] = [poddisruptionbudgets];
