@@ -58,7 +58,7 @@ function printManager(m: ManagerEntry): string {
 }
 
 /** internal/conflict.go NewConflictError: 409 Conflict with one cause per conflicting field. */
-export function applyConflictError(conflicts: { manager: ManagerEntry; set: FieldSet }[]): ApiError {
+export function applyConflictError(conflicts: Conflicts): ApiError {
   const sorted = [...conflicts].sort((a, b) => {
     const x = managerKey(a.manager);
     const y = managerKey(b.manager);
@@ -86,6 +86,12 @@ export function applyConflictError(conflicts: { manager: ManagerEntry; set: Fiel
   return new ApiError(409, 'Conflict', message, { causes });
 }
 
+/** The fields of other managers an apply would change (merge.Conflicts, grouped by manager). */
+export type Conflicts = { manager: ManagerEntry; set: FieldSet }[];
+
+/** The outcome of {@link tryServerSideApply}: the result, or the conflicts that stopped it. */
+export type ApplyAttempt = ({ ok: true } & ApplyResult) | { ok: false; conflicts: Conflicts };
+
 /**
  * Applies `applied` (the decoded apply body) over `live` for `opts.manager`.
  * Inputs are not mutated. The caller still sets server-owned metadata (uid, resourceVersion,
@@ -98,6 +104,21 @@ export function serverSideApply(
   applied: KubeObject,
   opts: ApplyOptions,
 ): ApplyResult {
+  const r = tryServerSideApply(live, applied, opts);
+  if (!r.ok) throw applyConflictError(r.conflicts);
+  return { object: r.object, created: r.created };
+}
+
+/**
+ * {@link serverSideApply} answering conflicts as data (Updater.Apply returning merge.Conflicts),
+ * so that callers such as the client-side-apply upgrade can inspect them.
+ * @throws ApiError 400 as serverSideApply does.
+ */
+export function tryServerSideApply(
+  live: KubeObject | undefined,
+  applied: KubeObject,
+  opts: ApplyOptions,
+): ApplyAttempt {
   if (!isObject(applied)) throw badRequest('apply patch must be an object');
   checkDepth(applied, 'patch');
   if (isObject(applied.metadata) && applied.metadata.managedFields != null) {
@@ -134,19 +155,22 @@ export function serverSideApply(
   const conflicts = others
     .map((m) => ({ manager: m, set: intersection(m.set, changed) }))
     .filter((c) => !isEmpty(c.set));
-  if (conflicts.length > 0 && !opts.force) throw applyConflictError(conflicts);
+  if (conflicts.length > 0 && !opts.force) return { ok: false, conflicts };
 
   const next: ManagerEntry[] = others.map((m) => ({
     ...m,
     set: difference(difference(m.set, changed), cmp.removed),
   }));
+  // managedFieldsUpdater.Apply: the applier's time moves only when the object changed (a no-op
+  // apply keeps the previous time, and a new co-owner of unchanged fields gets none).
   const noop = live !== undefined && deepEqual(liveObj, merged);
-  next.push({ ...self, time: noop && previous?.time ? previous.time : rfc3339(opts.now) });
+  const time = noop ? previous?.time : rfc3339(opts.now);
+  next.push({ ...self, ...(time ? { time } : {}) });
 
   const object = merged as KubeObject;
   const encoded = encodeManagedFields(next);
   object.metadata = { ...(object.metadata ?? {}) };
   if (encoded.length > 0) object.metadata.managedFields = encoded;
   else delete object.metadata.managedFields;
-  return { object, created: live === undefined };
+  return { ok: true, object, created: live === undefined };
 }

@@ -10,11 +10,13 @@
  * time moves only when the writer changed something. Entries are written sorted as upstream does
  * (operation, time, manager, apiVersion, subresource).
  *
+ * Update entries beyond 10 are folded into "ancient-changes" (./capmanagers.ts). As upstream's
+ * skipNonAppliedManager does, an update of an existing object that has no managed fields starts
+ * no tracking (only an apply does); a create always tracks (DefaultTrackOnCreateProbability 1).
+ *
  * Not handled: version conversion of other managers' sets (all versions of a kind are assumed
- * to share field paths), capManagers (upstream folds Update entries beyond 10 into
- * "ancient-changes"), the "before-first-apply" and last-applied-annotation upgrade paths,
- * union (oneOf) normalization, and exact "." fidelity for Go value structs the schema does not
- * mark `always` (see ../patch/schema.ts).
+ * to share field paths), union (oneOf) normalization, and exact "." fidelity for Go value
+ * structs the schema does not mark `always` (see ../patch/schema.ts).
  */
 import { parseApiVersion, type KubeObject, type ManagedFieldsEntry } from '../types.js';
 import { checkDepth, isObject, type JsonObject } from '../patch/json.js';
@@ -32,6 +34,7 @@ import {
   type FieldSet,
 } from './fieldpath.js';
 import { compare, withSkeleton } from './typed.js';
+import { capUpdateManagers } from './capmanagers.js';
 
 export interface ManagerEntry {
   manager: string;
@@ -187,6 +190,12 @@ export function updateManagedFields(
     (!opts.subresource && tryDecode(newObj.metadata?.managedFields)) ||
     tryDecode(oldObj?.metadata?.managedFields) ||
     [];
+  if (oldObj && managers.length === 0) {
+    // skipnonapplied.go: nothing tracked on an existing object; keep it that way.
+    const out = { ...newObj, metadata: { ...(newObj.metadata ?? {}) } };
+    delete out.metadata.managedFields;
+    return out;
+  }
   const cmp = compare(
     withSkeleton(withoutManagedFields(oldObj), schema) as JsonObject,
     withSkeleton(withoutManagedFields(newObj), schema) as JsonObject,
@@ -219,7 +228,7 @@ export function updateManagedFields(
     managers.push(previous);
   }
   const out = { ...newObj, metadata: { ...(newObj.metadata ?? {}) } };
-  const encoded = encodeManagedFields(managers);
+  const encoded = encodeManagedFields(capUpdateManagers(managers));
   if (encoded.length > 0) out.metadata.managedFields = encoded;
   else delete out.metadata.managedFields;
   return out;

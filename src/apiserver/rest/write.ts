@@ -5,7 +5,7 @@
  * validation, system metadata), managed fields, dry run, then a CAS write. PATCH re-applies the
  * patch to a fresh object when the write loses a race.
  */
-import { ApiError, badRequest, conflict, notFound, unsupportedMediaType } from '../../api/errors.js';
+import { badRequest, conflict, notFound, unsupportedMediaType } from '../../api/errors.js';
 import { deepCopy } from '../../api/meta.js';
 import type { JsonValue, KubeObject } from '../../api/types.js';
 import {
@@ -14,7 +14,7 @@ import {
   applyStrategicMergePatch,
   strategicSchemaFor,
 } from '../../api/patch/index.js';
-import { serverSideApply, updateManagedFields } from '../../api/managedfields/index.js';
+import { applyWithLastApplied, updateManagedFields } from '../../api/managedfields/index.js';
 import { decodeObject, formatOf, mediaType, parseJson, parseYaml, readBody } from '../body.js';
 import { writeObject } from '../responses.js';
 import { admitCreate, admitUpdate } from './admission.js';
@@ -63,29 +63,34 @@ async function readObject(s: RequestScope, directive: FieldValidation): Promise<
   return obj;
 }
 
-const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
-
 /**
- * Server-side apply with upstream's client-side-apply upgrade path (fieldmanager's
- * lastAppliedManager): on an object last written by `kubectl apply` (it carries the last-applied
- * annotation), conflicts only with the client-side apply manager do not fail the first server-side
- * apply; ownership of those fields moves to the applier, as `kubectl apply --server-side` expects.
+ * Server-side apply of `applied` over `live` for this request: the field manager chain's apply
+ * step (../../api/managedfields/lastapplied.ts: the client-side-apply upgrade and the
+ * last-applied annotation sync for manager "kubectl"). Through the status subresource the entry
+ * records `subresource: status` and owns nothing outside status and metadata (the strategy's
+ * reset fields).
  */
 function applyUpgradingClientSide(
-  live: KubeObject,
+  s: RequestScope,
+  live: KubeObject | undefined,
   applied: KubeObject,
-  opts: Parameters<typeof serverSideApply>[2],
+  target: UpdateTarget,
+  manager: string,
 ): KubeObject {
-  try {
-    return serverSideApply(live, applied, opts).object;
-  } catch (e) {
-    const causes = e instanceof ApiError && e.code === 409 ? (e.details?.causes ?? []) : [];
-    const onlyClientSide =
-      causes.length > 0 &&
-      causes.every((c) => c.message?.startsWith('conflict with "kubectl-client-side-apply"'));
-    if (!onlyClientSide || !live.metadata?.annotations?.[LAST_APPLIED]) throw e;
-    return serverSideApply(live, applied, { ...opts, force: true }).object;
-  }
+  const reset =
+    target === 'status'
+      ? Object.keys(applied)
+          .filter((k) => !['apiVersion', 'kind', 'metadata', 'status'].includes(k))
+          .map((k) => [k])
+      : ignored(s, target);
+  return applyWithLastApplied(live, applied, {
+    manager,
+    force: s.ctx.query.get('force') === 'true',
+    apiVersion: servedApiVersion(s),
+    ...(target === 'status' ? { subresource: 'status' } : {}),
+    now: s.env.now(),
+    ignoredFields: reset,
+  }).object;
 }
 
 /** Status is not tracked on the main resource of kinds with a status subresource (upstream resets it). */
@@ -144,7 +149,7 @@ function unchanged(a: KubeObject, b: KubeObject): boolean {
   const strip = (o: KubeObject): string =>
     JSON.stringify({
       ...o,
-      metadata: { ...o.metadata, resourceVersion: undefined, managedFields: undefined },
+      metadata: { ...o.metadata, resourceVersion: undefined },
     });
   return strip(a) === strip(b);
 }
@@ -234,13 +239,7 @@ export async function handlePatch(
         `the name of the object (${applied.metadata.name}) does not match the name on the URL (${name})`,
       );
     }
-    const { object } = serverSideApply(undefined, applied, {
-      manager,
-      force: force === 'true',
-      apiVersion,
-      now: s.env.now(),
-      ignoredFields: ignored(s, target),
-    });
+    const object = applyUpgradingClientSide(s, undefined, applied, target, manager);
     object.metadata = { ...object.metadata, name };
     const obj = prepareForCreate(s.desc, object, namespace, s.env);
     await admitCreate(s, obj);
@@ -273,13 +272,7 @@ export async function handlePatch(
         const applied = deepCopy(patch as KubeObject);
         checkTypeMeta(s.desc, s.version, applied);
         checkAppliedFields(s, applied);
-        next = applyUpgradingClientSide(live, applied, {
-          manager,
-          force: force === 'true',
-          apiVersion,
-          now: s.env.now(),
-          ignoredFields: ignored(s, target),
-        });
+        next = applyUpgradingClientSide(s, live, applied, target, manager);
       }
       next = deepCopy(next);
       if (kind !== 'apply') {
