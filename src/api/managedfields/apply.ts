@@ -57,14 +57,13 @@ function printManager(m: ManagerEntry): string {
   return s;
 }
 
-/** internal/conflict.go NewConflictError: 409 Conflict with one cause per conflicting field. */
+/**
+ * internal/conflict.go NewConflictError: 409 Conflict with one cause per conflicting field, in
+ * the order given; the message lists the fields grouped by manager, managers sorted by their
+ * identifier. Identifiers carry no time (BuildManagerIdentifier drops it), so no "at <time>".
+ */
 export function applyConflictError(conflicts: Conflicts): ApiError {
-  const sorted = [...conflicts].sort((a, b) => {
-    const x = managerKey(a.manager);
-    const y = managerKey(b.manager);
-    return x < y ? -1 : x > y ? 1 : 0;
-  });
-  const flat = sorted.flatMap((c) =>
+  const flat = conflicts.flatMap((c) =>
     members(c.set).map((p) => ({ manager: c.manager, path: pathString(p) })),
   );
   const causes = flat.map((c) => ({
@@ -76,10 +75,17 @@ export function applyConflictError(conflicts: Conflicts): ApiError {
   if (flat.length === 1) {
     message = `Apply failed with 1 conflict: conflict with ${printManager(flat[0].manager)}: ${flat[0].path}`;
   } else {
+    const byManager = new Map<string, { manager: ManagerEntry; paths: string[] }>();
+    for (const c of flat) {
+      const key = managerKey(c.manager);
+      if (!byManager.has(key)) byManager.set(key, { manager: c.manager, paths: [] });
+      byManager.get(key)!.paths.push(c.path);
+    }
     const lines: string[] = [];
-    for (const c of sorted) {
-      lines.push(`conflicts with ${printManager(c.manager)}:`);
-      for (const p of members(c.set)) lines.push(`- ${pathString(p)}`);
+    for (const key of [...byManager.keys()].sort()) {
+      const g = byManager.get(key)!;
+      lines.push(`conflicts with ${printManager(g.manager)}:`);
+      for (const p of g.paths) lines.push(`- ${p}`);
     }
     message = `Apply failed with ${flat.length} conflicts: ${lines.join('\n')}`;
   }

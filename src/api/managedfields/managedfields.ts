@@ -58,6 +58,8 @@ export interface UpdateOptions {
    * [['status']] for the main resource of a kind with a status subresource.
    */
   ignoredFields?: string[][];
+  /** capManagers' limit on Update entries (default 10, upstream's DefaultMaxUpdateManagers). */
+  maxUpdateManagers?: number;
 }
 
 /** Fields never tracked (stripmeta.go). `metadata` itself is stripped as a member only. */
@@ -228,7 +230,7 @@ export function updateManagedFields(
     managers.push(previous);
   }
   const out = { ...newObj, metadata: { ...(newObj.metadata ?? {}) } };
-  const encoded = encodeManagedFields(capUpdateManagers(managers));
+  const encoded = encodeManagedFields(capUpdateManagers(managers, opts.maxUpdateManagers));
   if (encoded.length > 0) out.metadata.managedFields = encoded;
   else delete out.metadata.managedFields;
   return out;
