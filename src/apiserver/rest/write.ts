@@ -7,6 +7,7 @@
  */
 import { badRequest, conflict, notFound, unsupportedMediaType } from '../../api/errors.js';
 import { deepCopy } from '../../api/meta.js';
+import { deepEqual } from '../../api/patch/json.js';
 import type { JsonValue, KubeObject } from '../../api/types.js';
 import {
   applyJsonPatch,
@@ -145,13 +146,11 @@ export async function finishUpdate(
   return managed(s, cur.obj, prepared, target === 'status' ? 'status' : undefined);
 }
 
+/** Equal apart from resourceVersion (key order aside): no write, as etcd's no-op update. */
 function unchanged(a: KubeObject, b: KubeObject): boolean {
-  const strip = (o: KubeObject): string =>
-    JSON.stringify({
-      ...o,
-      metadata: { ...o.metadata, resourceVersion: undefined },
-    });
-  return strip(a) === strip(b);
+  const strip = (o: KubeObject): unknown =>
+    JSON.parse(JSON.stringify({ ...o, metadata: { ...o.metadata, resourceVersion: undefined } }));
+  return deepEqual(strip(a), strip(b));
 }
 
 export async function handleUpdate(
@@ -234,6 +233,14 @@ export async function handlePatch(
     const applied = deepCopy(patch as KubeObject);
     checkTypeMeta(s.desc, s.version, applied);
     checkAppliedFields(s, applied);
+    if (applied.metadata?.uid) {
+      // patch.go applyPatch: a uid names an object that must exist.
+      throw conflict(
+        s.store.gr,
+        name,
+        `uid mismatch: the provided object specified uid ${applied.metadata.uid}, and no existing object was found`,
+      );
+    }
     if (applied.metadata?.name && applied.metadata.name !== name) {
       throw badRequest(
         `the name of the object (${applied.metadata.name}) does not match the name on the URL (${name})`,

@@ -1,0 +1,643 @@
+/**
+ * Server-side apply through the REST layer: cases ported from upstream's
+ * test/integration/apiserver/apply/apply_test.go (ownership, conflicts, force, co-ownership,
+ * removing fields, list-type=map merging, apply on create, status subresource, clearing
+ * managedFields), each named after its upstream test, against a real `kubeauth serve`.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Client, credentialsFromKubeconfig, type Response } from './client.js';
+import { startServer, type TestServer } from './harness.js';
+
+type Obj = Record<string, any>;
+
+const APPLY = { 'content-type': 'application/apply-patch+yaml' };
+const MERGE = { 'content-type': 'application/merge-patch+json' };
+const SMP = { 'content-type': 'application/strategic-merge-patch+json' };
+const JSONPATCH = { 'content-type': 'application/json-patch+json' };
+
+const deployment = (name: string, spec: Obj = {}, podSpec: Obj = {}): Obj => ({
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: { name, labels: { app: 'nginx' } },
+  spec: {
+    selector: { matchLabels: { app: 'nginx' } },
+    template: {
+      metadata: { labels: { app: 'nginx' } },
+      spec: { containers: [{ name: 'nginx', image: 'nginx:latest' }], ...podSpec },
+    },
+    ...spec,
+  },
+});
+
+const configMap = (name: string, extra: Obj = {}): Obj => ({
+  apiVersion: 'v1',
+  kind: 'ConfigMap',
+  metadata: { name, namespace: 'default', labels: { 'test-label': 'test' } },
+  data: { key: 'value' },
+  ...extra,
+});
+
+const pod = (name: string, labels?: Obj): Obj => ({
+  apiVersion: 'v1',
+  kind: 'Pod',
+  metadata: { name, ...(labels ? { labels } : {}) },
+  spec: { containers: [{ name: 'test-container-a', image: 'test-image-one' }] },
+});
+
+const DEPLOY = '/apis/apps/v1/namespaces/default/deployments';
+const CM = '/api/v1/namespaces/default/configmaps';
+const PODS = '/api/v1/namespaces/default/pods';
+
+describe('server-side apply (upstream apply_test.go)', () => {
+  let srv: TestServer;
+  let c: Client;
+
+  before(async () => {
+    srv = await startServer();
+    c = new Client(srv.port, credentialsFromKubeconfig(srv.kubeconfig));
+  });
+  after(async () => {
+    c?.close();
+    await srv?.stop();
+  });
+
+  const q = (params: Record<string, string | undefined>): string => {
+    const e = Object.entries(params).filter(([, v]) => v !== undefined) as [string, string][];
+    return e.length ? `?${new URLSearchParams(e)}` : '';
+  };
+  const apply = (path: string, body: Obj | string, manager?: string, extra: Record<string, string> = {}) =>
+    c.request(
+      'PATCH',
+      path + q({ fieldManager: manager, ...extra }),
+      typeof body === 'string' ? body : JSON.stringify(body),
+      APPLY,
+    );
+  const patch = (path: string, body: unknown, headers: Record<string, string>, manager?: string) =>
+    c.request('PATCH', path + q({ fieldManager: manager }), JSON.stringify(body), headers);
+  // Sends the live resourceVersion when the body has none (kubeauth refuses unconditional PUTs).
+  const put = async (path: string, body: Obj, manager?: string) => {
+    if (!body.metadata?.resourceVersion) {
+      const live = (await c.request('GET', path)).json();
+      body = { ...body, metadata: { ...body.metadata, resourceVersion: live.metadata.resourceVersion } };
+    }
+    return c.request('PUT', path + q({ fieldManager: manager }), JSON.stringify(body));
+  };
+  const get = async (path: string): Promise<Obj> => {
+    const r = await c.request('GET', path);
+    assert.equal(r.status, 200, r.body.toString());
+    return r.json();
+  };
+  const ok = (r: Response, status = 200): Obj => {
+    assert.equal(r.status, status, r.body.toString());
+    return r.json();
+  };
+  const managers = (o: Obj): string[][] =>
+    (o.metadata.managedFields ?? []).map((m: Obj) => [m.manager, m.operation, m.subresource ?? '']);
+
+  test('TestApplyAlsoCreates', async () => {
+    const cases: [string, Obj][] = [
+      ['pods', pod('test-pod')],
+      [
+        'services',
+        {
+          apiVersion: 'v1',
+          kind: 'Service',
+          metadata: { name: 'test-svc' },
+          spec: { ports: [{ port: 8080, protocol: 'UDP' }] },
+        },
+      ],
+    ];
+    for (const [resource, body] of cases) {
+      const path = `/api/v1/namespaces/default/${resource}/${body.metadata.name}`;
+      ok(await apply(path, body, 'apply_test'), 201);
+      await get(path);
+      // re-applying the same configuration as another manager does not conflict
+      const again = ok(await apply(path, body, 'apply_test_2'));
+      assert.deepEqual(
+        managers(again)
+          .map((m) => m[0])
+          .sort(),
+        ['apply_test', 'apply_test_2'],
+      );
+    }
+  });
+
+  test('TestNoOpUpdateSameResourceVersion', async () => {
+    const body = deployment('noop', { replicas: 2 });
+    const first = ok(await apply(`${DEPLOY}/noop`, body, 'apply_test'), 201);
+    const second = ok(await apply(`${DEPLOY}/noop`, body, 'apply_test'));
+    assert.equal(second.metadata.resourceVersion, first.metadata.resourceVersion);
+  });
+
+  test('TestCreateOnApplyFailsWithUID', async () => {
+    const body = pod('test-pod-uid');
+    body.metadata.uid = '88e00824-7f0e-11e8-94a1-c8d3ffb15800';
+    const r = await apply(`${PODS}/test-pod-uid`, body, 'apply_test');
+    assert.equal(r.status, 409, r.body.toString());
+  });
+
+  test('TestApplyUpdateApplyConflictForced', async () => {
+    const path = `${DEPLOY}/deployment`;
+    const body = deployment('deployment', { replicas: 3 });
+    ok(await apply(path, body, 'apply_test'), 201);
+    ok(await patch(path, { spec: { replicas: 5 } }, MERGE, 'kubectl-client-side-apply'));
+    const r = await apply(path, body, 'apply_test');
+    assert.equal(r.status, 409);
+    assert.deepEqual(r.json(), {
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Failure',
+      message:
+        'Apply failed with 1 conflict: conflict with "kubectl-client-side-apply" using apps/v1: .spec.replicas',
+      reason: 'Conflict',
+      details: {
+        causes: [
+          {
+            reason: 'FieldManagerConflict',
+            message: 'conflict with "kubectl-client-side-apply" using apps/v1',
+            field: '.spec.replicas',
+          },
+        ],
+      },
+      code: 409,
+    });
+    const forced = ok(await apply(path, body, 'apply_test', { force: 'true' }));
+    assert.equal(forced.spec.replicas, 3);
+    assert.ok(
+      !JSON.stringify(
+        forced.metadata.managedFields.find((m: Obj) => m.operation === 'Update') ?? {},
+      ).includes('f:replicas'),
+    );
+  });
+
+  test('TestApplyGroupsManySeparateUpdates', async () => {
+    const path = `${CM}/many-updates`;
+    ok(
+      await apply(
+        path,
+        {
+          apiVersion: 'v1',
+          kind: 'ConfigMap',
+          metadata: { name: 'many-updates', labels: { applier: 'true' } },
+        },
+        'apply_test',
+      ),
+      201,
+    );
+    let obj: Obj = {};
+    for (let i = 0; i < 20; i++) {
+      obj = ok(await patch(path, { metadata: { labels: { [`updater${i}`]: 'new' } } }, MERGE, `updater${i}`));
+    }
+    assert.equal(obj.metadata.managedFields.length, 11, JSON.stringify(obj.metadata.managedFields));
+    assert.equal(obj.metadata.managedFields[0].manager, 'apply_test');
+    assert.equal(obj.metadata.managedFields[1].manager, 'ancient-changes');
+  });
+
+  test('TestApplyManagedFields', async () => {
+    const path = `${CM}/test-cm`;
+    ok(await apply(path, configMap('test-cm'), 'apply_test'), 201);
+    ok(await patch(path, { data: { 'new-key': 'value' } }, MERGE, 'updater'));
+    await new Promise((r) => setTimeout(r, 1100));
+    ok(await patch(path, { data: { key: 'new value' } }, MERGE, 'updater'));
+    const obj = await get(path);
+    const [a, u] = obj.metadata.managedFields;
+    assert.deepEqual(obj.metadata.managedFields, [
+      {
+        manager: 'apply_test',
+        operation: 'Apply',
+        apiVersion: 'v1',
+        time: a.time,
+        fieldsType: 'FieldsV1',
+        fieldsV1: { 'f:metadata': { 'f:labels': { 'f:test-label': {} } } },
+      },
+      {
+        manager: 'updater',
+        operation: 'Update',
+        apiVersion: 'v1',
+        time: u.time,
+        fieldsType: 'FieldsV1',
+        fieldsV1: { 'f:data': { 'f:key': {}, 'f:new-key': {} } },
+      },
+    ]);
+    assert.notEqual(a.time, u.time);
+    assert.deepEqual(obj.data, { key: 'new value', 'new-key': 'value' });
+  });
+
+  test('TestApplyRemovesEmptyManagedFields', async () => {
+    const body = {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'empty-cm', namespace: 'default' },
+    };
+    ok(await apply(`${CM}/empty-cm`, body, 'apply_test'), 201);
+    ok(await apply(`${CM}/empty-cm`, body, 'apply_test'));
+    assert.equal((await get(`${CM}/empty-cm`)).metadata.managedFields, undefined);
+  });
+
+  test('TestApplyRequiresFieldManager', async () => {
+    const body = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'fm-cm', namespace: 'default' } };
+    const r = await apply(`${CM}/fm-cm`, body);
+    assert.equal(r.status, 400);
+    assert.match(r.json().message, /fieldManager: Required value: is required for apply patch/);
+    ok(await apply(`${CM}/fm-cm`, body, 'apply_test'), 201);
+  });
+
+  test('TestApplyRemoveContainerPort', async () => {
+    const path = `${DEPLOY}/ports`;
+    const withPort = deployment('ports', { replicas: 3 });
+    withPort.spec.template.spec.containers[0].ports = [{ containerPort: 80, protocol: 'TCP' }];
+    ok(await apply(path, withPort, 'apply_test'), 201);
+    const out = ok(await apply(path, deployment('ports', { replicas: 3 }), 'apply_test'));
+    assert.equal(out.spec.template.spec.containers[0].ports, undefined);
+  });
+
+  test('TestApplyFailsWithVersionMismatch', async () => {
+    const path = `${DEPLOY}/mismatch`;
+    ok(await apply(path, deployment('mismatch', { replicas: 3 }), 'apply_test'), 201);
+    const r = await apply(
+      path,
+      { ...deployment('mismatch', { replicas: 100 }), apiVersion: 'extensions/v1beta' },
+      'apply_test',
+    );
+    assert.equal(r.status, 400, r.body.toString());
+  });
+
+  for (const [name, send] of [
+    [
+      'TestClearManagedFieldsWithMergePatch',
+      (p: string) => patch(p, { metadata: { managedFields: [{}] } }, MERGE),
+    ],
+    [
+      'TestClearManagedFieldsWithStrategicMergePatch',
+      (p: string) => patch(p, { metadata: { managedFields: [{}] } }, SMP),
+    ],
+    [
+      'TestClearManagedFieldsWithJSONPatch',
+      (p: string) => patch(p, [{ op: 'replace', path: '/metadata/managedFields', value: [{}] }], JSONPATCH),
+    ],
+    [
+      'TestClearManagedFieldsWithUpdate',
+      (p: string) =>
+        put(p, {
+          ...configMap(p.split('/').pop()!),
+          metadata: { ...configMap(p.split('/').pop()!).metadata, managedFields: [{}] },
+        }),
+    ],
+  ] as const) {
+    test(name, async () => {
+      const cm = name.toLowerCase().replace('testclearmanagedfieldswith', 'clear-');
+      const path = `${CM}/${cm}`;
+      ok(await apply(path, configMap(cm), 'apply_test'), 201);
+      ok(await send(path));
+      const obj = await get(path);
+      assert.equal(obj.metadata.managedFields, undefined);
+      assert.deepEqual(obj.metadata.labels, { 'test-label': 'test' }, 'other fields untouched');
+    });
+  }
+
+  test('TestClearManagedFieldsWithUpdateEmptyList', async () => {
+    const path = `${CM}/clear-empty`;
+    ok(await apply(path, configMap('clear-empty'), 'apply_test'), 201);
+    const body = configMap('clear-empty');
+    body.metadata.managedFields = [];
+    ok(await put(path, body));
+    ok(await patch(path, { metadata: { labels: { 'test-label': 'v1' } } }, MERGE));
+    const obj = await get(path);
+    assert.equal(obj.metadata.managedFields, undefined, 'tracking stopped');
+    assert.deepEqual(obj.metadata.labels, { 'test-label': 'v1' });
+  });
+
+  test('TestErrorsDontFailUpdate / TestErrorsDontFailPatch', async () => {
+    ok(await c.request('POST', `${CM}?fieldManager=apply_test`, JSON.stringify(configMap('errors-cm'))), 201);
+    const bad = [
+      {
+        manager: 'apply_test',
+        operation: 'Apply',
+        apiVersion: 'v1',
+        time: '2019-07-08T09:31:18Z',
+        fieldsType: '',
+        fieldsV1: {},
+      },
+    ];
+    const body = configMap('errors-cm');
+    body.metadata.managedFields = bad;
+    ok(await put(`${CM}/errors-cm`, body, 'apply_test'));
+    ok(
+      await patch(
+        `${CM}/errors-cm`,
+        [{ op: 'replace', path: '/metadata/managedFields', value: bad }],
+        JSONPATCH,
+        'apply_test',
+      ),
+    );
+    // the invalid entries were ignored: the creator's entry is still there
+    assert.deepEqual(managers(await get(`${CM}/errors-cm`)), [['apply_test', 'Update', '']]);
+  });
+
+  test('TestApplyDoesNotChangeManagedFieldsViaSubresources', async () => {
+    const path = `${PODS}/just-a-pod`;
+    const live = ok(await apply(path, pod('just-a-pod'), 'apply_test'), 201);
+    const update = {
+      metadata: {
+        managedFields: [
+          {
+            manager: 'testing',
+            operation: 'Update',
+            apiVersion: 'v1',
+            fieldsType: 'FieldsV1',
+            fieldsV1: {
+              'f:spec': {
+                'f:containers': { 'k:{"name":"testing"}': { '.': {}, 'f:image': {}, 'f:name': {} } },
+              },
+            },
+          },
+        ],
+      },
+      status: { conditions: [{ type: 'MyStatus', status: 'true' }] },
+    };
+    const next = ok(await patch(`${path}/status`, update, MERGE, 'update_managedfields_test'));
+    assert.equal(live.metadata.managedFields.length, 1);
+    assert.equal(next.metadata.managedFields.length, 2);
+    assert.deepEqual(next.metadata.managedFields[0], live.metadata.managedFields[0]);
+    assert.deepEqual(next.metadata.managedFields[1].manager, 'update_managedfields_test');
+    assert.deepEqual(next.metadata.managedFields[1].subresource, 'status');
+  });
+
+  test('TestApplyUnsetExclusivelyOwnedFields', async () => {
+    const path = `${DEPLOY}/exclusive-unset`;
+    ok(
+      await apply(
+        path,
+        deployment('exclusive-unset', { replicas: 3 }, { hostname: 'test-hostname' }),
+        'apply_test',
+      ),
+      201,
+    );
+    const out = ok(await apply(path, deployment('exclusive-unset'), 'apply_test'));
+    assert.equal(out.spec.replicas, 1, 'back to the default');
+    assert.equal(out.spec.template.spec.hostname, undefined);
+  });
+
+  test('TestApplyUnsetSharedFields', async () => {
+    const path = `${DEPLOY}/shared-unset`;
+    const full = deployment('shared-unset', { replicas: 3 }, { hostname: 'test-hostname' });
+    ok(await apply(path, full, 'shared_owner_1'), 201);
+    ok(await apply(path, full, 'shared_owner_2'));
+    const out = ok(await apply(path, deployment('shared-unset'), 'shared_owner_1'));
+    assert.equal(out.spec.replicas, 3);
+    assert.equal(out.spec.template.spec.hostname, 'test-hostname');
+  });
+
+  test('TestApplyCanTransferFieldOwnershipToController', async () => {
+    const path = `${DEPLOY}/transfer`;
+    const applied = ok(await apply(path, deployment('transfer', { replicas: 3 }), 'test_applier'), 201);
+    applied.spec.replicas = 4;
+    ok(await put(path, applied, 'test_updater'));
+    const out = ok(await apply(path, deployment('transfer'), 'test_applier'));
+    assert.equal(out.spec.replicas, 4);
+  });
+
+  test('TestApplyCanRemoveMapItemsContributedToByControllers', async () => {
+    const path = `${DEPLOY}/map-item-removal`;
+    const applied = ok(await apply(path, deployment('map-item-removal'), 'test_applier'), 201);
+    applied.spec.template.spec.containers[0].workingDir = '/home/replacement';
+    ok(await put(path, applied, 'test_updater'));
+    const next = deployment('map-item-removal', { replicas: 3 }, { hostname: 'test-hostname' });
+    next.spec.template.spec.containers = [{ name: 'other-container', image: 'nginx:latest' }];
+    const out = ok(await apply(path, next, 'test_applier'));
+    assert.deepEqual(
+      out.spec.template.spec.containers.map((x: Obj) => x.name),
+      ['other-container'],
+    );
+  });
+
+  test('TestDefaultMissingKeys', async () => {
+    const path = `${DEPLOY}/missing-keys`;
+    const first = deployment('missing-keys');
+    first.spec.template.spec.containers[0].ports = [{ name: 'foo', containerPort: 80 }];
+    ok(await apply(path, first, 'test_applier'), 201);
+    const second = deployment('missing-keys');
+    second.spec.template.spec.containers[0].ports = [{ name: 'bar', containerPort: 80, protocol: 'TCP' }];
+    const r = await apply(path, second, 'test_applier_conflict');
+    assert.equal(r.status, 409);
+    assert.deepEqual(
+      r.json().details.causes.map((x: Obj) => x.field),
+      ['.spec.template.spec.containers[name="nginx"].ports[containerPort=80,protocol="TCP"].name'],
+    );
+  });
+
+  test('TestUpgradeClientSideToServerSideApply', async () => {
+    const last = {
+      kind: 'Deployment',
+      apiVersion: 'apps/v1',
+      metadata: { name: 'my-deployment', labels: { app: 'my-app' } },
+      spec: {
+        replicas: 3,
+        template: {
+          metadata: { labels: { app: 'my-app' } },
+          spec: { containers: [{ name: 'my-c', image: 'my-image' }] },
+        },
+      },
+    };
+    const created = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: {
+        name: 'my-deployment',
+        labels: { app: 'my-app' },
+        annotations: { 'kubectl.kubernetes.io/last-applied-configuration': JSON.stringify(last) },
+      },
+      spec: {
+        replicas: 100000,
+        selector: { matchLabels: { app: 'my-app' } },
+        template: {
+          metadata: { labels: { app: 'my-app' } },
+          spec: { containers: [{ name: 'my-c', image: 'my-image' }] },
+        },
+      },
+    };
+    ok(await c.request('POST', DEPLOY, JSON.stringify(created)), 201);
+    const path = `${DEPLOY}/my-deployment`;
+    const conflicting = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'my-deployment', labels: { app: 'my-new-label' } },
+      spec: {
+        replicas: 3,
+        template: {
+          metadata: { labels: { app: 'my-app' } },
+          spec: { containers: [{ name: 'my-c', image: 'my-image' }] },
+        },
+      },
+    };
+    const r = await apply(path, conflicting, 'kubectl');
+    assert.equal(r.status, 409, r.body.toString());
+    assert.deepEqual(
+      r.json().details.causes.map((x: Obj) => x.field),
+      ['.spec.replicas'],
+    );
+    const allowed = structuredClone(conflicting) as Obj;
+    delete allowed.spec.replicas;
+    allowed.spec.template.spec.containers[0].image = 'my-image-new';
+    const out = ok(await apply(path, allowed, 'kubectl'));
+    assert.equal(out.spec.replicas, 100000);
+    assert.equal(out.spec.template.spec.containers[0].image, 'my-image-new');
+    // lastappliedupdater: the annotation now records what kubectl applied
+    assert.deepEqual(
+      JSON.parse(out.metadata.annotations['kubectl.kubernetes.io/last-applied-configuration']),
+      allowed,
+    );
+  });
+
+  test('TestRenamingAppliedFieldManagers', async () => {
+    const path = `${PODS}/renamed-appliers`;
+    ok(await apply(path, pod('renamed-appliers', { a: 'one' }), 'multi_manager_one'), 201);
+    ok(
+      await apply(
+        path,
+        { apiVersion: 'v1', kind: 'Pod', metadata: { labels: { b: 'two' } } },
+        'multi_manager_two',
+      ),
+    );
+    const live = await get(path);
+    assert.deepEqual(live.metadata.labels, { a: 'one', b: 'two' });
+    for (const m of live.metadata.managedFields) m.manager = 'multi_manager';
+    const out = ok(await put(path, live));
+    assert.equal(out.metadata.managedFields.length, 1);
+    assert.deepEqual(
+      [
+        out.metadata.managedFields[0].manager,
+        out.metadata.managedFields[0].operation,
+        out.metadata.managedFields[0].fieldsV1,
+      ],
+      ['multi_manager', 'Apply', { 'f:metadata': { 'f:labels': { 'f:b': {} } } }],
+    );
+  });
+
+  test('TestRenamingUpdatedFieldManagers', async () => {
+    const path = `${PODS}/renamed-updaters`;
+    ok(await apply(path, pod('renamed-updaters'), 'first'), 201);
+    ok(await patch(path, { metadata: { labels: { a: 'one' } } }, MERGE, 'multi_manager_one'));
+    ok(await patch(path, { metadata: { labels: { b: 'two' } } }, MERGE, 'multi_manager_two'));
+    const live = await get(path);
+    for (const m of live.metadata.managedFields) m.manager = 'multi_manager';
+    const out = ok(await put(path, live));
+    assert.equal(out.metadata.managedFields.length, 2);
+    const e = out.metadata.managedFields[1];
+    assert.deepEqual(
+      [e.manager, e.operation, e.fieldsV1],
+      ['multi_manager', 'Update', { 'f:metadata': { 'f:labels': { 'f:b': {} } } }],
+    );
+  });
+
+  test('TestDroppingSubresourceField', async () => {
+    const path = `${PODS}/dropping-subresource`;
+    ok(await apply(path, pod('dropping-subresource'), 'first'), 201);
+    ok(
+      await apply(
+        path,
+        { apiVersion: 'v1', kind: 'Pod', metadata: { labels: { a: 'one' } } },
+        'label_manager',
+      ),
+    );
+    ok(
+      await apply(
+        `${path}/status`,
+        { apiVersion: 'v1', kind: 'Pod', metadata: { labels: { b: 'two' } } },
+        'label_manager',
+      ),
+    );
+    const live = await get(path);
+    assert.deepEqual(live.metadata.labels, { a: 'one', b: 'two' });
+    assert.deepEqual(managers(live), [
+      ['first', 'Apply', ''],
+      ['label_manager', 'Apply', ''],
+      ['label_manager', 'Apply', 'status'],
+    ]);
+    for (const m of live.metadata.managedFields) delete m.subresource;
+    const out = ok(await put(path, live));
+    assert.equal(out.metadata.managedFields.length, 2);
+    const e = out.metadata.managedFields[1];
+    assert.deepEqual(
+      [e.manager, e.operation, e.fieldsV1],
+      ['label_manager', 'Apply', { 'f:metadata': { 'f:labels': { 'f:b': {} } } }],
+    );
+  });
+
+  test('TestDroppingSubresourceFromSpecField', async () => {
+    const path = `${PODS}/dropping-spec`;
+    ok(await apply(path, pod('dropping-spec'), 'first'), 201);
+    ok(await patch(path, { metadata: { labels: { a: 'two' } } }, MERGE, 'manager'));
+    ok(await patch(`${path}/status`, { status: { phase: 'Running' } }, MERGE, 'manager'));
+    const live = await get(path);
+    assert.equal(live.status.phase, 'Running');
+    assert.deepEqual(managers(live), [
+      ['first', 'Apply', ''],
+      ['manager', 'Update', ''],
+      ['manager', 'Update', 'status'],
+    ]);
+    for (const m of live.metadata.managedFields) delete m.subresource;
+    const out = ok(await put(path, live));
+    assert.equal(out.metadata.managedFields.length, 2);
+    const e = out.metadata.managedFields[1];
+    assert.deepEqual(
+      [e.manager, e.operation, e.fieldsV1],
+      ['manager', 'Update', { 'f:status': { 'f:phase': {} } }],
+    );
+  });
+
+  test('apply through the status subresource: owns status only, conflicts and force as on the main resource', async () => {
+    const path = `${PODS}/status-apply`;
+    ok(await apply(path, pod('status-apply'), 'first'), 201);
+    const status = (phase: string): Obj => ({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'status-apply' },
+      spec: { nodeName: 'ignored' },
+      status: { phase },
+    });
+    const out = ok(await apply(`${path}/status`, status('Pending'), 'kubelet'));
+    assert.equal(out.status.phase, 'Pending');
+    assert.equal(out.spec.nodeName, undefined, 'spec is reset through status');
+    const entry = out.metadata.managedFields.find((m: Obj) => m.manager === 'kubelet');
+    assert.deepEqual([entry.subresource, entry.fieldsV1], ['status', { 'f:status': { 'f:phase': {} } }]);
+    const r = await apply(`${path}/status`, status('Running'), 'other');
+    assert.equal(r.status, 409);
+    assert.equal(
+      r.json().message,
+      'Apply failed with 1 conflict: conflict with "kubelet" with subresource "status": .status.phase',
+    );
+    const forced = ok(await apply(`${path}/status`, status('Running'), 'other', { force: 'true' }));
+    assert.deepEqual(managers(forced), [
+      ['first', 'Apply', ''],
+      ['other', 'Apply', 'status'],
+    ]);
+  });
+
+  test('list-type=map and set merging between appliers', async () => {
+    const path = `${DEPLOY}/merging`;
+    const a = deployment('merging');
+    a.metadata.finalizers = ['example.com/a'];
+    ok(await apply(path, a, 'a'), 201);
+    const b = deployment('merging');
+    b.metadata.finalizers = ['example.com/b'];
+    b.spec.template.spec.containers = [{ name: 'sidecar', image: 'busybox' }];
+    const out = ok(await apply(path, b, 'b'));
+    assert.deepEqual(out.metadata.finalizers, ['example.com/a', 'example.com/b']);
+    assert.deepEqual(
+      out.spec.template.spec.containers.map((x: Obj) => x.name),
+      ['nginx', 'sidecar'],
+    );
+    // a drops its container and finalizer: only b's remain
+    const a2 = deployment('merging');
+    a2.spec.template.spec.containers = [];
+    const out2 = ok(await apply(path, a2, 'a'));
+    assert.deepEqual(out2.metadata.finalizers, ['example.com/b']);
+    assert.deepEqual(
+      out2.spec.template.spec.containers.map((x: Obj) => x.name),
+      ['sidecar'],
+    );
+  });
+});
