@@ -262,6 +262,20 @@ describe('server-side apply (upstream apply_test.go)', () => {
       'apply_test',
     );
     assert.equal(r.status, 400, r.body.toString());
+    assert.equal(r.json().message, 'invalid object type: extensions/v1beta, Kind=Deployment');
+  });
+
+  test('TestVersionCheckDoesNotPanic (fieldmanager_test.go): no apiVersion or kind is a 400', async () => {
+    const r = await apply(`${CM}/no-type`, { metadata: { name: 'no-type' } }, 'apply_test');
+    assert.equal(r.status, 400, r.body.toString());
+    assert.equal(r.json().message, 'invalid object type: /, Kind=');
+    const live = await apply(
+      `${PODS}/no-type`,
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'no-type' } },
+      'apply_test',
+    );
+    assert.equal(live.status, 400);
+    assert.equal(live.json().message, 'invalid object type: /v1, Kind=ConfigMap');
   });
 
   for (const [name, send] of [

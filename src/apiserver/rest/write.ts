@@ -94,6 +94,23 @@ function applyUpgradingClientSide(
   }).object;
 }
 
+/**
+ * versioncheck.go: an apply configuration names exactly the served group, version and kind
+ * (400 `invalid object type: <group>/<version>, Kind=<kind>` otherwise, also when they are
+ * missing), then the usual type-meta checks.
+ */
+function checkApplyTypeMeta(s: RequestScope, applied: KubeObject): void {
+  const av = typeof applied.apiVersion === 'string' ? applied.apiVersion : '';
+  const kind = typeof applied.kind === 'string' ? applied.kind : '';
+  if (av !== servedApiVersion(s) || kind !== s.desc.kind) {
+    const parts = av.split('/');
+    const [group, version] =
+      parts.length === 1 ? ['', parts[0]] : parts.length === 2 ? [parts[0], parts[1]] : ['', ''];
+    throw badRequest(`invalid object type: ${group}/${version}, Kind=${parts.length > 2 ? '' : kind}`);
+  }
+  checkTypeMeta(s.desc, s.version, applied);
+}
+
 /** Status is not tracked on the main resource of kinds with a status subresource (upstream resets it). */
 function ignored(s: RequestScope, target: UpdateTarget): string[][] | undefined {
   return s.desc.hasStatus && target === 'main' ? [['status']] : undefined;
@@ -231,7 +248,7 @@ export async function handlePatch(
 
   if (kind === 'apply' && target === 'main' && !s.store.get(namespace, name)) {
     const applied = deepCopy(patch as KubeObject);
-    checkTypeMeta(s.desc, s.version, applied);
+    checkApplyTypeMeta(s, applied);
     checkAppliedFields(s, applied);
     if (applied.metadata?.uid) {
       // patch.go applyPatch: a uid names an object that must exist.
@@ -277,7 +294,7 @@ export async function handlePatch(
         next = applyStrategicMergePatch(doc, patch as JsonValue, schema) as unknown as KubeObject;
       } else {
         const applied = deepCopy(patch as KubeObject);
-        checkTypeMeta(s.desc, s.version, applied);
+        checkApplyTypeMeta(s, applied);
         checkAppliedFields(s, applied);
         next = applyUpgradingClientSide(s, live, applied, target, manager);
       }
