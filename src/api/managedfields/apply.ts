@@ -10,6 +10,8 @@
  * removed unless another manager owns them. A field owned by another manager whose value would
  * change is a conflict (409, upstream's message) unless `force`, which moves ownership.
  *
+ * An object nobody tracks yet is first attributed to "before-first-apply" (skipnonapplied.go).
+ *
  * Not handled: YAML bodies (the caller decodes; kubectl sends JSON), schema validation of the
  * applied configuration (unknown fields are accepted and deduced), conversion between versions,
  * duplicate keys in associative lists (the first item wins instead of an error), union
@@ -26,6 +28,7 @@ import {
   schemaOf,
   tracked,
   tryDecode,
+  updateManagedFields,
   withoutManagedFields,
   type ManagerEntry,
 } from './managedfields.js';
@@ -92,6 +95,23 @@ export function applyConflictError(conflicts: Conflicts): ApiError {
   return new ApiError(409, 'Conflict', message, { causes });
 }
 
+/**
+ * skipnonapplied.go Apply: a live object whose fields nobody tracks (created before tracking, or
+ * whose managed fields were reset) first gets everything it has recorded as an Update by
+ * "before-first-apply", so the applier conflicts with what it would change.
+ */
+function beforeFirstApply(live: KubeObject, opts: ApplyOptions): ManagerEntry[] {
+  const tracked = updateManagedFields(undefined, withoutManagedFields(live) as KubeObject, {
+    manager: 'before-first-apply',
+    operation: 'Update',
+    apiVersion: opts.apiVersion,
+    subresource: opts.subresource,
+    now: opts.now,
+    ignoredFields: opts.ignoredFields,
+  });
+  return tryDecode(tracked.metadata?.managedFields) ?? [];
+}
+
 /** The fields of other managers an apply would change (merge.Conflicts, grouped by manager). */
 export type Conflicts = { manager: ManagerEntry; set: FieldSet }[];
 
@@ -133,7 +153,7 @@ export function tryServerSideApply(
   const schema = schemaOf(applied.apiVersion || !live ? applied : live);
   const liveObj = withoutManagedFields(live);
   const config = withoutManagedFields(applied);
-  const managers = tryDecode(live?.metadata?.managedFields) ?? [];
+  const managers = tryDecode(live?.metadata?.managedFields) ?? (live ? beforeFirstApply(live, opts) : []);
 
   const self: ManagerEntry = {
     manager: opts.manager,

@@ -229,21 +229,29 @@ test('TestNoUpdateBeforeFirstApply / TestUpdateBeforeFirstApply: untracked objec
   assert.deepEqual(f.managedFields(), []);
   f.update(cm({ a: '2' }), 'updater');
   assert.deepEqual(f.managedFields(), [], 'an update does not start tracking');
-  f.apply(cm({ a: '2' }, { l: 'x' }), 'applier');
-  assert.deepEqual(
-    f.managedFields().map((m) => m.manager),
-    ['applier'],
+  // the first apply attributes what is there to "before-first-apply", then applies
+  f.apply(
+    { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm', namespace: 'default' }, data: { b: '1' } },
+    'applier',
   );
-  f.update(cm({ a: '3' }, { l: 'x' }), 'updater');
-  // sorted by operation: Apply before Update
   assert.deepEqual(
     f.managedFields().map((m) => [m.manager, m.operation]),
     [
       ['applier', 'Apply'],
-      ['updater', 'Update'],
+      ['before-first-apply', 'Update'],
     ],
   );
+  assert.ok(managesField(f.managedFields(), 'before-first-apply', '.data.a'));
+  assert.ok(managesField(f.managedFields(), 'applier', '.data.b'));
+  // from now on updates are tracked, and the applier conflicts with before-first-apply
+  f.update(cm({ a: '3', b: '1' }), 'updater');
   assert.ok(managesField(f.managedFields(), 'updater', '.data.a'));
+  assert.throws(
+    () => f.apply({ ...cm({ a: '4' }), metadata: { name: 'cm', namespace: 'default' } }, 'other'),
+    (e: unknown) =>
+      e instanceof ApiError &&
+      e.message === 'Apply failed with 1 conflict: conflict with "updater" using v1: .data.a',
+  );
 });
 
 test('TestUpdateApplyConflict / force takes ownership, Update never conflicts', () => {

@@ -12,6 +12,8 @@ import { updateManagedFields } from './managedfields.js';
 export interface TestFieldManagerOptions {
   apiVersion: string;
   kind: string;
+  /** NewTestFieldManagerSubresource: every write goes through this subresource. */
+  subresource?: string;
   /** capManagers limit (upstream tests build the chain with 3). */
   maxUpdateManagers?: number;
   /** The clock; every operation advances it by one second unless `tick` is 0. */
@@ -60,6 +62,7 @@ export class TestFieldManager {
       manager,
       operation: 'Update',
       apiVersion: this.o.apiVersion,
+      subresource: this.o.subresource,
       now: this.now(),
       maxUpdateManagers: this.o.maxUpdateManagers,
     });
@@ -73,6 +76,7 @@ export class TestFieldManager {
       manager,
       force,
       apiVersion: this.o.apiVersion,
+      subresource: this.o.subresource,
       now: this.now(),
     });
     this.live = object;
