@@ -239,9 +239,52 @@ describe('server-side apply (upstream apply_test.go)', () => {
   test('TestApplyRequiresFieldManager', async () => {
     const body = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'fm-cm', namespace: 'default' } };
     const r = await apply(`${CM}/fm-cm`, body);
-    assert.equal(r.status, 400);
-    assert.match(r.json().message, /fieldManager: Required value: is required for apply patch/);
+    assert.equal(r.status, 422);
+    assert.deepEqual(r.json(), {
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Failure',
+      message:
+        'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch',
+      reason: 'Invalid',
+      details: {
+        group: 'meta.k8s.io',
+        kind: 'PatchOptions',
+        causes: [
+          {
+            reason: 'FieldValueRequired',
+            message: 'Required value: is required for apply patch',
+            field: 'fieldManager',
+          },
+        ],
+      },
+      code: 422,
+    });
     ok(await apply(`${CM}/fm-cm`, body, 'apply_test'), 201);
+    // ValidatePatchOptions: force belongs to apply
+    const m = await c.request('PATCH', `${CM}/fm-cm?force=true`, '{"data":{"a":"b"}}', MERGE);
+    assert.equal(m.status, 422);
+    assert.equal(
+      m.json().message,
+      'PatchOptions.meta.k8s.io "" is invalid: force: Forbidden: may not be specified for non-apply patch',
+    );
+  });
+
+  test('dry-run apply (Python client test_server_side_apply_api): managed fields in the answer, nothing stored', async () => {
+    const path = `${PODS}/dry-pod`;
+    const r = ok(await apply(path, pod('dry-pod'), 'kubernetes-unittests', { dryRun: 'All' }), 201);
+    assert.equal(r.metadata.managedFields[0].manager, 'kubernetes-unittests');
+    assert.equal((await c.request('GET', path)).status, 404);
+    ok(await apply(path, pod('dry-pod'), 'kubernetes-unittests'), 201);
+    const again = ok(await apply(path, pod('dry-pod', { x: 'y' }), 'other', { dryRun: 'All' }));
+    assert.deepEqual(
+      managers(again)
+        .map((e) => e[0])
+        .sort(),
+      ['kubernetes-unittests', 'other'],
+    );
+    assert.equal((await get(path)).metadata.labels, undefined);
   });
 
   test('TestApplyRemoveContainerPort', async () => {

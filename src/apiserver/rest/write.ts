@@ -5,7 +5,15 @@
  * validation, system metadata), managed fields, dry run, then a CAS write. PATCH re-applies the
  * patch to a fresh object when the write loses a race.
  */
-import { badRequest, conflict, notFound, unsupportedMediaType } from '../../api/errors.js';
+import {
+  ApiError,
+  badRequest,
+  conflict,
+  invalid,
+  notFound,
+  unsupportedMediaType,
+  type FieldError,
+} from '../../api/errors.js';
 import { deepCopy } from '../../api/meta.js';
 import { deepEqual } from '../../api/patch/json.js';
 import type { JsonValue, KubeObject } from '../../api/types.js';
@@ -40,6 +48,13 @@ export function isDryRun(s: RequestScope): boolean {
   return all.length > 0;
 }
 
+/** ValidatePatchOptions: 422 `PatchOptions.meta.k8s.io "" is invalid: ...` (no name in details). */
+function patchOptionsInvalid(e: FieldError): ApiError {
+  const err = invalid('meta.k8s.io', 'PatchOptions', '', [e]);
+  const { name: _name, ...details } = err.details ?? {};
+  return new ApiError(422, 'Invalid', err.message, details);
+}
+
 /** fieldManager, or the User-Agent's first segment as upstream's prefixFromUserAgent does. */
 export function fieldManagerOf(s: RequestScope, required = false): string {
   const fm = s.ctx.query.get('fieldManager');
@@ -48,9 +63,11 @@ export function fieldManagerOf(s: RequestScope, required = false): string {
     return fm;
   }
   if (required)
-    throw badRequest(
-      'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch',
-    );
+    throw patchOptionsInvalid({
+      type: 'FieldValueRequired',
+      field: 'fieldManager',
+      detail: 'is required for apply patch',
+    });
   const ua = String(s.ctx.req.headers['user-agent'] ?? 'unknown');
   return ua.split('/')[0].slice(0, 128);
 }
@@ -231,7 +248,11 @@ export async function handlePatch(
   const patch = kind === 'apply' ? parseYaml(raw) : parseJson(raw);
   const force = s.ctx.query.get('force');
   if (kind !== 'apply' && force !== null)
-    throw badRequest('force: Invalid value: true: may not be specified for non-apply patch');
+    throw patchOptionsInvalid({
+      type: 'FieldValueForbidden',
+      field: 'force',
+      detail: 'may not be specified for non-apply patch',
+    });
   if (
     kind === 'json'
       ? !Array.isArray(patch)
