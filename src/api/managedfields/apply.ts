@@ -188,7 +188,8 @@ export function tryServerSideApply(
     set: difference(difference(m.set, changed), cmp.removed),
   }));
   // managedFieldsUpdater.Apply: the applier's time moves only when the object changed (a no-op
-  // apply keeps the previous time, and a new co-owner of unchanged fields gets none).
+  // apply keeps the previous time, and a new co-owner of unchanged fields gets none, as
+  // upstream does: kubernetes/kubernetes#127938).
   const noop = live !== undefined && deepEqual(liveObj, merged);
   const time = noop ? previous?.time : rfc3339(opts.now);
   next.push({ ...self, ...(time ? { time } : {}) });
