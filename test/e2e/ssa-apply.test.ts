@@ -666,7 +666,9 @@ describe('server-side apply (upstream apply_test.go)', () => {
       r.json().message,
       'Apply failed with 1 conflict: conflict with "kubelet" with subresource "status": .status.phase',
     );
-    const forced = ok(await apply(`${path}/status`, status('Running'), 'other', { force: 'true' }));
+    // force=True as the Python client spells it; force=false does not force
+    assert.equal((await apply(`${path}/status`, status('Running'), 'other', { force: 'false' })).status, 409);
+    const forced = ok(await apply(`${path}/status`, status('Running'), 'other', { force: 'True' }));
     assert.deepEqual(managers(forced), [
       ['first', 'Apply', ''],
       ['other', 'Apply', 'status'],

@@ -103,12 +103,20 @@ function applyUpgradingClientSide(
       : ignored(s, target);
   return applyWithLastApplied(live, applied, {
     manager,
-    force: s.ctx.query.get('force') === 'true',
+    force: queryBool(s.ctx.query.get('force')),
     apiVersion: servedApiVersion(s),
     ...(target === 'status' ? { subresource: 'status' } : {}),
     now: s.env.now(),
     ignoredFields: reset,
   }).object;
+}
+
+/**
+ * Convert_Slice_string_To_Pointer_bool: absent, "0" and "false" (any case) are false; any other
+ * value, even empty, is true (so `force=True` from the Python client forces).
+ */
+function queryBool(v: string | null): boolean {
+  return v !== null && v !== '0' && v.toLowerCase() !== 'false';
 }
 
 /**
