@@ -645,6 +645,21 @@ describe('server-side apply (upstream apply_test.go)', () => {
     );
   });
 
+  test('TestSubresourceField', async () => {
+    const path = `${DEPLOY}/subresource-field`;
+    ok(await apply(path, deployment('subresource-field', { replicas: 3 }), 'manager'), 201);
+    ok(await patch(`${path}/scale`, { spec: { replicas: 32 } }, MERGE, 'manager'));
+    const mf = (await get(path)).metadata.managedFields;
+    assert.deepEqual(
+      mf.map((m: Obj) => [m.manager, m.operation, m.subresource ?? '']),
+      [
+        ['manager', 'Apply', ''],
+        ['manager', 'Update', 'scale'],
+      ],
+    );
+    assert.deepEqual(mf[1].fieldsV1, { 'f:spec': { 'f:replicas': {} } });
+  });
+
   test('apply through the status subresource: owns status only, conflicts and force as on the main resource', async () => {
     const path = `${PODS}/status-apply`;
     ok(await apply(path, pod('status-apply'), 'first'), 201);

@@ -92,18 +92,18 @@ for (const version of ['1.33', '1.27']) {
       assert.ok(owns(mf.find((e) => e.manager === 'b')));
       assert.ok(!owns(mf.find((e) => e.manager === 'a')), 'a lost .spec.replicas');
 
-      // an update (kubectl scale, manager from the User-Agent) never conflicts and takes the
-      // field from the applier, which then conflicts with it. (Upstream's scale handler records
-      // the entry with subresource "scale"; kubeauth's records it on the main resource.)
+      // an update (kubectl scale through the scale subresource, manager from the User-Agent)
+      // never conflicts and takes the field from the applier, which then conflicts with it
       r = await k('scale', 'deployment', 'contested', '--replicas=7');
       assert.equal(r.code, 0, r.stderr);
       writeFileSync(f, deployment('contested', 9));
       r = await k('apply', '--server-side', '--field-manager=b', '-f', f);
       assert.equal(r.code, 1);
+      const ua = `kubectl\\.${version.replace('.', '\\.')}`;
       assert.match(
         r.stderr,
         new RegExp(
-          `^error: Apply failed with 1 conflict: conflict with "kubectl\\.${version.replace('.', '\\.')}" using apps/v1: \\.spec\\.replicas$`,
+          `^error: Apply failed with 1 conflict: conflict with "${ua}" with subresource "scale" using apps/v1: \\.spec\\.replicas$`,
           'm',
         ),
       );

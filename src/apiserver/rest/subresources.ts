@@ -87,7 +87,7 @@ async function handleApproval(s: RequestScope, name: string): Promise<void> {
       const conditions = (body.status as { conditions?: unknown[] } | undefined)?.conditions ?? [];
       next.status = { ...((next.status as object) ?? {}), conditions };
       if (body.metadata?.resourceVersion) next.metadata!.resourceVersion = body.metadata.resourceVersion;
-      return finishUpdate(s, cur, next, 'status');
+      return finishUpdate(s, cur, next, 'status', 'approval');
     },
     { dryRun },
   );
@@ -183,7 +183,7 @@ async function handleScale(s: RequestScope, ns: string, name: string): Promise<v
     if (replicas === undefined) return undefined;
     const next = deepCopy(cur.obj);
     next.spec = { ...((next.spec as object) ?? {}), replicas };
-    return finishUpdate(s, cur, next, 'main');
+    return finishUpdate(s, cur, next, 'main', 'scale');
   });
   writeObject(s.ctx, 200, toScale(s, result.obj));
 }

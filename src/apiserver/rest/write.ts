@@ -153,7 +153,7 @@ function managed(
     apiVersion: servedApiVersion(s),
     subresource,
     now: s.env.now(),
-    ignoredFields: ignored(s, subresource === 'status' ? 'status' : 'main'),
+    ignoredFields: ignored(s, subresource ? 'status' : 'main'),
   });
 }
 
@@ -173,19 +173,23 @@ export async function handleCreate(s: RequestScope, namespace: string): Promise<
   writeCached(s, 201, created);
 }
 
-/** Applies `next` over `cur` as an update of the main resource or a subresource. */
+/**
+ * Applies `next` over `cur` as an update of the main resource or a subresource; `subresource`
+ * names the managed-fields entry's subresource (status, scale, approval...).
+ */
 export async function finishUpdate(
   s: RequestScope,
   cur: CachedObject,
   next: KubeObject,
   target: UpdateTarget,
+  subresource: string | undefined = target === 'status' ? 'status' : undefined,
 ): Promise<KubeObject> {
   checkTypeMeta(s.desc, s.version, next);
   const rv = next.metadata?.resourceVersion;
   if (rv && rv !== String(cur.rv)) throw conflict(s.store.gr, cur.obj.metadata?.name ?? '');
   const prepared = prepareForUpdate(s.desc, next, cur.obj, target);
   await admitUpdate(s, prepared, cur.obj, target);
-  return managed(s, cur.obj, prepared, target === 'status' ? 'status' : undefined);
+  return managed(s, cur.obj, prepared, subresource);
 }
 
 /** Equal apart from resourceVersion (key order aside): no write, as etcd's no-op update. */
