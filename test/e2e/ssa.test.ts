@@ -144,6 +144,46 @@ for (const version of ['1.33', '1.27']) {
       assert.match(r.stderr, /Apply failed with 1 conflict: conflict with "kubectl.*\.spec\.replicas/);
     });
 
+    test('test/cmd/apply.sh: upgrade client-side → server-side, view-last-applied, downgrade', async () => {
+      const podYaml = (label: string): string =>
+        `apiVersion: v1\nkind: Pod\nmetadata:\n  name: test-pod\n  namespace: default\n  labels:\n    name: ${label}\nspec:\n  containers:\n  - name: kubernetes-pause\n    image: registry.k8s.io/pause:3.9\n`;
+      const original = file('pod', podYaml('test-pod-label'));
+      const changed = file('pod-apply', podYaml('test-pod-applied'));
+      const label = async (): Promise<string> =>
+        (await k('get', 'pod', 'test-pod', '-o', 'jsonpath={.metadata.labels.name}')).stdout;
+      const lastApplied = async (): Promise<string> =>
+        (await k('apply', 'view-last-applied', 'pod/test-pod', '-o', 'json')).stdout;
+      assert.equal((await k('apply', '-f', original)).code, 0);
+      // the upgrade is reserved to the field manager "kubectl"
+      let r = await k('apply', '--server-side', '--field-manager=not-kubectl', '-f', changed);
+      assert.equal(r.code, 1);
+      assert.match(
+        r.stderr,
+        /Apply failed with 1 conflict: conflict with "kubectl-client-side-apply" using v1: \.metadata\.labels\.name/,
+      );
+      r = await k('apply', '--server-side', '-f', changed);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(await label(), 'test-pod-applied');
+      assert.match(await lastApplied(), /"name": "test-pod-applied"/);
+      // downgrade: server-side back to the original, then client-side to the change
+      r = await k('apply', '--server-side', '-f', original);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(await label(), 'test-pod-label');
+      assert.match(await lastApplied(), /"name": "test-pod-label"/);
+      r = await k('apply', '-f', changed);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(await label(), 'test-pod-applied');
+      // dry-run=server changes nothing
+      const rv = (await k('get', 'pod', 'test-pod', '-o', 'jsonpath={.metadata.resourceVersion}')).stdout;
+      r = await k('apply', '--server-side', '--dry-run=server', '-f', original);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(await label(), 'test-pod-applied');
+      assert.equal(
+        (await k('get', 'pod', 'test-pod', '-o', 'jsonpath={.metadata.resourceVersion}')).stdout,
+        rv,
+      );
+    });
+
     test('removing a field from the applied configuration releases and deletes it', async () => {
       const withLabel = deployment('release', 2).replace(
         '  namespace: default\n',
