@@ -14,8 +14,9 @@
  *
  * Not handled: YAML bodies (the caller decodes; kubectl sends JSON), schema validation of the
  * applied configuration (unknown fields are accepted and deduced), conversion between versions,
- * duplicate keys in associative lists (the first item wins instead of an error), union
- * normalization, and `ReturnInputOnNoop` details beyond keeping the applier's time on a no-op.
+ * duplicate keys in associative lists (the first item wins instead of an error) and union
+ * normalization. The client-side-apply upgrade and annotation sync wrap this in
+ * ./lastapplied.ts; the version check is the REST layer's (write.ts).
  */
 import { ApiError, badRequest } from '../errors.js';
 import { checkDepth, clone, deepEqual, isObject, type JsonObject } from '../patch/json.js';
