@@ -10,10 +10,13 @@
  * removed unless another manager owns them. A field owned by another manager whose value would
  * change is a conflict (409, upstream's message) unless `force`, which moves ownership.
  *
+ * An object nobody tracks yet is first attributed to "before-first-apply" (skipnonapplied.go).
+ *
  * Not handled: YAML bodies (the caller decodes; kubectl sends JSON), schema validation of the
  * applied configuration (unknown fields are accepted and deduced), conversion between versions,
- * duplicate keys in associative lists (the first item wins instead of an error), union
- * normalization, and `ReturnInputOnNoop` details beyond keeping the applier's time on a no-op.
+ * duplicate keys in associative lists (the first item wins instead of an error) and union
+ * normalization. The client-side-apply upgrade and annotation sync wrap this in
+ * ./lastapplied.ts; the version check is the REST layer's (write.ts).
  */
 import { ApiError, badRequest } from '../errors.js';
 import { checkDepth, clone, deepEqual, isObject, type JsonObject } from '../patch/json.js';
@@ -26,6 +29,7 @@ import {
   schemaOf,
   tracked,
   tryDecode,
+  updateManagedFields,
   withoutManagedFields,
   type ManagerEntry,
 } from './managedfields.js';
@@ -57,14 +61,13 @@ function printManager(m: ManagerEntry): string {
   return s;
 }
 
-/** internal/conflict.go NewConflictError: 409 Conflict with one cause per conflicting field. */
-export function applyConflictError(conflicts: { manager: ManagerEntry; set: FieldSet }[]): ApiError {
-  const sorted = [...conflicts].sort((a, b) => {
-    const x = managerKey(a.manager);
-    const y = managerKey(b.manager);
-    return x < y ? -1 : x > y ? 1 : 0;
-  });
-  const flat = sorted.flatMap((c) =>
+/**
+ * internal/conflict.go NewConflictError: 409 Conflict with one cause per conflicting field, in
+ * the order given; the message lists the fields grouped by manager, managers sorted by their
+ * identifier. Identifiers carry no time (BuildManagerIdentifier drops it), so no "at <time>".
+ */
+export function applyConflictError(conflicts: Conflicts): ApiError {
+  const flat = conflicts.flatMap((c) =>
     members(c.set).map((p) => ({ manager: c.manager, path: pathString(p) })),
   );
   const causes = flat.map((c) => ({
@@ -76,15 +79,45 @@ export function applyConflictError(conflicts: { manager: ManagerEntry; set: Fiel
   if (flat.length === 1) {
     message = `Apply failed with 1 conflict: conflict with ${printManager(flat[0].manager)}: ${flat[0].path}`;
   } else {
+    const byManager = new Map<string, { manager: ManagerEntry; paths: string[] }>();
+    for (const c of flat) {
+      const key = managerKey(c.manager);
+      if (!byManager.has(key)) byManager.set(key, { manager: c.manager, paths: [] });
+      byManager.get(key)!.paths.push(c.path);
+    }
     const lines: string[] = [];
-    for (const c of sorted) {
-      lines.push(`conflicts with ${printManager(c.manager)}:`);
-      for (const p of members(c.set)) lines.push(`- ${pathString(p)}`);
+    for (const key of [...byManager.keys()].sort()) {
+      const g = byManager.get(key)!;
+      lines.push(`conflicts with ${printManager(g.manager)}:`);
+      for (const p of g.paths) lines.push(`- ${p}`);
     }
     message = `Apply failed with ${flat.length} conflicts: ${lines.join('\n')}`;
   }
   return new ApiError(409, 'Conflict', message, { causes });
 }
+
+/**
+ * skipnonapplied.go Apply: a live object whose fields nobody tracks (created before tracking, or
+ * whose managed fields were reset) first gets everything it has recorded as an Update by
+ * "before-first-apply", so the applier conflicts with what it would change.
+ */
+function beforeFirstApply(live: KubeObject, opts: ApplyOptions): ManagerEntry[] {
+  const tracked = updateManagedFields(undefined, withoutManagedFields(live) as KubeObject, {
+    manager: 'before-first-apply',
+    operation: 'Update',
+    apiVersion: opts.apiVersion,
+    subresource: opts.subresource,
+    now: opts.now,
+    ignoredFields: opts.ignoredFields,
+  });
+  return tryDecode(tracked.metadata?.managedFields) ?? [];
+}
+
+/** The fields of other managers an apply would change (merge.Conflicts, grouped by manager). */
+export type Conflicts = { manager: ManagerEntry; set: FieldSet }[];
+
+/** The outcome of {@link tryServerSideApply}: the result, or the conflicts that stopped it. */
+export type ApplyAttempt = ({ ok: true } & ApplyResult) | { ok: false; conflicts: Conflicts };
 
 /**
  * Applies `applied` (the decoded apply body) over `live` for `opts.manager`.
@@ -98,6 +131,21 @@ export function serverSideApply(
   applied: KubeObject,
   opts: ApplyOptions,
 ): ApplyResult {
+  const r = tryServerSideApply(live, applied, opts);
+  if (!r.ok) throw applyConflictError(r.conflicts);
+  return { object: r.object, created: r.created };
+}
+
+/**
+ * {@link serverSideApply} answering conflicts as data (Updater.Apply returning merge.Conflicts),
+ * so that callers such as the client-side-apply upgrade can inspect them.
+ * @throws ApiError 400 as serverSideApply does.
+ */
+export function tryServerSideApply(
+  live: KubeObject | undefined,
+  applied: KubeObject,
+  opts: ApplyOptions,
+): ApplyAttempt {
   if (!isObject(applied)) throw badRequest('apply patch must be an object');
   checkDepth(applied, 'patch');
   if (isObject(applied.metadata) && applied.metadata.managedFields != null) {
@@ -106,7 +154,7 @@ export function serverSideApply(
   const schema = schemaOf(applied.apiVersion || !live ? applied : live);
   const liveObj = withoutManagedFields(live);
   const config = withoutManagedFields(applied);
-  const managers = tryDecode(live?.metadata?.managedFields) ?? [];
+  const managers = tryDecode(live?.metadata?.managedFields) ?? (live ? beforeFirstApply(live, opts) : []);
 
   const self: ManagerEntry = {
     manager: opts.manager,
@@ -134,19 +182,23 @@ export function serverSideApply(
   const conflicts = others
     .map((m) => ({ manager: m, set: intersection(m.set, changed) }))
     .filter((c) => !isEmpty(c.set));
-  if (conflicts.length > 0 && !opts.force) throw applyConflictError(conflicts);
+  if (conflicts.length > 0 && !opts.force) return { ok: false, conflicts };
 
   const next: ManagerEntry[] = others.map((m) => ({
     ...m,
     set: difference(difference(m.set, changed), cmp.removed),
   }));
+  // managedFieldsUpdater.Apply: the applier's time moves only when the object changed (a no-op
+  // apply keeps the previous time, and a new co-owner of unchanged fields gets none, as
+  // upstream does: kubernetes/kubernetes#127938).
   const noop = live !== undefined && deepEqual(liveObj, merged);
-  next.push({ ...self, time: noop && previous?.time ? previous.time : rfc3339(opts.now) });
+  const time = noop ? previous?.time : rfc3339(opts.now);
+  next.push({ ...self, ...(time ? { time } : {}) });
 
   const object = merged as KubeObject;
   const encoded = encodeManagedFields(next);
   object.metadata = { ...(object.metadata ?? {}) };
   if (encoded.length > 0) object.metadata.managedFields = encoded;
   else delete object.metadata.managedFields;
-  return { object, created: live === undefined };
+  return { ok: true, object, created: live === undefined };
 }

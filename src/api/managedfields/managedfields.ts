@@ -10,11 +10,13 @@
  * time moves only when the writer changed something. Entries are written sorted as upstream does
  * (operation, time, manager, apiVersion, subresource).
  *
+ * Update entries beyond 10 are folded into "ancient-changes" (./capmanagers.ts). As upstream's
+ * skipNonAppliedManager does, an update of an existing object that has no managed fields starts
+ * no tracking (only an apply does); a create always tracks (DefaultTrackOnCreateProbability 1).
+ *
  * Not handled: version conversion of other managers' sets (all versions of a kind are assumed
- * to share field paths), capManagers (upstream folds Update entries beyond 10 into
- * "ancient-changes"), the "before-first-apply" and last-applied-annotation upgrade paths,
- * union (oneOf) normalization, and exact "." fidelity for Go value structs the schema does not
- * mark `always` (see ../patch/schema.ts).
+ * to share field paths), union (oneOf) normalization, and exact "." fidelity for Go value
+ * structs the schema does not mark `always` (see ../patch/schema.ts).
  */
 import { parseApiVersion, type KubeObject, type ManagedFieldsEntry } from '../types.js';
 import { checkDepth, isObject, type JsonObject } from '../patch/json.js';
@@ -32,6 +34,7 @@ import {
   type FieldSet,
 } from './fieldpath.js';
 import { compare, withSkeleton } from './typed.js';
+import { capUpdateManagers } from './capmanagers.js';
 
 export interface ManagerEntry {
   manager: string;
@@ -55,6 +58,8 @@ export interface UpdateOptions {
    * [['status']] for the main resource of a kind with a status subresource.
    */
   ignoredFields?: string[][];
+  /** capManagers' limit on Update entries (default 10, upstream's DefaultMaxUpdateManagers). */
+  maxUpdateManagers?: number;
 }
 
 /** Fields never tracked (stripmeta.go). `metadata` itself is stripped as a member only. */
@@ -88,29 +93,41 @@ export function managerKey(
   return JSON.stringify(id);
 }
 
-/** Decodes metadata.managedFields; throws 400 on malformed entries. */
+/**
+ * Decodes metadata.managedFields as internal/managedfields.go decodeManagedFields does: each
+ * entry needs operation Apply or Update, an apiVersion and fieldsType FieldsV1; entries with the
+ * same identifier collapse into the last one.
+ * @throws TypeError or ApiError 400 on malformed entries.
+ */
 export function decodeManagedFields(entries: unknown): ManagerEntry[] {
   if (entries === undefined || entries === null) return [];
   if (!Array.isArray(entries)) throw new TypeError('managedFields must be a list');
-  return entries.map((raw: unknown) => {
+  const byKey = new Map<string, ManagerEntry>();
+  entries.forEach((raw: unknown, i) => {
     if (!isObject(raw)) throw new TypeError('managedFields entry must be an object');
     const e = raw as ManagedFieldsEntry;
     for (const f of ['manager', 'operation', 'apiVersion', 'time', 'subresource'] as const) {
       if (e[f] !== undefined && typeof e[f] !== 'string')
         throw new TypeError(`managedFields ${f} must be a string`);
     }
-    if (e.fieldsType !== undefined && e.fieldsType !== 'FieldsV1') {
-      throw new TypeError(`invalid fieldsType ${JSON.stringify(e.fieldsType)}`);
+    if (e.operation !== 'Apply' && e.operation !== 'Update')
+      throw new TypeError('operation must be `Apply` or `Update`');
+    if (!e.apiVersion) throw new TypeError('apiVersion must not be empty');
+    if (!e.fieldsType) throw new TypeError(`missing fieldsType in managed fields entry ${i}`);
+    if (e.fieldsType !== 'FieldsV1') {
+      throw new TypeError(`invalid fieldsType ${JSON.stringify(e.fieldsType)} in managed fields entry ${i}`);
     }
-    return {
+    const entry: ManagerEntry = {
       manager: e.manager ?? '',
-      operation: e.operation === 'Apply' ? 'Apply' : 'Update',
-      apiVersion: e.apiVersion ?? '',
+      operation: e.operation,
+      apiVersion: e.apiVersion,
       ...(e.subresource ? { subresource: e.subresource } : {}),
       ...(e.time ? { time: e.time } : {}),
-      set: e.fieldsV1 === undefined ? newSet() : fromFieldsV1(e.fieldsV1),
+      set: e.fieldsV1 === undefined || e.fieldsV1 === null ? newSet() : fromFieldsV1(e.fieldsV1),
     };
+    byKey.set(managerKey(entry), entry);
   });
+  return [...byKey.values()];
 }
 
 /** Decodes, or undefined when the entries are malformed or empty. */
@@ -121,6 +138,35 @@ export function tryDecode(entries: unknown): ManagerEntry[] | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** isResetManagedFields: `[]` or `[{}]` sent by a client clears the managed fields. */
+function isReset(entries: unknown): boolean {
+  if (!Array.isArray(entries)) return false;
+  if (entries.length === 0) return true;
+  const [e] = entries as unknown[];
+  return (
+    entries.length === 1 &&
+    isObject(e) &&
+    Object.values(e).every((v) => v === undefined || v === null || v === '')
+  );
+}
+
+/**
+ * decodeLiveOrNew: the managers an update starts from. Subresource writes keep the live object's;
+ * otherwise a reset list clears them, valid non-empty entries sent by the client replace them
+ * (clients may edit managed fields), and anything else keeps the live object's.
+ */
+function managersFor(
+  oldObj: KubeObject | undefined,
+  newObj: KubeObject,
+  subresource?: string,
+): ManagerEntry[] {
+  const live = (): ManagerEntry[] => tryDecode(oldObj?.metadata?.managedFields) ?? [];
+  if (subresource) return live();
+  const sent = newObj.metadata?.managedFields;
+  if (isReset(sent)) return [];
+  return tryDecode(sent) ?? live();
 }
 
 export function encodeManagedFields(entries: ManagerEntry[]): ManagedFieldsEntry[] {
@@ -173,8 +219,8 @@ export function tracked(s: FieldSet, ignored?: string[][]): FieldSet {
 /**
  * Returns `newObj` with `metadata.managedFields` updated for an Update-operation write
  * (create when `oldObj` is undefined, update, or non-apply patch). Neither input is mutated.
- * Managed fields the client sent are used when non-empty and valid (so clients can edit or
- * reset them); otherwise the old object's are carried over.
+ * Managed fields the client sent are used when non-empty and valid (so clients can edit them),
+ * `[]` or `[{}]` resets them; otherwise the old object's are carried over.
  */
 export function updateManagedFields(
   oldObj: KubeObject | undefined,
@@ -183,10 +229,13 @@ export function updateManagedFields(
 ): KubeObject {
   checkDepth(newObj, 'object');
   const schema = schemaOf(newObj);
-  let managers =
-    (!opts.subresource && tryDecode(newObj.metadata?.managedFields)) ||
-    tryDecode(oldObj?.metadata?.managedFields) ||
-    [];
+  let managers = managersFor(oldObj, newObj, opts.subresource);
+  if (oldObj && managers.length === 0) {
+    // skipnonapplied.go: nothing tracked on an existing object; keep it that way.
+    const out = { ...newObj, metadata: { ...(newObj.metadata ?? {}) } };
+    delete out.metadata.managedFields;
+    return out;
+  }
   const cmp = compare(
     withSkeleton(withoutManagedFields(oldObj), schema) as JsonObject,
     withSkeleton(withoutManagedFields(newObj), schema) as JsonObject,
@@ -219,7 +268,7 @@ export function updateManagedFields(
     managers.push(previous);
   }
   const out = { ...newObj, metadata: { ...(newObj.metadata ?? {}) } };
-  const encoded = encodeManagedFields(managers);
+  const encoded = encodeManagedFields(capUpdateManagers(managers, opts.maxUpdateManagers));
   if (encoded.length > 0) out.metadata.managedFields = encoded;
   else delete out.metadata.managedFields;
   return out;

@@ -163,8 +163,12 @@ function mergeList(lhs: JsonValue[], rhs: JsonValue[], s: Schema, path: Path): J
 
 /**
  * Removes from `v` (in place) what `last` owned and `keep` no longer owns (Updater.prune: the
- * applier's previous set minus everything still owned by anyone). Key fields of surviving
- * associative-list items stay.
+ * applier's previous set minus everything still owned by anyone, then addBackOwnedItems). A
+ * struct field or map entry stays while anyone owns it or something below it
+ * (EnsureNamedFieldsAreMembers); a list item stays only while someone owns the item itself, so
+ * an item an applier drops goes even if another manager changed a field inside it. Key fields of
+ * surviving associative-list items stay. A list or map that pruning empties is dropped unless it
+ * is owned itself, as Go's `omitempty` encoding of the typed object drops it upstream.
  */
 export function removeDisowned(
   v: JsonValue,
@@ -181,7 +185,12 @@ export function removeDisowned(
       if (!Object.prototype.hasOwnProperty.call(v, k)) continue;
       const kc = child(keep, pe);
       if (lc.self && !owned(kc)) delete v[k];
-      else if (lc.children.size > 0) removeDisowned(v[k], fieldSchema(s, k), lc, kc, [...path, pe]);
+      else if (lc.children.size > 0) {
+        const before = v[k];
+        const wasEmpty = isEmptyContainer(before);
+        removeDisowned(before, fieldSchema(s, k), lc, kc, [...path, pe]);
+        if (!wasEmpty && isEmptyContainer(before) && !kc?.self) delete v[k];
+      }
     }
   } else if (Array.isArray(v) && granularList(s)) {
     const drop = new Set<number>();
@@ -190,7 +199,7 @@ export function removeDisowned(
       const lc = last.children.get(pe);
       if (!lc) return;
       const kc = child(keep, pe);
-      if (lc.self && !owned(kc)) drop.add(i);
+      if (lc.self && !kc?.self) drop.add(i);
       else if (lc.children.size > 0 && isObject(item) && s!.listType === 'map') {
         const keys = new Set((s!.listMapKeys ?? []).map((k) => `f:${k}`));
         const sub = { self: lc.self, children: new Map([...lc.children].filter(([p]) => !keys.has(p))) };
@@ -199,6 +208,10 @@ export function removeDisowned(
     });
     for (const i of [...drop].sort((a, b) => b - a)) v.splice(i, 1);
   }
+}
+
+function isEmptyContainer(v: JsonValue | undefined): boolean {
+  return Array.isArray(v) ? v.length === 0 : isObject(v) && Object.keys(v).length === 0;
 }
 
 /**

@@ -88,7 +88,7 @@ async function handleApproval(s: RequestScope, name: string): Promise<void> {
       const conditions = (body.status as { conditions?: unknown[] } | undefined)?.conditions ?? [];
       next.status = { ...((next.status as object) ?? {}), conditions };
       if (body.metadata?.resourceVersion) next.metadata!.resourceVersion = body.metadata.resourceVersion;
-      return finishUpdate(s, cur, next, 'status');
+      return finishUpdate(s, cur, next, 'status', 'approval');
     },
     { dryRun },
   );
@@ -197,7 +197,7 @@ async function handleScale(s: RequestScope, ns: string, name: string): Promise<v
       next.spec = { ...((next.spec as object) ?? {}), replicas };
       // A Scale's resourceVersion is the parent's (scaleUpdatedObjectInfo): stale is a 409.
       if (typeof scaleRv === 'string' && scaleRv) next.metadata!.resourceVersion = scaleRv;
-      return finishUpdate(s, cur, next, 'main');
+      return finishUpdate(s, cur, next, 'main', 'scale');
     },
     { dryRun },
   );

@@ -5,8 +5,17 @@
  * validation, system metadata), managed fields, dry run, then a CAS write. PATCH re-applies the
  * patch to a fresh object when the write loses a race.
  */
-import { ApiError, badRequest, conflict, notFound, unsupportedMediaType } from '../../api/errors.js';
+import {
+  ApiError,
+  badRequest,
+  conflict,
+  invalid,
+  notFound,
+  unsupportedMediaType,
+  type FieldError,
+} from '../../api/errors.js';
 import { deepCopy } from '../../api/meta.js';
+import { deepEqual } from '../../api/patch/json.js';
 import type { JsonValue, KubeObject } from '../../api/types.js';
 import {
   applyJsonPatch,
@@ -14,7 +23,7 @@ import {
   applyStrategicMergePatch,
   strategicSchemaFor,
 } from '../../api/patch/index.js';
-import { serverSideApply, updateManagedFields } from '../../api/managedfields/index.js';
+import { applyWithLastApplied, updateManagedFields } from '../../api/managedfields/index.js';
 import { decodeObject, formatOf, mediaType, parseJson, parseYaml, readBody } from '../body.js';
 import { admitCreate, admitUpdate } from './admission.js';
 import type { CachedObject } from './object-store.js';
@@ -40,6 +49,13 @@ import { isDryRun } from './dry-run.js';
 
 export { isDryRun } from './dry-run.js';
 
+/** ValidatePatchOptions: 422 `PatchOptions.meta.k8s.io "" is invalid: ...` (no name in details). */
+function patchOptionsInvalid(e: FieldError): ApiError {
+  const err = invalid('meta.k8s.io', 'PatchOptions', '', [e]);
+  const { name: _name, ...details } = err.details ?? {};
+  return new ApiError(422, 'Invalid', err.message, details);
+}
+
 /** fieldManager, or the User-Agent's first segment as upstream's prefixFromUserAgent does. */
 export function fieldManagerOf(s: RequestScope, required = false): string {
   const fm = s.ctx.query.get('fieldManager');
@@ -48,9 +64,11 @@ export function fieldManagerOf(s: RequestScope, required = false): string {
     return fm;
   }
   if (required)
-    throw badRequest(
-      'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch',
-    );
+    throw patchOptionsInvalid({
+      type: 'FieldValueRequired',
+      field: 'fieldManager',
+      detail: 'is required for apply patch',
+    });
   const ua = String(s.ctx.req.headers['user-agent'] ?? 'unknown');
   return ua.split('/')[0].slice(0, 128);
 }
@@ -64,29 +82,59 @@ async function readObject(s: RequestScope, directive: FieldValidation): Promise<
   return obj;
 }
 
-const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
-
 /**
- * Server-side apply with upstream's client-side-apply upgrade path (fieldmanager's
- * lastAppliedManager): on an object last written by `kubectl apply` (it carries the last-applied
- * annotation), conflicts only with the client-side apply manager do not fail the first server-side
- * apply; ownership of those fields moves to the applier, as `kubectl apply --server-side` expects.
+ * Server-side apply of `applied` over `live` for this request: the field manager chain's apply
+ * step (../../api/managedfields/lastapplied.ts: the client-side-apply upgrade and the
+ * last-applied annotation sync for manager "kubectl"). Through the status subresource the entry
+ * records `subresource: status` and owns nothing outside status and metadata (the strategy's
+ * reset fields).
  */
 function applyUpgradingClientSide(
-  live: KubeObject,
+  s: RequestScope,
+  live: KubeObject | undefined,
   applied: KubeObject,
-  opts: Parameters<typeof serverSideApply>[2],
+  target: UpdateTarget,
+  manager: string,
 ): KubeObject {
-  try {
-    return serverSideApply(live, applied, opts).object;
-  } catch (e) {
-    const causes = e instanceof ApiError && e.code === 409 ? (e.details?.causes ?? []) : [];
-    const onlyClientSide =
-      causes.length > 0 &&
-      causes.every((c) => c.message?.startsWith('conflict with "kubectl-client-side-apply"'));
-    if (!onlyClientSide || !live.metadata?.annotations?.[LAST_APPLIED]) throw e;
-    return serverSideApply(live, applied, { ...opts, force: true }).object;
+  const reset =
+    target === 'status'
+      ? Object.keys(applied)
+          .filter((k) => !['apiVersion', 'kind', 'metadata', 'status'].includes(k))
+          .map((k) => [k])
+      : ignored(s, target);
+  return applyWithLastApplied(live, applied, {
+    manager,
+    force: queryBool(s.ctx.query.get('force')),
+    apiVersion: servedApiVersion(s),
+    ...(target === 'status' ? { subresource: 'status' } : {}),
+    now: s.env.now(),
+    ignoredFields: reset,
+  }).object;
+}
+
+/**
+ * Convert_Slice_string_To_Pointer_bool: absent, "0" and "false" (any case) are false; any other
+ * value, even empty, is true (so `force=True` from the Python client forces).
+ */
+function queryBool(v: string | null): boolean {
+  return v !== null && v !== '0' && v.toLowerCase() !== 'false';
+}
+
+/**
+ * versioncheck.go: an apply configuration names exactly the served group, version and kind
+ * (400 `invalid object type: <group>/<version>, Kind=<kind>` otherwise, also when they are
+ * missing), then the usual type-meta checks.
+ */
+function checkApplyTypeMeta(s: RequestScope, applied: KubeObject): void {
+  const av = typeof applied.apiVersion === 'string' ? applied.apiVersion : '';
+  const kind = typeof applied.kind === 'string' ? applied.kind : '';
+  if (av !== servedApiVersion(s) || kind !== s.desc.kind) {
+    const parts = av.split('/');
+    const [group, version] =
+      parts.length === 1 ? ['', parts[0]] : parts.length === 2 ? [parts[0], parts[1]] : ['', ''];
+    throw badRequest(`invalid object type: ${group}/${version}, Kind=${parts.length > 2 ? '' : kind}`);
   }
+  checkTypeMeta(s.desc, s.version, applied);
 }
 
 /** Status is not tracked on the main resource of kinds with a status subresource (upstream resets it). */
@@ -106,7 +154,7 @@ function managed(
     apiVersion: servedApiVersion(s),
     subresource,
     now: s.env.now(),
-    ignoredFields: ignored(s, subresource === 'status' ? 'status' : 'main'),
+    ignoredFields: ignored(s, subresource ? 'status' : 'main'),
   });
 }
 
@@ -122,27 +170,29 @@ export async function handleCreate(s: RequestScope, namespace: string): Promise<
   writeCached(s, 201, created);
 }
 
-/** Applies `next` over `cur` as an update of the main resource or a subresource. */
+/**
+ * Applies `next` over `cur` as an update of the main resource or a subresource; `subresource`
+ * names the managed-fields entry's subresource (status, scale, approval...).
+ */
 export async function finishUpdate(
   s: RequestScope,
   cur: CachedObject,
   next: KubeObject,
   target: UpdateTarget,
+  subresource: string | undefined = target === 'status' ? 'status' : undefined,
 ): Promise<KubeObject> {
   checkTypeMeta(s.desc, s.version, next);
   checkUpdateResourceVersion(s.desc, next, cur);
   const prepared = prepareForUpdate(s.desc, next, cur.obj, target);
   await admitUpdate(s, prepared, cur.obj, target);
-  return managed(s, cur.obj, prepared, target === 'status' ? 'status' : undefined);
+  return managed(s, cur.obj, prepared, subresource);
 }
 
+/** Equal apart from resourceVersion (key order aside): no write, as etcd's no-op update. */
 function unchanged(a: KubeObject, b: KubeObject): boolean {
-  const strip = (o: KubeObject): string =>
-    JSON.stringify({
-      ...o,
-      metadata: { ...o.metadata, resourceVersion: undefined, managedFields: undefined },
-    });
-  return strip(a) === strip(b);
+  const strip = (o: KubeObject): unknown =>
+    JSON.parse(JSON.stringify({ ...o, metadata: { ...o.metadata, resourceVersion: undefined } }));
+  return deepEqual(strip(a), strip(b));
 }
 
 export async function handleUpdate(
@@ -206,7 +256,11 @@ export async function handlePatch(
   const patch = kind === 'apply' ? parseYaml(raw) : parseJson(raw);
   const force = s.ctx.query.get('force');
   if (kind !== 'apply' && force !== null)
-    throw badRequest('force: Invalid value: true: may not be specified for non-apply patch');
+    throw patchOptionsInvalid({
+      type: 'FieldValueForbidden',
+      field: 'force',
+      detail: 'may not be specified for non-apply patch',
+    });
   if (
     kind === 'json'
       ? !Array.isArray(patch)
@@ -223,20 +277,22 @@ export async function handlePatch(
 
   if (kind === 'apply' && target === 'main' && !s.store.get(namespace, name)) {
     const applied = deepCopy(patch as KubeObject);
-    checkTypeMeta(s.desc, s.version, applied);
+    checkApplyTypeMeta(s, applied);
     checkAppliedFields(s, applied);
+    if (applied.metadata?.uid) {
+      // patch.go applyPatch: a uid names an object that must exist.
+      throw conflict(
+        s.store.gr,
+        name,
+        `uid mismatch: the provided object specified uid ${applied.metadata.uid}, and no existing object was found`,
+      );
+    }
     if (applied.metadata?.name && applied.metadata.name !== name) {
       throw badRequest(
         `the name of the object (${applied.metadata.name}) does not match the name on the URL (${name})`,
       );
     }
-    const { object } = serverSideApply(undefined, applied, {
-      manager,
-      force: force === 'true',
-      apiVersion,
-      now: s.env.now(),
-      ignoredFields: ignored(s, target),
-    });
+    const object = applyUpgradingClientSide(s, undefined, applied, target, manager);
     object.metadata = { ...object.metadata, name };
     const obj = prepareForCreate(s.desc, object, namespace, s.env);
     await admitCreate(s, obj);
@@ -266,15 +322,9 @@ export async function handlePatch(
         next = applyStrategicMergePatch(doc, patch as JsonValue, schema) as unknown as KubeObject;
       } else {
         const applied = deepCopy(patch as KubeObject);
-        checkTypeMeta(s.desc, s.version, applied);
+        checkApplyTypeMeta(s, applied);
         checkAppliedFields(s, applied);
-        next = applyUpgradingClientSide(live, applied, {
-          manager,
-          force: force === 'true',
-          apiVersion,
-          now: s.env.now(),
-          ignoredFields: ignored(s, target),
-        });
+        next = applyUpgradingClientSide(s, live, applied, target, manager);
       }
       next = deepCopy(next);
       if (kind !== 'apply') {
