@@ -31,6 +31,12 @@ import {
   type FieldValidation,
 } from './field-validation-checks.js';
 import { unknownFields } from './field-validation.js';
+import {
+  checkTypedApplied,
+  decodeTypedApplyResult,
+  decodeTypedBody,
+  decodeTypedPatched,
+} from './typed-decode.js';
 
 export function isDryRun(s: RequestScope): boolean {
   const all = s.ctx.query.getAll('dryRun');
@@ -57,7 +63,8 @@ export function fieldManagerOf(s: RequestScope, required = false): string {
 async function readObject(s: RequestScope, directive: FieldValidation): Promise<KubeObject> {
   const body = await readBody(s.ctx.req);
   const contentType = s.ctx.req.headers['content-type'];
-  const obj = decodeObject(body, contentType, s.env.protobuf) as KubeObject;
+  const obj = decodeObject(body, contentType, s.env.protobuf, s.desc.kind) as KubeObject;
+  decodeTypedBody(s, obj, formatOf(contentType) === 'yaml');
   checkTypeMeta(s.desc, s.version, obj);
   checkBodyFields(s, obj, directive, formatOf(contentType) === 'yaml');
   return obj;
@@ -228,6 +235,7 @@ export async function handlePatch(
   if (kind === 'apply' && target === 'main' && !s.store.get(namespace, name)) {
     const applied = deepCopy(patch as KubeObject);
     checkTypeMeta(s.desc, s.version, applied);
+    checkTypedApplied(s, applied);
     checkAppliedFields(s, applied);
     if (applied.metadata?.name && applied.metadata.name !== name) {
       throw badRequest(
@@ -241,6 +249,7 @@ export async function handlePatch(
       now: s.env.now(),
       ignoredFields: ignored(s, target),
     });
+    decodeTypedApplyResult(s, object);
     object.metadata = { ...object.metadata, name };
     const obj = prepareForCreate(s.desc, object, namespace, s.env);
     await admitCreate(s, obj);
@@ -272,6 +281,7 @@ export async function handlePatch(
       } else {
         const applied = deepCopy(patch as KubeObject);
         checkTypeMeta(s.desc, s.version, applied);
+        checkTypedApplied(s, applied);
         checkAppliedFields(s, applied);
         next = applyUpgradingClientSide(live, applied, {
           manager,
@@ -282,6 +292,8 @@ export async function handlePatch(
         });
       }
       next = deepCopy(next);
+      if (kind === 'apply') decodeTypedApplyResult(s, next);
+      else decodeTypedPatched(s, next, patch, kind);
       if (kind !== 'apply') {
         const opErrs = kind === 'json' ? jsonPatchOpErrors(patch as unknown[]) : [];
         checkPatchedFields(s, next, patch, kind, directive, opErrs);
