@@ -190,6 +190,36 @@ describe('typed decoding of every write', () => {
     );
   });
 
+  test('subresource and review creates: TokenRequest, SelfSubjectAccessReview, Eviction', async () => {
+    const t = await client.request(
+      'POST',
+      '/api/v1/namespaces/default/serviceaccounts/default/token',
+      '{"apiVersion":"authentication.k8s.io/v1","kind":"TokenRequest","spec":{"expirationSeconds":"x"}}',
+    );
+    assert.equal(
+      status(t, 400, 'BadRequest').message,
+      'TokenRequest in version "v1" cannot be handled as a TokenRequest: json: cannot unmarshal string into Go struct field TokenRequestSpec.spec.expirationSeconds of type int64',
+    );
+    const r = await client.request(
+      'POST',
+      '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews',
+      '{"apiVersion":"authorization.k8s.io/v1","kind":"SelfSubjectAccessReview","spec":{"resourceAttributes":"pods"}}',
+    );
+    assert.equal(
+      status(r, 400, 'BadRequest').message,
+      'SelfSubjectAccessReview in version "v1" cannot be handled as a SelfSubjectAccessReview: json: cannot unmarshal string into Go struct field SelfSubjectAccessReviewSpec.spec.resourceAttributes of type v1.ResourceAttributes',
+    );
+    const e = await client.request(
+      'POST',
+      '/api/v1/namespaces/default/pods/p1/eviction',
+      '{"apiVersion":"policy/v1","kind":"Eviction","metadata":{"name":"p1"},"deleteOptions":{"gracePeriodSeconds":"now"}}',
+    );
+    assert.equal(
+      status(e, 400, 'BadRequest').message,
+      'Eviction in version "v1" cannot be handled as a Eviction: json: cannot unmarshal string into Go struct field DeleteOptions.deleteOptions.gracePeriodSeconds of type int64',
+    );
+  });
+
   test('normalised as Go does: null dropped, integer Quantities as strings, whole floats accepted', async () => {
     const pod = {
       apiVersion: 'v1',

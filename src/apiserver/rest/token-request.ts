@@ -12,6 +12,7 @@ import { decodeObject, readBody } from '../body.js';
 import { writeObject } from '../responses.js';
 import { checkNodeRestriction } from './admission.js';
 import type { RequestScope } from './scope.js';
+import { decodeTypedBody } from './typed-decode.js';
 
 export async function handleTokenRequest(s: RequestScope, ns: string, name: string): Promise<void> {
   const issuer = s.env.tokens;
@@ -20,7 +21,9 @@ export async function handleTokenRequest(s: RequestScope, ns: string, name: stri
     await readBody(s.ctx.req),
     s.ctx.req.headers['content-type'],
     s.env.protobuf,
+    'TokenRequest',
   ) as KubeObject;
+  decodeTypedBody(s, body, { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest' });
   if (body.kind && body.kind !== 'TokenRequest')
     throw badRequest(`${String(body.kind)} is not a TokenRequest`);
   const sa = s.store.mustGet(ns, name).obj;

@@ -30,6 +30,7 @@ import { applyTypeErrors } from '../../api/typed/apply-validate.js';
 import { decodeJsonTyped } from '../../api/typed/json-decode.js';
 import { decodeUnstructuredTyped } from '../../api/typed/unstructured-decode.js';
 import type { KubeObject } from '../../api/types.js';
+import { formatOf } from '../body.js';
 import { servedApiVersion, type RequestScope } from './scope.js';
 
 function rootKey(s: RequestScope): string | undefined {
@@ -63,17 +64,25 @@ export function patchInvalid(value: string, detail: string): ApiError {
 }
 
 /**
- * A create or update body (JSON, YAML or protobuf), decoded as the JSON serializer does.
- * @param sorted the body went through a Go map first (YAML): report in sorted key order.
- * @throws ApiError 400 on a type mismatch.
+ * A create or update body (JSON, YAML or protobuf), decoded as the JSON serializer does, into the
+ * endpoint's kind or, for subresources that take another kind (Eviction, TokenRequest), into `as`.
+ * A YAML body went through a Go map first, so its mismatches are looked for in sorted key order.
+ * @throws ApiError 400 `<Kind> in version "<v>" cannot be handled as a <Kind>: ...` on a mismatch.
  */
-export function decodeTypedBody(s: RequestScope, obj: KubeObject, sorted: boolean): void {
-  const key = rootKey(s);
+export function decodeTypedBody(
+  s: RequestScope,
+  obj: KubeObject,
+  as?: { readonly apiVersion: string; readonly kind: string },
+): void {
+  const apiVersion = as?.apiVersion ?? servedApiVersion(s);
+  const kind = as?.kind ?? s.desc.kind;
+  const key = messageDefFor(apiVersion, kind)?.key;
   if (key === undefined) return;
+  const sorted = formatOf(s.ctx.req.headers['content-type']) === 'yaml';
   const err = decodeJsonTyped(key, asRecord(obj), sorted);
   if (err === undefined) return;
-  const kind = s.desc.kind;
-  throw badRequest(`${kind} in version ${JSON.stringify(s.version)} cannot be handled as a ${kind}: ${err}`);
+  const version = apiVersion.slice(apiVersion.indexOf('/') + 1);
+  throw badRequest(`${kind} in version ${JSON.stringify(version)} cannot be handled as a ${kind}: ${err}`);
 }
 
 /**

@@ -64,7 +64,7 @@ async function readObject(s: RequestScope, directive: FieldValidation): Promise<
   const body = await readBody(s.ctx.req);
   const contentType = s.ctx.req.headers['content-type'];
   const obj = decodeObject(body, contentType, s.env.protobuf, s.desc.kind) as KubeObject;
-  decodeTypedBody(s, obj, formatOf(contentType) === 'yaml');
+  decodeTypedBody(s, obj);
   checkTypeMeta(s.desc, s.version, obj);
   checkBodyFields(s, obj, directive, formatOf(contentType) === 'yaml');
   return obj;
