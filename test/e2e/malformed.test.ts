@@ -133,6 +133,8 @@ const cases: Case[] = [
     path: '/api/v1/namespaces/default/configmaps',
     body: '{"apiVersion":"v1","kind":"Secret","metadata":{"name":"x"}}',
     status: 400,
+    message:
+      'Secret in version "v1" cannot be handled as a ConfigMap: converting (v1.Secret) to (core.ConfigMap): unknown conversion',
   },
   {
     name: 'name that is not DNS-1123',

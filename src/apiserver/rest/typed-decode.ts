@@ -30,6 +30,7 @@ import { applyTypeErrors } from '../../api/typed/apply-validate.js';
 import { decodeJsonTyped } from '../../api/typed/json-decode.js';
 import { decodeUnstructuredTyped } from '../../api/typed/unstructured-decode.js';
 import type { KubeObject } from '../../api/types.js';
+import { findByKind } from '../../registry/index.js';
 import { formatOf } from '../body.js';
 import { servedApiVersion, type RequestScope } from './scope.js';
 
@@ -74,6 +75,7 @@ export function decodeTypedBody(
   obj: KubeObject,
   as?: { readonly apiVersion: string; readonly kind: string },
 ): void {
+  if (as === undefined) checkBodyKind(s, obj);
   const apiVersion = as?.apiVersion ?? servedApiVersion(s);
   const kind = as?.kind ?? s.desc.kind;
   const key = messageDefFor(apiVersion, kind)?.key;
@@ -83,6 +85,25 @@ export function decodeTypedBody(
   if (err === undefined) return;
   const version = apiVersion.slice(apiVersion.indexOf('/') + 1);
   throw badRequest(`${kind} in version ${JSON.stringify(version)} cannot be handled as a ${kind}: ${err}`);
+}
+
+/**
+ * A body of another kind of the same group version (a Secret sent to configmaps): upstream decodes
+ * it as that kind, then fails to convert it into the endpoint's internal type (versioning codec ->
+ * conversion.Converter): 400 `Secret in version "v1" cannot be handled as a ConfigMap: converting
+ * (v1.Secret) to (core.ConfigMap): unknown conversion`. Kinds the server does not know keep
+ * strategy.ts's text.
+ */
+function checkBodyKind(s: RequestScope, obj: KubeObject): void {
+  const kind = obj.kind;
+  if (typeof kind !== 'string' || kind === '' || kind === s.desc.kind) return;
+  const av = obj.apiVersion;
+  if (av !== undefined && av !== '' && av !== servedApiVersion(s)) return;
+  if (findByKind(s.desc.group, kind) === undefined) return;
+  const internal = s.desc.group === '' ? 'core' : s.desc.group.split('.')[0];
+  throw badRequest(
+    `${kind} in version ${JSON.stringify(s.version)} cannot be handled as a ${s.desc.kind}: converting (${s.version}.${kind}) to (${internal}.${s.desc.kind}): unknown conversion`,
+  );
 }
 
 /**
