@@ -31,7 +31,7 @@ export function writeCached(s: RequestScope, code: number, o: CachedObject): voi
   } else if (s.out.yaml || o.obj.apiVersion !== servedApiVersion(s)) {
     writeObject(s.ctx, code, asServedVersion(s, o.obj));
   } else {
-    writeJsonBytes(s.ctx, code, o.bytes, () => o.obj);
+    writeJsonBytes(s.ctx, code, o.bytes, () => o.obj, o.framed);
   }
 }
 
