@@ -180,6 +180,19 @@ describe('typed decoding of every write', () => {
     );
   });
 
+  test('apply: a value smd accepts but Go cannot hold fails converting the merged object', async () => {
+    const r = await client.request(
+      'PATCH',
+      `${DEPLOY}/d1?fieldManager=t&force=true`,
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d1\nspec:\n  replicas: 1.5\n',
+      { 'content-type': 'application/apply-patch+yaml' },
+    );
+    assert.equal(
+      status(r, 400, 'BadRequest').message,
+      'failed to convert new object (default/d1; apps/v1, Kind=Deployment) to proper version: cannot convert float64 to int32',
+    );
+  });
+
   test('status subresource update: the same decoding', async () => {
     const cur = (await client.request('GET', `${DEPLOY}/d1`)).json();
     cur.status = { replicas: 'x' };

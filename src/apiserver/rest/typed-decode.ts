@@ -10,7 +10,7 @@
  * | JSON patch, merge patch result (patch.go jsonPatcher) | encoding/json         | 422 `"" is invalid: patch: Invalid value: "<patched JSON>": json: cannot unmarshal ...` |
  * | strategic merge patch result (patch.go applyPatchToObject) | FromUnstructured | 422 `"" is invalid: patch: Invalid value: "map[...]": cannot restore map from string` |
  * | apply configuration (fieldmanager structuredmerge.go) | structured-merge-diff | 400 `failed to create typed patch object (<ns>/<name>; <gvk>): .metadata.labels: expected map, got &{x}` (a 500 upstream) |
- * | apply result                                       | FromUnstructured          | 400 `failed to convert new object (...) to proper version (<gv>): ...` (a 500 upstream) |
+ * | apply result                                       | FromUnstructured          | 400 `failed to convert new object (...) to proper version: ...` (a 500 upstream) |
  *
  * Kinds without a schema table (ReplicaSet, StatefulSet, DaemonSet, NetworkPolicy, Lease, Node,
  * Event, PersistentVolume, custom resources ...) pass unchanged.
@@ -156,6 +156,5 @@ export function decodeTypedApplyResult(s: RequestScope, obj: KubeObject): void {
   if (key === undefined) return;
   const err = decodeUnstructuredTyped(key, asRecord(obj));
   if (err === undefined) return;
-  const gv = s.desc.group ? `${s.desc.group}/${s.version}` : s.version;
-  throw badRequest(`failed to convert new object (${gvknn(s, obj)}) to proper version (${gv}): ${err}`);
+  throw badRequest(`failed to convert new object (${gvknn(s, obj)}) to proper version: ${err}`);
 }
