@@ -35,9 +35,18 @@ export function jsonWord(v: unknown): string {
   return typeof v === 'number' ? 'number' : 'string';
 }
 
-/** Go's strconv.Quote for the texts that appear in these errors. */
+const GO_CONTROL: Record<string, string> = { '07': '\\a', '0b': '\\v' };
+
+/**
+ * Go's strconv.Quote (fmt `%q`): JSON's escapes, but `\a`, `\v` and `\xNN` for the other control
+ * characters, and U+2028/U+2029 escaped. (Go also escapes a few rarer non-printable runes.)
+ */
 export function goQuote(s: string): string {
-  return JSON.stringify(s).replace(/\\u007f/g, '\\x7f');
+  return JSON.stringify(s)
+    .replace(/(\\+)u00([01][0-9a-f])/g, (m, bs: string, hex: string) =>
+      bs.length % 2 === 0 ? m : `${bs.slice(1)}${GO_CONTROL[hex] ?? `\\x${hex}`}`,
+    )
+    .replace(/[\u2028\u2029\x7f]/g, (c) => (c === '\x7f' ? '\\x7f' : c === '\u2028' ? '\\u2028' : '\\u2029'));
 }
 
 const QUANTITY_FORMAT =

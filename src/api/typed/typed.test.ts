@@ -10,6 +10,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { applySchemaFor } from '../patch/index.js';
 import { applyTypeErrors } from './apply-validate.js';
+import { goQuote } from './custom.js';
 import { decodeJsonTyped } from './json-decode.js';
 import { decodeUnstructuredTyped } from './unstructured-decode.js';
 
@@ -306,4 +307,11 @@ test('valid objects and unknown fields pass every decoder', () => {
   assert.equal(decodeJsonTyped('core.v1.Pod', structuredClone(obj)), undefined);
   assert.equal(decodeUnstructuredTyped('core.v1.Pod', structuredClone(obj)), undefined);
   assert.deepEqual(applyTypeErrors('core.v1.Pod', structuredClone(obj), applySchemaFor('', 'v1', 'Pod')), []);
+});
+
+test('goQuote is strconv.Quote for control characters', () => {
+  assert.equal(
+    goQuote('a\u0001\u0007\u000b\n"\\u0001\u007f\u2028é'),
+    '"a\\x01\\a\\v\\n\\"\\\\u0001\\x7f\\u2028é"',
+  );
 });
