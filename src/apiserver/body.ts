@@ -160,6 +160,13 @@ function interpretError(v: unknown): string | undefined {
   return undefined;
 }
 
+const RAW_JSON = new WeakMap<object, Buffer>();
+
+/** The JSON text an object returned by {@link decodeObject} (with a kind) was parsed from. */
+export function rawJsonOf(obj: object): Buffer | undefined {
+  return RAW_JSON.get(obj);
+}
+
 /**
  * Decodes a request body into a plain object; the caller checks kind/apiVersion. With `kind` (the
  * kind the endpoint decodes into), a JSON or YAML body that is not an object, or not JSON, gets
@@ -216,5 +223,7 @@ function decodeKindBody(buf: Buffer, fmt: 'json' | 'yaml', kind: string): Record
   }
   const err = interpretError(v);
   if (err !== undefined) throw unrecognized(kind, `couldn't get version/kind; json parse error: ${err}`, buf);
-  return (v ?? {}) as Record<string, unknown>;
+  const obj = (v ?? {}) as Record<string, unknown>;
+  if (fmt === 'json') RAW_JSON.set(obj, buf);
+  return obj;
 }

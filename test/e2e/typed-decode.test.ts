@@ -101,6 +101,25 @@ describe('typed decoding of every write', () => {
     );
   });
 
+  test('create: an int32 given 1.0 is refused with the token as written; a Quantity 2.0 is "2"', async () => {
+    const r = await client.request(
+      'POST',
+      DEPLOY,
+      deployment('d-one').replace('"replicas":1', '"replicas":1.0'),
+    );
+    assert.equal(
+      status(r, 400, 'BadRequest').message,
+      'Deployment in version "v1" cannot be handled as a Deployment: json: cannot unmarshal number 1.0 into Go struct field DeploymentSpec.spec.replicas of type int32',
+    );
+    const q = await client.request(
+      'POST',
+      '/api/v1/namespaces/default/resourcequotas',
+      '{"apiVersion":"v1","kind":"ResourceQuota","metadata":{"name":"q"},"spec":{"hard":{"pods":2.0,"cpu":0.5}}}',
+    );
+    assert.equal(q.status, 201, q.body.toString());
+    assert.equal(q.json().spec.hard.pods, '2');
+  });
+
   test('update (PUT): 400 with the same text', async () => {
     const r = await client.request(
       'PUT',

@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { isRawNumber, rawNumberText } from './raw-numbers.js';
 
 /** What a custom type's UnmarshalJSON makes of a value. */
 export type CustomResult =
@@ -29,6 +30,7 @@ export const CUSTOM_TYPES: ReadonlySet<string> = new Set([
 /** encoding/json's word for a JSON value in `cannot unmarshal <word>` (numbers as `number`). */
 export function jsonWord(v: unknown): string {
   if (v === null) return 'null';
+  if (isRawNumber(v)) return 'number';
   if (Array.isArray(v)) return 'array';
   if (typeof v === 'object') return 'object';
   if (typeof v === 'boolean') return 'bool';
@@ -142,8 +144,12 @@ export function durationError(s: string): string | undefined {
 const INT32_MIN = -2147483648;
 const INT32_MAX = 2147483647;
 
-/** `number 1.5` for a number Go's strconv.ParseInt cannot take as an int of this range. */
-export function intError(v: number, bits: 32 | 64): string | undefined {
+/**
+ * `number 1.5` for a number Go's strconv.ParseInt cannot take as an int of this range; a token
+ * kept as written (raw-numbers.ts: it has a fraction or an exponent) never parses.
+ */
+export function intError(v: number | string, bits: 32 | 64): string | undefined {
+  if (typeof v === 'string') return `number ${rawNumberText(v)}`;
   if (!Number.isInteger(v)) return `number ${String(v)}`;
   if (bits === 32 && (v < INT32_MIN || v > INT32_MAX)) return `number ${String(v)}`;
   if (bits === 64 && !Number.isSafeInteger(v) && Math.abs(v) >= 2 ** 63) return `number ${String(v)}`;
@@ -156,24 +162,31 @@ export function decodeCustom(key: string, v: unknown): CustomResult {
     case 'meta.v1.Time':
     case 'meta.v1.MicroTime': {
       if (v === null) return { ok: true, value: null };
-      if (typeof v !== 'string') return { ok: false, value: jsonWord(v), goType: 'string' };
+      if (typeof v !== 'string' || isRawNumber(v)) return { ok: false, value: jsonWord(v), goType: 'string' };
       const message = rfc3339Error(v);
       return message === undefined ? { ok: true, value: v } : { ok: false, message };
     }
     case 'meta.v1.Duration': {
       if (v === null) return { ok: true, value: null };
-      if (typeof v !== 'string') return { ok: false, value: jsonWord(v), goType: 'string' };
+      if (typeof v !== 'string' || isRawNumber(v)) return { ok: false, value: jsonWord(v), goType: 'string' };
       const message = durationError(v);
       return message === undefined ? { ok: true, value: v } : { ok: false, message };
     }
     case 'resource.Quantity': {
       if (v === null) return { ok: true, value: null };
+      if (isRawNumber(v)) {
+        const message = quantityError(rawNumberText(v));
+        if (message !== undefined) return { ok: false, message };
+        const n = Number(rawNumberText(v));
+        return { ok: true, value: Number.isInteger(n) ? String(n) : v };
+      }
       const text = typeof v === 'string' ? v.trim() : typeof v === 'number' ? String(v) : undefined;
       const message = text === undefined ? QUANTITY_FORMAT : quantityError(text);
       if (message !== undefined) return { ok: false, message };
       return { ok: true, value: typeof v === 'number' && Number.isInteger(v) ? String(v) : v };
     }
     case 'intstr.IntOrString': {
+      if (isRawNumber(v)) return { ok: false, value: intError(v, 32)!, goType: 'int32' };
       if (v === null || typeof v === 'string') return { ok: true, value: v };
       if (typeof v === 'number') {
         const bad = intError(v, 32);

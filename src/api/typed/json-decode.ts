@@ -14,6 +14,7 @@
  */
 import type { FieldDef } from '../protobuf/index.js';
 import { decodeCustom, intError, jsonWord } from './custom.js';
+import { isRawNumber } from './raw-numbers.js';
 import { goElemType, goFieldType, goMapValueType, goStructName } from './gotypes.js';
 import { base64Error, fieldsOf, isCustom, isExtraValue, isObject, setNull, zeroElement } from './schema.js';
 
@@ -68,7 +69,9 @@ function element(
       else
         v.forEach(
           (e) =>
-            e === null || typeof e === 'string' || save(ctx, typeError(jsonWord(e), struct, path, 'string')),
+            e === null ||
+            (typeof e === 'string' && !isRawNumber(e)) ||
+            save(ctx, typeError(jsonWord(e), struct, path, 'string')),
         );
       return v;
     }
@@ -82,20 +85,21 @@ function element(
   const scalar = f.type === 'map' ? f.mapValue! : f.type;
   switch (scalar) {
     case 'string':
-      if (typeof v !== 'string') save(ctx, typeError(jsonWord(v), struct, path, goType));
+      if (typeof v !== 'string' || isRawNumber(v)) save(ctx, typeError(jsonWord(v), struct, path, goType));
       break;
     case 'bool':
       if (typeof v !== 'boolean') save(ctx, typeError(jsonWord(v), struct, path, goType));
       break;
     case 'bytes':
-      if (typeof v !== 'string') save(ctx, typeError(jsonWord(v), struct, path, goType));
+      if (typeof v !== 'string' || isRawNumber(v)) save(ctx, typeError(jsonWord(v), struct, path, goType));
       else {
         const bad = base64Error(v);
         if (bad !== undefined) save(ctx, bad);
       }
       break;
     default: {
-      const bad = typeof v === 'number' ? intError(v, scalar === 'int32' ? 32 : 64) : jsonWord(v);
+      const bits = scalar === 'int32' ? 32 : 64;
+      const bad = typeof v === 'number' || isRawNumber(v) ? intError(v, bits) : jsonWord(v);
       if (bad !== undefined) save(ctx, typeError(bad, struct, path, goType));
     }
   }

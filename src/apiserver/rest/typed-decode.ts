@@ -15,9 +15,9 @@
  * Kinds without a schema table (ReplicaSet, StatefulSet, DaemonSet, NetworkPolicy, Lease, Node,
  * Event, PersistentVolume, custom resources ...) pass unchanged.
  *
- * Known gaps: a JSON body's `1.0` for an int field is accepted (JSON.parse cannot tell it from `1`;
- * Go's decoder refuses it), and named string types print as `string` unless listed in
- * src/api/typed/gotypes.ts.
+ * A JSON create/update body's `1.0` for an int field is refused as Go refuses it (the token as
+ * written, src/api/typed/raw-numbers.ts); in patches it is accepted (a whole float converts).
+ * Known gap: named string types print as `string` unless listed in src/api/typed/gotypes.ts.
  *
  * @module
  */
@@ -31,7 +31,8 @@ import { decodeJsonTyped } from '../../api/typed/json-decode.js';
 import { decodeUnstructuredTyped } from '../../api/typed/unstructured-decode.js';
 import type { KubeObject } from '../../api/types.js';
 import { findByKind } from '../../registry/index.js';
-import { formatOf } from '../body.js';
+import { formatOf, rawJsonOf } from '../body.js';
+import { parseKeepingNumbers, restoreNumbers } from '../../api/typed/raw-numbers.js';
 import { servedApiVersion, type RequestScope } from './scope.js';
 
 function rootKey(s: RequestScope): string | undefined {
@@ -81,7 +82,17 @@ export function decodeTypedBody(
   const key = messageDefFor(apiVersion, kind)?.key;
   if (key === undefined) return;
   const sorted = formatOf(s.ctx.req.headers['content-type']) === 'yaml';
-  const err = decodeJsonTyped(key, asRecord(obj), sorted);
+  // A JSON body with `1.0`-like tokens is decoded from a parse that kept them as written.
+  const raw = rawJsonOf(obj);
+  const kept = raw === undefined ? undefined : parseKeepingNumbers(raw.toString('utf8'));
+  const target =
+    kept !== null && typeof kept === 'object' ? (kept as Record<string, unknown>) : asRecord(obj);
+  const err = decodeJsonTyped(key, target, sorted);
+  if (target !== asRecord(obj)) {
+    restoreNumbers(target);
+    for (const k of Object.keys(obj)) delete asRecord(obj)[k];
+    Object.assign(obj, target);
+  }
   if (err === undefined) return;
   const version = apiVersion.slice(apiVersion.indexOf('/') + 1);
   throw badRequest(`${kind} in version ${JSON.stringify(version)} cannot be handled as a ${kind}: ${err}`);
