@@ -9,7 +9,7 @@ import { badRequest } from '../../api/errors.js';
 import type { KubeObject } from '../../api/types.js';
 import { strictDecodingMessage, unknownFieldError, unknownFields } from './field-validation.js';
 import { servedApiVersion, type RequestScope } from './scope.js';
-import { patchInvalid } from './typed-decode.js';
+import { patchInvalid, sortedJson } from './typed-decode.js';
 
 export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
 
@@ -87,19 +87,6 @@ function goValue(v: unknown): string {
     } else parts.push(String(x));
   }
   return parts.join('');
-}
-
-/** JSON with object keys sorted, as Go re-encodes a patched map. */
-function sortedJson(v: unknown): string {
-  return JSON.stringify(v, (_k, val: unknown) =>
-    val !== null && typeof val === 'object' && !Array.isArray(val)
-      ? Object.fromEntries(
-          Object.keys(val)
-            .sort()
-            .map((k) => [k, (val as Record<string, unknown>)[k]]),
-        )
-      : val,
-  );
 }
 
 /**
