@@ -122,7 +122,7 @@ const rows: Row[] = [
     key: 'core.v1.Pod',
     obj: pod({ imagePullPolicy: 1 }),
     json: 'json: cannot unmarshal number into Go struct field Container.spec.containers.imagePullPolicy of type v1.PullPolicy',
-    unstructured: 'cannot convert int64 to string',
+    unstructured: 'cannot convert int64 to v1.PullPolicy',
     apply: [
       '.spec.containers[name="app"].imagePullPolicy: expected string, got &value.valueUnstructured{Value:1}',
     ],
@@ -160,6 +160,14 @@ const rows: Row[] = [
     apply: ['.metadata.creationTimestamp: expected string, got &value.valueUnstructured{Value:5}'],
   },
   {
+    name: 'Pod toleration operator as a bool (a named string type)',
+    key: 'core.v1.Pod',
+    obj: { spec: { tolerations: [{ key: 'k', operator: true }] } },
+    json: 'json: cannot unmarshal bool into Go struct field Toleration.spec.tolerations.operator of type v1.TolerationOperator',
+    unstructured: 'unrecognized type: string',
+    apply: ['.spec.tolerations[0].operator: expected string, got &value.valueUnstructured{Value:true}'],
+  },
+  {
     name: 'Service targetPort as a bool',
     key: 'core.v1.Service',
     obj: { spec: { ports: [{ port: 80, targetPort: true }] } },
@@ -172,7 +180,7 @@ const rows: Row[] = [
     key: 'core.v1.Service',
     obj: { spec: { type: 1 } },
     json: 'json: cannot unmarshal number into Go struct field ServiceSpec.spec.type of type v1.ServiceType',
-    unstructured: 'cannot convert int64 to string',
+    unstructured: 'cannot convert int64 to v1.ServiceType',
     apply: ['.spec.type: expected string, got &value.valueUnstructured{Value:1}'],
   },
   {
@@ -212,7 +220,7 @@ const rows: Row[] = [
     key: 'core.v1.Namespace',
     obj: { spec: { finalizers: [1] } },
     json: 'json: cannot unmarshal number into Go struct field NamespaceSpec.spec.finalizers of type v1.FinalizerName',
-    unstructured: 'cannot convert int64 to string',
+    unstructured: 'cannot convert int64 to v1.FinalizerName',
     apply: ['.spec.finalizers[0]: expected string, got &value.valueUnstructured{Value:1}'],
   },
 ];

@@ -16,6 +16,7 @@
  */
 import type { FieldDef } from '../protobuf/index.js';
 import { decodeCustom } from './custom.js';
+import { goElemType, goFieldType, goMapValueType } from './gotypes.js';
 import { base64Error, fieldsOf, isCustom, isExtraValue, isObject, setNull, zeroElement } from './schema.js';
 
 class Stop {
@@ -30,11 +31,12 @@ function kindOf(v: unknown): string {
   return typeof v === 'boolean' ? 'bool' : 'string';
 }
 
-function scalar(type: string, v: unknown): unknown {
+/** A scalar of protobuf type `type`, whose Go type is `goType` (a named type prints by name). */
+function scalar(type: string, v: unknown, goType = type): unknown {
   const k = kindOf(v);
   if (type === 'string') {
     if (k === 'string') return v;
-    throw new Stop(k === 'int64' ? 'cannot convert int64 to string' : 'unrecognized type: string');
+    throw new Stop(k === 'int64' ? `cannot convert int64 to ${goType}` : 'unrecognized type: string');
   }
   if (type === 'bool') {
     if (k === 'bool') return v;
@@ -51,7 +53,7 @@ function scalar(type: string, v: unknown): unknown {
   return type === 'int32' ? (v as number) | 0 : v;
 }
 
-function element(f: FieldDef, v: unknown): unknown {
+function element(f: FieldDef, v: unknown, goType: string): unknown {
   if (v === null) return v;
   if (f.type === 'message' || (f.type === 'map' && f.mapValue === 'message')) {
     const ref = f.ref!;
@@ -70,29 +72,31 @@ function element(f: FieldDef, v: unknown): unknown {
     message(ref, v);
     return v;
   }
-  return scalar(f.type === 'map' ? f.mapValue! : f.type, v);
+  return scalar(f.type === 'map' ? f.mapValue! : f.type, v, goType);
 }
 
-function field(f: FieldDef, obj: Record<string, unknown>, k: string): void {
+function field(owner: string, f: FieldDef, obj: Record<string, unknown>, k: string): void {
   const v = obj[k];
   if (v === null) return setNull(obj, k, f);
   if (f.repeated && !isExtraValue(f.ref)) {
     if (!Array.isArray(v)) throw new Stop(`cannot restore slice from ${kindOf(v)}`);
-    for (let i = 0; i < v.length; i++) v[i] = v[i] === null ? zeroElement(f) : element(f, v[i]);
+    const t = goElemType(owner, f);
+    for (let i = 0; i < v.length; i++) v[i] = v[i] === null ? zeroElement(f) : element(f, v[i], t);
     return;
   }
   if (f.type === 'map') {
     if (!isObject(v)) throw new Stop(`cannot restore map from ${kindOf(v)}`);
-    for (const mk of Object.keys(v).sort()) v[mk] = v[mk] === null ? zeroElement(f) : element(f, v[mk]);
+    const t = goMapValueType(f);
+    for (const mk of Object.keys(v).sort()) v[mk] = v[mk] === null ? zeroElement(f) : element(f, v[mk], t);
     return;
   }
-  const out = element(f, v);
+  const out = element(f, v, goFieldType(owner, f));
   if (out === null) setNull(obj, k, f);
   else obj[k] = out;
 }
 
 function message(key: string, obj: Record<string, unknown>): void {
-  for (const [k, f] of fieldsOf(key)) if (Object.prototype.hasOwnProperty.call(obj, k)) field(f, obj, k);
+  for (const [k, f] of fieldsOf(key)) if (Object.prototype.hasOwnProperty.call(obj, k)) field(key, f, obj, k);
 }
 
 /**
