@@ -6,6 +6,7 @@
 import { parseDocument } from 'yaml';
 import { badRequest, requestEntityTooLarge, unsupportedMediaType, ApiError } from '../api/errors.js';
 import type { AnyRequest } from './context.js';
+import { goJsonSyntaxError, summarizeData } from './json-syntax.js';
 
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
 /** sigs.k8s.io/json and the YAML decoder refuse documents nested deeper than this. */
@@ -124,11 +125,59 @@ export type ProtobufDecoder = (body: Uint8Array) => {
   object: Record<string, unknown>;
 };
 
-/** Decodes a request body into a plain object; the caller checks kind/apiVersion. */
+/**
+ * upstream's transformDecodeError (handlers/rest.go) for a body whose version and kind could not
+ * be read: `the object provided is unrecognized (must be of type <Kind>): <err> (<body summary>)`.
+ */
+export function unrecognized(kind: string, err: string, body: Uint8Array): ApiError {
+  return badRequest(
+    `the object provided is unrecognized (must be of type ${kind}): ${err} (${summarizeData(body)})`,
+  );
+}
+
+/** Go's type of the struct runtime's SimpleMetaFactory.Interpret decodes apiVersion/kind into. */
+const FIND_KIND =
+  'struct { APIVersion string "json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" }';
+
+function jsonWordOf(v: unknown): string {
+  if (Array.isArray(v)) return 'array';
+  if (typeof v === 'object') return 'object';
+  return typeof v === 'boolean' ? 'bool' : typeof v === 'number' ? 'number' : 'string';
+}
+
+/**
+ * What SimpleMetaFactory.Interpret (k8s.io/apimachinery pkg/runtime/serializer/json/meta.go) says
+ * of a parsed body: an error for a non-object or a non-string apiVersion/kind, else undefined.
+ */
+function interpretError(v: unknown): string | undefined {
+  if (v === null) return undefined;
+  if (typeof v !== 'object' || Array.isArray(v))
+    return `json: cannot unmarshal ${jsonWordOf(v)} into Go value of type ${FIND_KIND}`;
+  for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+    if ((k === 'apiVersion' || k === 'kind') && x !== null && typeof x !== 'string')
+      return `json: cannot unmarshal ${jsonWordOf(x)} into Go struct field .${k} of type string`;
+  }
+  return undefined;
+}
+
+const RAW_JSON = new WeakMap<object, Buffer>();
+
+/** The JSON text an object returned by {@link decodeObject} (with a kind) was parsed from. */
+export function rawJsonOf(obj: object): Buffer | undefined {
+  return RAW_JSON.get(obj);
+}
+
+/**
+ * Decodes a request body into a plain object; the caller checks kind/apiVersion. With `kind` (the
+ * kind the endpoint decodes into), a JSON or YAML body that is not an object, or not JSON, gets
+ * upstream's `the object provided is unrecognized (must be of type <kind>): couldn't get
+ * version/kind; json parse error: <Go's syntax error>` and `null` is an empty object, as there.
+ */
 export function decodeObject(
   buf: Buffer,
   contentType: string | undefined,
   protobuf?: ProtobufDecoder,
+  kind?: string,
 ): Record<string, unknown> {
   const fmt = formatOf(contentType);
   let v: unknown;
@@ -143,10 +192,38 @@ export function decodeObject(
         throw new ApiError(415, 'UnsupportedMediaType', (e as Error).message);
       throw badRequest(`unable to decode protobuf body: ${(e as Error).message}`);
     }
+  } else if (kind !== undefined) {
+    return decodeKindBody(buf, fmt, kind);
   } else if (buf.length === 0) {
     throw badRequest('request body must not be empty');
   } else v = fmt === 'json' ? parseJson(buf) : parseYaml(buf);
   if (v === null || typeof v !== 'object' || Array.isArray(v))
     throw badRequest('the body of the request must be a JSON object');
   return v as Record<string, unknown>;
+}
+
+function decodeKindBody(buf: Buffer, fmt: 'json' | 'yaml', kind: string): Record<string, unknown> {
+  let v: unknown;
+  if (fmt === 'json') {
+    if (jsonDepth(buf) > MAX_DEPTH)
+      throw badRequest(`the object provided is nested too deeply: exceeded max depth ${MAX_DEPTH}`);
+    try {
+      v = JSON.parse(buf.toString('utf8'));
+    } catch (e) {
+      const msg = goJsonSyntaxError(buf) ?? (e as Error).message;
+      throw unrecognized(kind, `couldn't get version/kind; json parse error: ${msg}`, buf);
+    }
+  } else {
+    try {
+      v = buf.length === 0 ? null : parseYaml(buf);
+    } catch (e) {
+      if (!(e instanceof ApiError) || !e.message.startsWith('error converting YAML to JSON')) throw e;
+      throw unrecognized(kind, e.message, buf);
+    }
+  }
+  const err = interpretError(v);
+  if (err !== undefined) throw unrecognized(kind, `couldn't get version/kind; json parse error: ${err}`, buf);
+  const obj = (v ?? {}) as Record<string, unknown>;
+  if (fmt === 'json') RAW_JSON.set(obj, buf);
+  return obj;
 }

@@ -10,7 +10,7 @@ import { notFoundPath } from '../api/errors.js';
 import * as discovery from './discovery.js';
 import type { RequestContext } from './context.js';
 import { openapiV3Doc, openapiV3Root } from './openapi.js';
-import { writeBytes } from './responses.js';
+import { writeBytes, writeJsonDocument } from './responses.js';
 
 export interface HealthCheck {
   name: string;
@@ -76,14 +76,14 @@ export async function handleNonResource(ctx: RequestContext, cfg: NonResourceCon
   if (path === '/api' || path === '/apis') {
     const neg = discovery.negotiateDiscovery(accept);
     if (neg.kind === 'aggregated') {
-      return writeBytes(
+      return writeJsonDocument(
         ctx,
         200,
         discovery.aggregatedDiscovery(path === '/api' ? 'api' : 'apis', neg.version),
         neg.contentType,
       );
     }
-    return writeBytes(
+    return writeJsonDocument(
       ctx,
       200,
       path === '/api' ? discovery.legacyApiVersions(cfg.serverAddress) : discovery.legacyApiGroupList(),
@@ -92,13 +92,13 @@ export async function handleNonResource(ctx: RequestContext, cfg: NonResourceCon
   let m: RegExpExecArray | null;
   if ((m = /^\/api\/([^/]+)$/.exec(path))) {
     const b = discovery.apiResourceList('', m[1]);
-    if (b) return writeBytes(ctx, 200, b);
+    if (b) return writeJsonDocument(ctx, 200, b);
   } else if ((m = /^\/apis\/([^/]+)$/.exec(path))) {
     const b = discovery.apiGroup(m[1]);
-    if (b) return writeBytes(ctx, 200, b);
+    if (b) return writeJsonDocument(ctx, 200, b);
   } else if ((m = /^\/apis\/([^/]+)\/([^/]+)$/.exec(path))) {
     const b = discovery.apiResourceList(m[1], m[2]);
-    if (b) return writeBytes(ctx, 200, b);
+    if (b) return writeJsonDocument(ctx, 200, b);
   }
   if (path === '/') {
     const paths = [

@@ -115,7 +115,7 @@ describe('field validation', () => {
     assert.equal(st.reason, 'Invalid');
     assert.match(
       st.message,
-      /^"" is invalid: patch: Invalid value: ".*": strict decoding error: unknown field "metadata.oops", unknown field "zzz"$/,
+      /^ "" is invalid: patch: Invalid value: ".*": strict decoding error: unknown field "metadata.oops", unknown field "zzz"$/,
     );
     assert.equal(st.details.causes[0].field, 'patch');
     r = await client.request('PATCH', path, patch, headers);

@@ -38,6 +38,8 @@ interface Case {
   body?: string | Buffer;
   headers?: Record<string, string>;
   status: number;
+  /** upstream's exact Status message, where the case pins it. */
+  message?: string;
 }
 
 const cm = (name: string, extra = '') =>
@@ -50,6 +52,8 @@ const cases: Case[] = [
     path: '/api/v1/namespaces/default/configmaps',
     body: '{"apiVersion": "v1", "kind": ',
     status: 400,
+    message:
+      'the object provided is unrecognized (must be of type ConfigMap): couldn\'t get version/kind; json parse error: unexpected end of JSON input ({"apiVersion": "v1", "kind": )',
   },
   {
     name: 'JSON body that is not an object',
@@ -57,6 +61,8 @@ const cases: Case[] = [
     path: '/api/v1/namespaces/default/configmaps',
     body: '[1,2,3]',
     status: 400,
+    message:
+      'the object provided is unrecognized (must be of type ConfigMap): couldn\'t get version/kind; json parse error: json: cannot unmarshal array into Go value of type struct { APIVersion string "json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" } (5b312c322c335d)',
   },
   {
     name: 'malformed YAML body',
@@ -127,6 +133,8 @@ const cases: Case[] = [
     path: '/api/v1/namespaces/default/configmaps',
     body: '{"apiVersion":"v1","kind":"Secret","metadata":{"name":"x"}}',
     status: 400,
+    message:
+      'Secret in version "v1" cannot be handled as a ConfigMap: converting (v1.Secret) to (core.ConfigMap): unknown conversion',
   },
   {
     name: 'name that is not DNS-1123',
@@ -264,6 +272,7 @@ describe('malformed requests get a 4xx Status, never a 500 or a crash', () => {
       assert.equal(s.status, 'Failure');
       assert.equal(s.code, c.status);
       assert.equal(typeof s.message, 'string');
+      if (c.message !== undefined) assert.equal(s.message, c.message);
     });
   }
 

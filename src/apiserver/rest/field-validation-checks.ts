@@ -5,10 +5,11 @@
  * test/integration/apiserver/field_validation_test.go). The field walk itself is in
  * field-validation.ts.
  */
-import { ApiError, badRequest } from '../../api/errors.js';
+import { badRequest } from '../../api/errors.js';
 import type { KubeObject } from '../../api/types.js';
 import { strictDecodingMessage, unknownFieldError, unknownFields } from './field-validation.js';
 import { servedApiVersion, type RequestScope } from './scope.js';
+import { patchInvalid, sortedJson } from './typed-decode.js';
 
 export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
 
@@ -88,22 +89,9 @@ function goValue(v: unknown): string {
   return parts.join('');
 }
 
-/** JSON with object keys sorted, as Go re-encodes a patched map. */
-function sortedJson(v: unknown): string {
-  return JSON.stringify(v, (_k, val: unknown) =>
-    val !== null && typeof val === 'object' && !Array.isArray(val)
-      ? Object.fromEntries(
-          Object.keys(val)
-            .sort()
-            .map((k) => [k, (val as Record<string, unknown>)[k]]),
-        )
-      : val,
-  );
-}
-
 /**
  * Unknown fields of a patched object (patch.go jsonPatcher/smpPatcher): Strict fails with 422
- * `"" is invalid: patch: Invalid value: "<patched object or patch>": strict decoding error: ...`.
+ * ` "" is invalid: patch: Invalid value: "<patched object or patch>": strict decoding error: ...`.
  */
 export function checkPatchedFields(
   s: RequestScope,
@@ -118,10 +106,7 @@ export function checkPatchedFields(
   if (errs.length === 0 || directive === 'Ignore') return;
   if (directive === 'Warn') return addWarnings(s, errs);
   const value = kind === 'strategic' ? goValue(patch) : sortedJson(next);
-  const message = `Invalid value: ${JSON.stringify(value)}: ${strictDecodingMessage(errs)}`;
-  throw new ApiError(422, 'Invalid', `"" is invalid: patch: ${message}`, {
-    causes: [{ reason: 'FieldValueInvalid', message, field: 'patch' }],
-  });
+  throw patchInvalid(value, strictDecodingMessage(errs));
 }
 
 /** `json patch unknown field "[0].foo"`: members of JSON patch operations besides op/path/from/value. */

@@ -16,13 +16,22 @@ import {
 import type { GroupResource, KubeObject } from '../../api/types.js';
 import type { ResourceDescriptor } from '../../registry/types.js';
 import { StorageError, type KeyValue, type Store } from '../../storage/interfaces.js';
+import { goJson } from '../json-encode.js';
 
 /** A stored object as served: parsed form (treat as immutable) plus its JSON bytes. */
 export interface CachedObject {
   key: string;
   obj: KubeObject;
   bytes: Buffer;
+  /** `bytes` followed by json.Encoder's newline, sharing its memory (the GET response body). */
+  framed?: Buffer;
   rv: number;
+}
+
+/** A cached object's JSON bytes and their newline-terminated frame, one allocation for both. */
+export function encodeCached(obj: KubeObject): { bytes: Buffer; framed: Buffer } {
+  const framed = Buffer.from(goJson(obj) + '\n');
+  return { bytes: framed.subarray(0, framed.length - 1), framed };
 }
 
 export type CacheEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
@@ -53,7 +62,7 @@ export interface ObjectCache {
 export function decodeStored(kv: KeyValue): CachedObject {
   const obj = JSON.parse(Buffer.from(kv.value).toString('utf8')) as KubeObject;
   obj.metadata = { ...(obj.metadata ?? {}), resourceVersion: String(kv.modRevision) };
-  return { key: kv.key, obj, bytes: Buffer.from(JSON.stringify(obj)), rv: kv.modRevision };
+  return { key: kv.key, obj, ...encodeCached(obj), rv: kv.modRevision };
 }
 
 export function encodeForStorage(obj: KubeObject): Uint8Array {
@@ -181,8 +190,7 @@ export class ObjectStore {
       const cur = this.mustGet(namespace, name);
       const next = await mutate(cur);
       if (next === undefined) return cur;
-      if (opts.dryRun)
-        return { key: cur.key, obj: next, bytes: Buffer.from(JSON.stringify(next)), rv: cur.rv };
+      if (opts.dryRun) return { key: cur.key, obj: next, ...encodeCached(next), rv: cur.rv };
       try {
         const kv = await this.store.update(cur.key, encodeForStorage(next), cur.rv);
         return await this.settle(kv);

@@ -6,7 +6,8 @@
  */
 import { notFound, resourceExpired } from '../../api/errors.js';
 import { StorageError } from '../../storage/interfaces.js';
-import { writeBytes, writeObject } from '../responses.js';
+import { writeJsonBytes, writeObject } from '../responses.js';
+import { goJson } from '../json-encode.js';
 import {
   buildMatcher,
   decodeContinue,
@@ -30,7 +31,7 @@ export function writeCached(s: RequestScope, code: number, o: CachedObject): voi
   } else if (s.out.yaml || o.obj.apiVersion !== servedApiVersion(s)) {
     writeObject(s.ctx, code, asServedVersion(s, o.obj));
   } else {
-    writeBytes(s.ctx, code, o.bytes);
+    writeJsonBytes(s.ctx, code, o.bytes, () => o.obj, o.framed);
   }
 }
 
@@ -140,14 +141,12 @@ export async function handleList(s: RequestScope, namespace: string): Promise<vo
     });
     return;
   }
-  const head = `{"kind":${JSON.stringify(s.desc.listKind)},"apiVersion":${JSON.stringify(apiVersion)},"metadata":${JSON.stringify(meta)},"items":[`;
+  const head = `{"kind":${goJson(s.desc.listKind)},"apiVersion":${goJson(apiVersion)},"metadata":${goJson(meta)},"items":[`;
   const parts: Buffer[] = [Buffer.from(head)];
   page.items.forEach((o, i) => {
     if (i) parts.push(Buffer.from(','));
-    parts.push(
-      o.obj.apiVersion === apiVersion ? o.bytes : Buffer.from(JSON.stringify(asServedVersion(s, o.obj))),
-    );
+    parts.push(o.obj.apiVersion === apiVersion ? o.bytes : Buffer.from(goJson(asServedVersion(s, o.obj))));
   });
   parts.push(Buffer.from(']}'));
-  writeBytes(s.ctx, 200, Buffer.concat(parts));
+  writeJsonBytes(s.ctx, 200, Buffer.concat(parts));
 }

@@ -13,6 +13,7 @@ import { explain, formatExplanation } from '../../authz/rbac/explain.js';
 import { decodeObject, readBody } from '../body.js';
 import { writeObject } from '../responses.js';
 import type { RequestScope } from './scope.js';
+import { decodeTypedBody } from './typed-decode.js';
 
 interface ResourceAttributes {
   namespace?: string;
@@ -108,7 +109,9 @@ export async function handleReview(s: RequestScope, namespace: string): Promise<
     await readBody(s.ctx.req),
     s.ctx.req.headers['content-type'],
     s.env.protobuf,
+    s.desc.kind,
   ) as KubeObject;
+  decodeTypedBody(s, body);
   const kind = s.desc.kind;
   if (body.kind && body.kind !== kind)
     throw badRequest(`${String(body.kind)} in version "${s.version}" cannot be handled as a ${kind}`);

@@ -23,6 +23,7 @@ import { writeCached } from './read.js';
 import type { RequestScope } from './scope.js';
 import { handlePatch, handleUpdate, finishUpdate, isDryRun } from './write.js';
 import { handleTokenRequest } from './token-request.js';
+import { decodeTypedBody } from './typed-decode.js';
 
 function subresourceVerbs(s: RequestScope, sub: string): string[] | undefined {
   return s.desc.subresources.find((x) => x.name === sub)?.verbs;
@@ -78,7 +79,9 @@ async function handleApproval(s: RequestScope, name: string): Promise<void> {
     await readBody(s.ctx.req),
     s.ctx.req.headers['content-type'],
     s.env.protobuf,
+    s.desc.kind,
   ) as KubeObject;
+  decodeTypedBody(s, body);
   const result = await s.store.guaranteedUpdate(
     '',
     name,
@@ -129,7 +132,9 @@ async function handleFinalize(s: RequestScope, name: string): Promise<void> {
     await readBody(s.ctx.req),
     s.ctx.req.headers['content-type'],
     s.env.protobuf,
+    s.desc.kind,
   ) as KubeObject;
+  decodeTypedBody(s, body);
   const finalizers = (body.spec as { finalizers?: string[] } | undefined)?.finalizers ?? [];
   const result = await s.store.guaranteedUpdate(
     '',
@@ -252,7 +257,10 @@ async function handleEviction(s: RequestScope, ns: string, name: string): Promis
     await readBody(s.ctx.req),
     s.ctx.req.headers['content-type'],
     s.env.protobuf,
+    'Eviction',
   ) as KubeObject;
+  if (body.apiVersion === 'policy/v1')
+    decodeTypedBody(s, body, { apiVersion: 'policy/v1', kind: 'Eviction' });
   const options = (body as { deleteOptions?: unknown }).deleteOptions ?? undefined;
   if (options !== undefined && (options === null || typeof options !== 'object' || Array.isArray(options)))
     throw badRequest('deleteOptions must be a JSON object');

@@ -13,6 +13,7 @@ import { writeObject } from '../responses.js';
 import { checkNodeRestriction } from './admission.js';
 import { isDryRun } from './dry-run.js';
 import type { RequestScope } from './scope.js';
+import { decodeTypedBody } from './typed-decode.js';
 
 export async function handleTokenRequest(s: RequestScope, ns: string, name: string): Promise<void> {
   const issuer = s.env.tokens;
@@ -25,7 +26,9 @@ export async function handleTokenRequest(s: RequestScope, ns: string, name: stri
     await readBody(s.ctx.req),
     s.ctx.req.headers['content-type'],
     s.env.protobuf,
+    'TokenRequest',
   ) as KubeObject;
+  decodeTypedBody(s, body, { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest' });
   if (body.kind && body.kind !== 'TokenRequest')
     throw badRequest(`${String(body.kind)} is not a TokenRequest`);
   const sa = s.store.mustGet(ns, name).obj;

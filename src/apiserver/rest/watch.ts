@@ -13,6 +13,7 @@ import { buildMatcher, parseListOptions } from './list-options.js';
 import type { CacheEvent, CachedObject } from './object-store.js';
 import { asServedVersion, servedApiVersion, type RequestScope } from './scope.js';
 import { buildTable, includeObjectOf } from './table.js';
+import { goJson } from '../json-encode.js';
 
 /** Upstream picks a random timeout in [minRequestTimeout, 2*minRequestTimeout) (1800s default). */
 const DEFAULT_TIMEOUT_S = 1800;
@@ -37,10 +38,10 @@ export function handleWatch(s: RequestScope, namespace: string): Promise<void> {
         { version: s.out.table, include, noHeaders: headersSent, now: s.env.now() },
       );
       headersSent = true;
-      return JSON.stringify(t);
+      return goJson(t);
     }
     if ('bytes' in o && obj.apiVersion === apiVersion) return (o as CachedObject).bytes.toString('utf8');
-    return JSON.stringify(asServedVersion(s, obj));
+    return goJson(asServedVersion(s, obj));
   };
   const send = (type: string, o: CachedObject | KubeObject): void => {
     res.write(`{"type":"${type}","object":${encodeObject(o)}}\n`);
@@ -91,7 +92,7 @@ export function handleWatch(s: RequestScope, namespace: string): Promise<void> {
     };
     const onError = (e: ApiError): void => {
       if (done) return;
-      res.write(`{"type":"ERROR","object":${JSON.stringify(e.toStatus())}}\n`);
+      res.write(`{"type":"ERROR","object":${goJson(e.toStatus())}}\n`);
       finish();
     };
 

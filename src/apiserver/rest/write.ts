@@ -46,6 +46,12 @@ import {
 } from './field-validation-checks.js';
 import { unknownFields } from './field-validation.js';
 import { isDryRun } from './dry-run.js';
+import {
+  checkTypedApplied,
+  decodeTypedApplyResult,
+  decodeTypedBody,
+  decodeTypedPatched,
+} from './typed-decode.js';
 
 export { isDryRun } from './dry-run.js';
 
@@ -76,7 +82,8 @@ export function fieldManagerOf(s: RequestScope, required = false): string {
 async function readObject(s: RequestScope, directive: FieldValidation): Promise<KubeObject> {
   const body = await readBody(s.ctx.req);
   const contentType = s.ctx.req.headers['content-type'];
-  const obj = decodeObject(body, contentType, s.env.protobuf) as KubeObject;
+  const obj = decodeObject(body, contentType, s.env.protobuf, s.desc.kind) as KubeObject;
+  decodeTypedBody(s, obj);
   checkTypeMeta(s.desc, s.version, obj);
   checkBodyFields(s, obj, directive, formatOf(contentType) === 'yaml');
   return obj;
@@ -278,6 +285,7 @@ export async function handlePatch(
   if (kind === 'apply' && target === 'main' && !s.store.get(namespace, name)) {
     const applied = deepCopy(patch as KubeObject);
     checkApplyTypeMeta(s, applied);
+    checkTypedApplied(s, applied);
     checkAppliedFields(s, applied);
     if (applied.metadata?.uid) {
       // patch.go applyPatch: a uid names an object that must exist.
@@ -293,6 +301,7 @@ export async function handlePatch(
       );
     }
     const object = applyUpgradingClientSide(s, undefined, applied, target, manager);
+    decodeTypedApplyResult(s, object);
     object.metadata = { ...object.metadata, name };
     const obj = prepareForCreate(s.desc, object, namespace, s.env);
     await admitCreate(s, obj);
@@ -323,10 +332,13 @@ export async function handlePatch(
       } else {
         const applied = deepCopy(patch as KubeObject);
         checkApplyTypeMeta(s, applied);
+        checkTypedApplied(s, applied);
         checkAppliedFields(s, applied);
         next = applyUpgradingClientSide(s, live, applied, target, manager);
       }
       next = deepCopy(next);
+      if (kind === 'apply') decodeTypedApplyResult(s, next);
+      else decodeTypedPatched(s, next, patch, kind);
       if (kind !== 'apply') {
         const opErrs = kind === 'json' ? jsonPatchOpErrors(patch as unknown[]) : [];
         checkPatchedFields(s, next, patch, kind, directive, opErrs);
