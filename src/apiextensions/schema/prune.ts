@@ -41,6 +41,8 @@ export const OBJECT_META_FIELDS: ReadonlySet<string> = new Set([
 interface Walk {
   pruned: string[];
   embeddedMeta: string[];
+  /** Whether to coerce embedded resources' metadata (objectmeta.Coerce). */
+  coerce: boolean;
 }
 
 const join = (parent: string, key: string): string => (parent ? `${parent}.${key}` : key);
@@ -63,7 +65,7 @@ function pruneValue(x: unknown, s: Structural | undefined, path: string, w: Walk
     return;
   }
   const embedded = root || s.embeddedResource;
-  if (embedded && !root) coerceMeta(x, path, w.embeddedMeta);
+  if (embedded && !root && w.coerce) coerceMeta(x, path, w.embeddedMeta);
   const add = additionalSchema(s);
   for (const k of Object.keys(x)) {
     if (embedded && META_FIELDS.has(k)) continue;
@@ -71,7 +73,7 @@ function pruneValue(x: unknown, s: Structural | undefined, path: string, w: Walk
     if (prop) pruneValue(x[k], prop, join(path, k), w, false);
     else if (add) pruneValue(x[k], add, join(path, k), w, false);
     else {
-      w.pruned.push(join(path, k));
+      if (!META_FIELDS.has(k) || path !== '') w.pruned.push(join(path, k));
       delete x[k];
     }
   }
@@ -84,7 +86,7 @@ function skipPrune(x: unknown, s: Structural, path: string, w: Walk, root: boole
   }
   if (!isObject(x)) return;
   const embedded = root || s.embeddedResource;
-  if (embedded && !root) coerceMeta(x, path, w.embeddedMeta);
+  if (embedded && !root && w.coerce) coerceMeta(x, path, w.embeddedMeta);
   const add = additionalSchema(s);
   for (const k of Object.keys(x)) {
     if (embedded && META_FIELDS.has(k)) continue;
@@ -106,19 +108,30 @@ function coerceMeta(obj: Record<string, unknown>, path: string, out: string[]): 
 }
 
 /**
- * Prunes `obj` (a resource root) in place against `s`; returns the pruned paths with a leading
- * dot. `s` undefined prunes everything but apiVersion, kind and metadata.
+ * Upstream's PruneWithOptions(obj, s, isResourceRoot, {ReturnPruned: true}): prunes `x` in place
+ * and returns the sorted pruned paths (`spec.foo`, `[1].b`). Metadata is not coerced.
+ */
+export function prune(x: unknown, s: Structural | undefined, isResourceRoot: boolean): string[] {
+  const w: Walk = { pruned: [], embeddedMeta: [], coerce: false };
+  pruneValue(x, isResourceRoot ? (s ?? EMPTY_ROOT) : s, '', w, isResourceRoot);
+  return w.pruned.sort();
+}
+
+/**
+ * Prunes `obj` (a resource root) in place against `s` and coerces the root's and embedded
+ * resources' metadata; returns the paths with a leading dot. `s` undefined prunes everything
+ * but apiVersion, kind and metadata.
  */
 export function pruneObject(obj: Record<string, unknown>, s: Structural | undefined): string[] {
   const rootMeta: string[] = [];
   coerceMeta(obj, '', rootMeta);
-  const w: Walk = { pruned: [], embeddedMeta: [] };
-  pruneValue(obj, s ?? { ...EMPTY_ROOT }, '', w, true);
+  const w: Walk = { pruned: [], embeddedMeta: [], coerce: true };
+  pruneValue(obj, s ?? EMPTY_ROOT, '', w, true);
   w.pruned.sort();
   return [...rootMeta, ...w.pruned, ...w.embeddedMeta].map((p) => `.${p}`);
 }
 
-const EMPTY_ROOT = {
+const EMPTY_ROOT: Structural = {
   type: '',
   format: '',
   nullable: false,
@@ -128,4 +141,4 @@ const EMPTY_ROOT = {
   intOrString: false,
   validations: [],
   raw: {},
-} satisfies Structural;
+};
