@@ -106,7 +106,7 @@ export function validateValue(v: unknown, s: Raw, name: string, errs: FieldError
       type: 'FieldValueNotSupported',
       field,
       value: v,
-      detail: `supported values: ${s.enum.map((e) => JSON.stringify(e)).join(', ')}`,
+      detail: `supported values: ${s.enum.map((e) => JSON.stringify(typeof e === 'string' ? e : JSON.stringify(e))).join(', ')}`,
     });
   }
   if (isObject(v)) objectChecks(v, s, name, errs);
