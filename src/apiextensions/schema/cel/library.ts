@@ -150,7 +150,11 @@ function qtyOf(m: CelValue): Quantity {
   return q;
 }
 const qtyValue = (q: Quantity): Record<string, string> => ({ [QTY_KEY]: quantityString(q) });
-const cmp = (a: Quantity, b: Quantity): number => (a.value < b.value ? -1 : a.value > b.value ? 1 : 0);
+const cmp = (a: Quantity, b: Quantity): number => {
+  const l = a.value.num * b.value.den;
+  const r = b.value.num * a.value.den;
+  return l < r ? -1 : l > r ? 1 : 0;
+};
 
 const quantityFuncs: CelFunc[] = [
   celFunc('isQuantity', [STRING], BOOL, (s) => parseQuantity(s) !== undefined),
