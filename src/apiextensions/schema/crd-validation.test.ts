@@ -258,6 +258,52 @@ const rows: [string, JSONSchemaProps, string[]][] = [
       `${P}.properties[w].default: Invalid value: "object": no such key: min evaluating rule: self.min <= self.max`,
     ],
   ],
+  [
+    'a rule selecting an undeclared property',
+    root(
+      { spec: { type: 'object', properties: { replicas: { type: 'integer' } } } },
+      {
+        'x-kubernetes-validations': [{ rule: 'self.spec.replicas > 0 && self.spec.bogus == 1' }],
+      },
+    ),
+    [
+      `${P}.x-kubernetes-validations[0].rule: Invalid value: {"rule":"self.spec.replicas > 0 && self.spec.bogus == 1"}: compilation failed: ERROR: <input>:1:36: undefined field 'bogus'`,
+    ],
+  ],
+  [
+    'the root metadata exposes only name and generateName',
+    root(
+      { spec: { type: 'object' } },
+      { 'x-kubernetes-validations': [{ rule: 'size(self.metadata.labels) > 0' }] },
+    ),
+    [
+      `${P}.x-kubernetes-validations[0].rule: Invalid value: {"rule":"size(self.metadata.labels) > 0"}: compilation failed: ERROR: <input>:1:19: undefined field 'labels'`,
+    ],
+  ],
+  [
+    'comprehension variables are typed by the list items',
+    root({
+      l: {
+        type: 'array',
+        items: { type: 'object', properties: { name: { type: 'string' } } },
+        'x-kubernetes-validations': [{ rule: "self.all(i, i.name != '' && i.nope)" }],
+      },
+    }),
+    [
+      `${P}.properties[l].x-kubernetes-validations[0].rule: Invalid value: {"rule":"self.all(i, i.name != '' && i.nope)"}: compilation failed: ERROR: <input>:1:30: undefined field 'nope'`,
+    ],
+  ],
+  [
+    'preserve-unknown-fields objects accept any field',
+    root({
+      o: {
+        type: 'object',
+        'x-kubernetes-preserve-unknown-fields': true,
+        'x-kubernetes-validations': [{ rule: 'has(self.anything)' }],
+      },
+    }),
+    [],
+  ],
 ];
 
 for (const [name, schema, want] of rows) {

@@ -105,7 +105,7 @@ function runRules(x: unknown, old: unknown, s: Structural, path: string): FieldE
   const hasOld = old !== undefined && old !== null;
   if (hasOld) oldSelf = toCel(old, s);
   for (const rule of s.validations) {
-    const c = compileRule(rule);
+    const c = compileRule(rule, s, path === '');
     if (!c.program) continue;
     if (c.usesOldSelf && !hasOld) continue;
     const vars = hasOld ? { self, oldSelf: oldSelf as CelInput } : { self };
