@@ -13,6 +13,7 @@
  */
 import type { CelEnv } from '@bufbuild/cel';
 import { additionalSchema, toStructural, type Structural } from '../structural.js';
+import { unescapeName } from './escaping.js';
 
 const TYPE_IDENTS = new Set([
   'int',
@@ -57,8 +58,9 @@ function positionOf(parsed: unknown, id: bigint | undefined, source: string): st
   return `<input>:${line}:${col}`;
 }
 
-function fieldOf(t: T, name: string, roots: ReadonlySet<Structural>): T | 'missing' {
+function fieldOf(t: T, field: string, roots: ReadonlySet<Structural>): T | 'missing' {
   if (!t) return undefined;
+  const name = unescapeName(field);
   if (roots.has(t) || t.embeddedResource) {
     if (name === 'apiVersion' || name === 'kind') return t.properties?.get(name) ?? STRING;
     if (name === 'metadata') return roots.has(t) ? ROOT_META : undefined;
@@ -116,10 +118,18 @@ export function staticErrors(
       }
       case 'callExpr': {
         const fn = String(v.function);
-        if (/^[A-Za-z]\w*$/.test(fn) && !BUILTIN_FUNCS.has(fn) && !env.funcs.find(fn)) {
+        const target = v.target as Node | undefined;
+        // a namespaced function (`format.dns1123Label()`, `optional.of(x)`)
+        const ns =
+          target?.exprKind?.case === 'identExpr'
+            ? String((target.exprKind.value as { name: string }).name)
+            : '';
+        const qualified =
+          ns !== '' && !lookup(ns)[0] && ns !== 'self' && ns !== 'oldSelf' && env.funcs.find(`${ns}.${fn}`);
+        if (/^[A-Za-z]\w*$/.test(fn) && !qualified && !BUILTIN_FUNCS.has(fn) && !env.funcs.find(fn)) {
           errs.push(`${at(n)}: undeclared reference to '${fn}' (in container '')`);
         }
-        visit(v.target as Node);
+        if (!qualified) visit(target);
         const args = ((v.args as Node[]) ?? []).map(visit);
         if (fn === '_[_]') {
           const t = args[0];

@@ -194,3 +194,49 @@ for (const [name, schema, value, ok] of lib) {
     assert.deepEqual(got, ok ? [] : [`spec.v: Invalid value: "${schema.type}": failed rule: ${r}`]);
   });
 }
+
+const netRules: [string, string, boolean][] = [
+  ['isIP', "isIP('1.2.3.4') && isIP('::1') && !isIP('01.2.3.4') && !isIP('1.2.3')", true],
+  [
+    'ip family and predicates',
+    "ip('10.0.0.1').family() == 4 && ip('::1').isLoopback() && ip('fe80::1').isLinkLocalUnicast() && ip('8.8.8.8').isGlobalUnicast() && ip('0.0.0.0').isUnspecified()",
+    true,
+  ],
+  ['ip.isCanonical', "ip.isCanonical('2001:db8::1') && !ip.isCanonical('2001:DB8::1')", true],
+  [
+    'cidr',
+    "isCIDR('10.0.0.0/8') && cidr('10.0.0.0/8').containsIP('10.1.2.3') && !cidr('10.0.0.0/8').containsIP(ip('11.0.0.1')) && cidr('10.0.0.0/8').containsCIDR('10.1.0.0/16') && cidr('10.1.2.3/8').masked() == cidr('10.0.0.0/8') && cidr('::/0').prefixLength() == 0",
+    true,
+  ],
+  [
+    'optional',
+    'optional.of(1).hasValue() && !optional.none().hasValue() && optional.none().orValue(2) == 2 && optional.of(3).value() == 3',
+    true,
+  ],
+  [
+    'format',
+    "!format.dns1123Label().validate('my-name').hasValue() && format.dns1123Label().validate('My_Name').hasValue() && format.named('uuid').hasValue()",
+    true,
+  ],
+];
+for (const [name, r, ok] of netRules) {
+  test(`cel library: ${name}`, () => {
+    const s = withSpec({
+      type: 'object',
+      properties: { v: { type: 'string', 'x-kubernetes-validations': [rule(r)] } },
+    });
+    assert.deepEqual(run(s, { v: 'x' }), ok ? [] : [`spec.v: Invalid value: "string": failed rule: ${r}`]);
+  });
+}
+
+test('cel: property names are escaped (`__namespace__`, `__dash__`)', () => {
+  const s = withSpec({
+    type: 'object',
+    properties: { namespace: { type: 'string' }, 'my-field': { type: 'string' } },
+    'x-kubernetes-validations': [rule("self.__namespace__ == 'ns' && self.my__dash__field == 'x'")],
+  });
+  assert.deepEqual(run(s, { namespace: 'ns', 'my-field': 'x' }), []);
+  assert.deepEqual(run(s, { namespace: 'other', 'my-field': 'x' }), [
+    `spec: Invalid value: "object": failed rule: self.__namespace__ == 'ns' && self.my__dash__field == 'x'`,
+  ]);
+});

@@ -5,10 +5,11 @@
  * values.go): `integer` → int, `number` → double, int-or-string → int or string, objects (with
  * properties or additionalProperties) → maps, arrays → lists; values not described by the schema
  * (x-kubernetes-preserve-unknown-fields, embedded resources) map integral numbers to int.
- * The CEL type name of a schema (for `Invalid value: "object"`) is its `type`.
+ * Declared properties appear under their escaped names (escaping.ts), e.g. `__namespace__`.
  */
 import type { CelInput } from '@bufbuild/cel';
 import { additionalSchema, isObject, type Structural } from '../structural.js';
+import { escapeName } from './escaping.js';
 
 export function toCel(v: unknown, s: Structural | undefined): CelInput {
   if (v === null || v === undefined) return null;
@@ -22,7 +23,14 @@ export function toCel(v: unknown, s: Structural | undefined): CelInput {
   if (isObject(v)) {
     const out: Record<string, CelInput> = {};
     const add = s ? additionalSchema(s) : undefined;
-    for (const [k, x] of Object.entries(v)) out[k] = toCel(x, s?.properties?.get(k) ?? add);
+    for (const [k, x] of Object.entries(v)) {
+      const prop = s?.properties?.get(k);
+      if (prop) {
+        // declared properties are fields, under their escaped names
+        const name = escapeName(k);
+        if (name !== undefined) out[name] = toCel(x, prop);
+      } else out[k] = toCel(x, add);
+    }
     return out;
   }
   return null;
