@@ -10,18 +10,24 @@
  *   `failed rule: <rule>`), or Required / Forbidden / Duplicate per `reason`, at the path
  *   extended by `fieldPath`; an evaluation error gives
  *   `Invalid value: "<type>": <error> evaluating rule: <rule>`.
+ * - ratcheting: on update, rules without `oldSelf` are skipped where the value equals its
+ *   correlated old value.
  * The root's path is rendered `<nil>`, as upstream's nil field.Path.
  */
 import { isCelError, type CelInput, type CelResult } from '@bufbuild/cel';
 import type { FieldError } from '../../../api/errors.js';
+import { jsonEqual } from '../openapi.js';
 import { additionalSchema, isObject, type Structural } from '../structural.js';
 import { resolveFieldPath } from './field-path.js';
 import { compileRule, type CompiledRule } from './rules.js';
 import { toCel } from './values.js';
 
 export interface CelValidator {
-  /** Validates `x` (and `old`, undefined on create) at `path` ('' = the resource root). */
-  validate(x: unknown, old: unknown, path: string): FieldError[];
+  /**
+   * Validates `x` (and `old`, undefined on create) at `path` ('' = the resource root).
+   * `ratchet` (default true) skips non-transition rules on values equal to their old value.
+   */
+  validate(x: unknown, old: unknown, path: string, ratchet?: boolean): FieldError[];
 }
 
 const hasRules = new WeakMap<Structural, boolean>();
@@ -42,30 +48,30 @@ function anyRules(s: Structural | undefined): boolean {
 /** A validator for `s` and everything below it; undefined when there are no rules. */
 export function celValidatorFor(s: Structural): CelValidator | undefined {
   if (!anyRules(s)) return undefined;
-  return { validate: (x, old, path) => validateNode(x, old, s, path) };
+  return { validate: (x, old, path, ratchet = true) => validateNode(x, old, s, path, ratchet) };
 }
 
 const render = (path: string): string => path || '<nil>';
 const child = (p: string, k: string): string => (p ? `${p}.${k}` : k);
 
-function validateNode(x: unknown, old: unknown, s: Structural, path: string): FieldError[] {
+function validateNode(x: unknown, old: unknown, s: Structural, path: string, ratchet: boolean): FieldError[] {
   if (x === null || x === undefined || !anyRules(s)) return [];
   const errs: FieldError[] = [];
-  if (s.validations.length > 0) errs.push(...runRules(x, old, s, path));
+  if (s.validations.length > 0) errs.push(...runRules(x, old, s, path, ratchet));
   if (Array.isArray(x) && s.items) {
     const oldByKey = correlateList(s, old);
     x.forEach((item, i) =>
-      errs.push(...validateNode(item, oldByKey?.(item), s.items as Structural, `${path}[${i}]`)),
+      errs.push(...validateNode(item, oldByKey?.(item), s.items as Structural, `${path}[${i}]`, ratchet)),
     );
   } else if (isObject(x)) {
     const oldObj = isObject(old) ? old : undefined;
     const add = additionalSchema(s);
     for (const [k, v] of Object.entries(x)) {
       const prop = s.properties?.get(k);
-      if (prop) errs.push(...validateNode(v, oldObj?.[k], prop, child(path, k)));
+      if (prop) errs.push(...validateNode(v, oldObj?.[k], prop, child(path, k), ratchet));
       else if (add) {
         const o = s.mapType === 'atomic' ? undefined : oldObj?.[k];
-        errs.push(...validateNode(v, o, add, `${path}[${k}]`));
+        errs.push(...validateNode(v, o, add, `${path}[${k}]`, ratchet));
       }
     }
   }
@@ -98,7 +104,7 @@ function celErrorText(e: Error): string {
   return e.message;
 }
 
-function runRules(x: unknown, old: unknown, s: Structural, path: string): FieldError[] {
+function runRules(x: unknown, old: unknown, s: Structural, path: string, ratchet: boolean): FieldError[] {
   const errs: FieldError[] = [];
   const self = toCel(x, s);
   let oldSelf: CelInput | undefined;
@@ -108,6 +114,8 @@ function runRules(x: unknown, old: unknown, s: Structural, path: string): FieldE
     const c = compileRule(rule, s, path === '');
     if (!c.program) continue;
     if (c.usesOldSelf && !hasOld) continue;
+    // ratcheting: a rule that does not read oldSelf is not re-checked on an unchanged value
+    if (ratchet && !c.usesOldSelf && hasOld && jsonEqual(x, old)) continue;
     const vars = hasOld ? { self, oldSelf: oldSelf as CelInput } : { self };
     let r: CelResult;
     try {
