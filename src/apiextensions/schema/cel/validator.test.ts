@@ -240,3 +240,21 @@ test('cel: property names are escaped (`__namespace__`, `__dash__`)', () => {
     `spec: Invalid value: "object": failed rule: self.__namespace__ == 'ns' && self.my__dash__field == 'x'`,
   ]);
 });
+
+test('cel: date-time, duration and byte formats are timestamps, durations and bytes', () => {
+  const s = withSpec({
+    type: 'object',
+    properties: {
+      at: { type: 'string', format: 'date-time' },
+      every: { type: 'string', format: 'duration' },
+      data: { type: 'string', format: 'byte' },
+    },
+    'x-kubernetes-validations': [
+      rule(
+        "self.at > timestamp('2020-01-01T00:00:00Z') && self.every <= duration('1h') && size(self.data) == 3",
+      ),
+    ],
+  });
+  assert.deepEqual(run(s, { at: '2024-05-01T10:00:00Z', every: '30m', data: 'YWJj' }), []);
+  assert.equal(run(s, { at: '2019-05-01T10:00:00Z', every: '30m', data: 'YWJj' }).length, 1);
+});
