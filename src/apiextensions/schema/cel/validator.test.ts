@@ -258,3 +258,18 @@ test('cel: date-time, duration and byte formats are timestamps, durations and by
   assert.deepEqual(run(s, { at: '2024-05-01T10:00:00Z', every: '30m', data: 'YWJj' }), []);
   assert.equal(run(s, { at: '2019-05-01T10:00:00Z', every: '30m', data: 'YWJj' }).length, 1);
 });
+
+test('cel: runtime errors use cel-go texts', () => {
+  const s = specRules([rule("self.min + 'x' == 'y'"), rule('self.min / self.max > 0')], ints);
+  assert.deepEqual(run(s, { min: 1, max: 0 }), [
+    `spec: Invalid value: "object": no such overload evaluating rule: self.min + 'x' == 'y'`,
+    'spec: Invalid value: "object": division by zero evaluating rule: self.min / self.max > 0',
+  ]);
+});
+
+test('cel: an evaluation error names the message when the rule has one', () => {
+  const s = specRules([rule('self.min <= self.max', { message: 'min must not exceed max' })], ints);
+  assert.deepEqual(run(s, { min: 1 }), [
+    'spec: Invalid value: "object": no such key: max evaluating rule: min must not exceed max',
+  ]);
+});

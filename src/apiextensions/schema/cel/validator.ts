@@ -9,7 +9,7 @@
  * - a false result gives `Invalid value: "<type>": <message>` (message, messageExpression, or
  *   `failed rule: <rule>`), or Required / Forbidden / Duplicate per `reason`, at the path
  *   extended by `fieldPath`; an evaluation error gives
- *   `Invalid value: "<type>": <error> evaluating rule: <rule>`.
+ *   `Invalid value: "<type>": <error> evaluating rule: <message, or the rule>`.
  * - ratcheting: on update, rules without `oldSelf` are skipped where the value equals its
  *   correlated old value.
  * The root's path is rendered `<nil>`, as upstream's nil field.Path.
@@ -98,9 +98,13 @@ function defaultOf(s: Structural | undefined, k: string): unknown {
   return s?.properties?.get(k)?.defaultValue;
 }
 
+/** @bufbuild/cel's runtime error texts in cel-go's words. */
 function celErrorText(e: Error): string {
   const m = /^field not found: (.*)$/.exec(e.message);
   if (m) return `no such key: ${m[1]}`;
+  if (e.message.startsWith('found no matching overload')) return 'no such overload';
+  if (/divide by zero/.test(e.message)) return 'division by zero';
+  if (/modulus by zero/.test(e.message)) return 'modulus by zero';
   return e.message;
 }
 
@@ -153,8 +157,9 @@ function runRules(x: unknown, old: unknown, s: Structural, path: string, ratchet
   return errs;
 }
 
+/** ruleErrorString: the message when there is one, else the rule. */
 function ruleString(c: CompiledRule): string {
-  return c.rule.rule.trim();
+  return c.rule.message ? c.rule.message.trim() : c.rule.rule.trim();
 }
 
 function messageOf(c: CompiledRule, vars: { self: CelInput; oldSelf?: CelInput }): string {
@@ -167,7 +172,7 @@ function messageOf(c: CompiledRule, vars: { self: CelInput; oldSelf?: CelInput }
       // upstream falls back to message / the rule when messageExpression fails
     }
   }
-  if (c.rule.message && c.rule.message.trim()) return c.rule.message;
+  if (c.rule.message) return c.rule.message.trim();
   return `failed rule: ${ruleString(c)}`;
 }
 
