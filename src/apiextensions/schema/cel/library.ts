@@ -4,6 +4,7 @@
  * The Kubernetes CEL library functions (k8s.io/apiserver/pkg/cel/library) on top of
  * @bufbuild/cel's standard functions and its strings extension:
  * - lists (lists.go): `isSorted()`, `sum()`, `min()`, `max()`, `indexOf(x)`, `lastIndexOf(x)`;
+ * - cel-go ext.Sets: `sets.contains()`, `sets.equivalent()`, `sets.intersects()`; string `reverse()`;
  * - regex (regex.go): `find(re)`, `findAll(re)`, `findAll(re, n)`;
  * - urls (urls.go): `isURL(s)`, `url(s)` with `getScheme()`, `getHost()`, `getHostname()`,
  *   `getPort()`, `getEscapedPath()`, `getQuery()`;
@@ -94,6 +95,26 @@ function regex(re: string): RegExp {
   if (!r) throw new Error(`invalid regex: ${re}`);
   return r;
 }
+
+// ext.Sets (sets.go in cel-go): membership over lists, by CEL equality
+const setsFuncs: CelFunc[] = [
+  celFunc('sets.contains', [LIST, LIST], BOOL, (a, b) => {
+    const av = listValues(a);
+    return listValues(b).every((x) => av.some((y) => celEq(x, y)));
+  }),
+  celFunc('sets.equivalent', [LIST, LIST], BOOL, (a, b) => {
+    const av = listValues(a);
+    const bv = listValues(b);
+    return bv.every((x) => av.some((y) => celEq(x, y))) && av.every((x) => bv.some((y) => celEq(x, y)));
+  }),
+  celFunc('sets.intersects', [LIST, LIST], BOOL, (a, b) => {
+    const av = listValues(a);
+    return listValues(b).some((x) => av.some((y) => celEq(x, y)));
+  }),
+  celMethod('reverse', STRING, [], STRING, function () {
+    return [...this].reverse().join('');
+  }),
+];
 
 const regexFuncs: CelFunc[] = [
   celMethod('find', STRING, [STRING], STRING, function (re) {
@@ -224,6 +245,7 @@ function reduce(num: bigint, den: bigint): { num: bigint; den: bigint } {
 /** Every Kubernetes library function registered in the environment. */
 export const K8S_LIBRARY: CelFunc[] = [
   ...listFuncs,
+  ...setsFuncs,
   ...regexFuncs,
   ...urlFuncs,
   ...quantityFuncs,

@@ -14,6 +14,7 @@ import { celEnv, parse, plan, CelScalar, type CelInput, type CelResult } from '@
 import { strings } from '@bufbuild/cel/ext';
 import { K8S_LIBRARY } from './library.js';
 import type { Structural, ValidationRule } from '../structural.js';
+import { expandBind } from './macros.js';
 import { staticErrors } from './static-check.js';
 
 const ENV = celEnv({
@@ -57,6 +58,7 @@ function compileExpr(
   let parsed: unknown;
   try {
     parsed = parse(source);
+    expandBind((parsed as { expr?: unknown }).expr);
   } catch (e) {
     return { error: `ERROR: ${(e as Error).message}` };
   }

@@ -273,3 +273,21 @@ test('cel: an evaluation error names the message when the rule has one', () => {
     'spec: Invalid value: "object": no such key: max evaluating rule: min must not exceed max',
   ]);
 });
+
+test('cel: cel.bind, sets and string reverse', () => {
+  const s = specRules(
+    [
+      rule('cel.bind(total, self.min + self.max, total > 3 && total < 10)'),
+      rule(
+        'sets.contains([1, 2, 3], [self.min]) && sets.intersects([self.max], [5, 7]) && sets.equivalent([1, 2], [2, 1])',
+      ),
+      rule("'abc'.reverse() == 'cba'"),
+    ],
+    ints,
+  );
+  assert.deepEqual(run(s, { min: 1, max: 5 }), []);
+  assert.deepEqual(run(s, { min: 1, max: 1 }), [
+    'spec: Invalid value: "object": failed rule: cel.bind(total, self.min + self.max, total > 3 && total < 10)',
+    'spec: Invalid value: "object": failed rule: sets.contains([1, 2, 3], [self.min]) && sets.intersects([self.max], [5, 7]) && sets.equivalent([1, 2], [2, 1])',
+  ]);
+});
