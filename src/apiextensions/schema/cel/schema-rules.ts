@@ -57,13 +57,13 @@ function walk(
       );
     }
   });
-  for (const [k, sub] of s.properties ?? []) {
-    const u = uncorrelatable ?? (s.mapType === 'atomic' ? p : undefined);
-    walk(sub, keyPath(childPath(p, 'properties'), k), u, errs, root);
-  }
+  // maps correlate whatever their x-kubernetes-map-type (MapIsCorrelatable: granular, atomic)
+  const mapU =
+    uncorrelatable ?? (s.mapType && s.mapType !== 'granular' && s.mapType !== 'atomic' ? p : undefined);
+  for (const [k, sub] of s.properties ?? [])
+    walk(sub, keyPath(childPath(p, 'properties'), k), mapU, errs, root);
   if (s.additionalProperties && s.additionalProperties !== true) {
-    const u = uncorrelatable ?? (s.mapType === 'atomic' ? p : undefined);
-    walk(s.additionalProperties, childPath(p, 'additionalProperties'), u, errs, root);
+    walk(s.additionalProperties, childPath(p, 'additionalProperties'), mapU, errs, root);
   }
   if (s.items) {
     const u = uncorrelatable ?? (s.listType !== 'map' ? p : undefined);

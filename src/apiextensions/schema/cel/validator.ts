@@ -5,7 +5,8 @@
  * (pkg/apiserver/schema/cel/validation.go):
  * - rules of a schema run on the value at that schema (`self`), depth first, parents first;
  * - transition rules (using `oldSelf`) run only when the old value correlates: same property,
- *   same key of a granular map, same keys of a `x-kubernetes-list-type: map` item;
+ *   same key of a map (granular and atomic maps both correlate, MapIsCorrelatable), same keys of
+ *   a `x-kubernetes-list-type: map` item;
  * - a false result gives `Invalid value: "<type>": <message>` (message, messageExpression, or
  *   `failed rule: <rule>`), or Required / Forbidden / Duplicate per `reason`, at the path
  *   extended by `fieldPath`; an evaluation error gives
@@ -70,7 +71,7 @@ function validateNode(x: unknown, old: unknown, s: Structural, path: string, rat
       const prop = s.properties?.get(k);
       if (prop) errs.push(...validateNode(v, oldObj?.[k], prop, child(path, k), ratchet));
       else if (add) {
-        const o = s.mapType === 'atomic' ? undefined : oldObj?.[k];
+        const o = oldObj?.[k];
         errs.push(...validateNode(v, o, add, `${path}[${k}]`, ratchet));
       }
     }
@@ -166,8 +167,9 @@ function messageOf(c: CompiledRule, vars: { self: CelInput; oldSelf?: CelInput }
   if (c.messageProgram) {
     try {
       const m = c.messageProgram(vars);
-      if (typeof m === 'string' && m.trim() && !/[\r\n]/.test(m))
-        return m.length > 5120 ? m.slice(0, 5120) : m;
+      const t = typeof m === 'string' ? m.trim() : '';
+      // upstream falls back to the message / rule when the result is empty, too long or multi-line
+      if (t && t.length <= 5120 && !/\n/.test(t)) return t;
     } catch {
       // upstream falls back to message / the rule when messageExpression fails
     }
