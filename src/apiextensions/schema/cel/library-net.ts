@@ -16,9 +16,9 @@ import {
   celMethod,
   CelScalar,
   isCelMap,
-  listType,
   mapType,
   type CelFunc,
+  type CelInput,
   type CelValue,
 } from '@bufbuild/cel';
 import {
@@ -108,6 +108,11 @@ const cidrFuncs: CelFunc[] = [
   }),
 ];
 
+/** A CEL optional value: optional.of(v), or optional.none() for undefined. */
+export function celOptional(v: CelInput | undefined): Record<string, CelInput> {
+  return { [OPT_KEY]: v === undefined ? [] : [v] };
+}
+
 function optOf(m: CelValue): CelValue[] {
   if (!isCelMap(m) || !m.has(OPT_KEY)) throw new Error('no such overload');
   return [...(m.get(OPT_KEY) as Iterable<CelValue>)];
@@ -158,4 +163,3 @@ const formatFuncs: CelFunc[] = [
 
 /** The ip, cidr, optional and format library functions. */
 export const K8S_NET_LIBRARY: CelFunc[] = [...ipFuncs, ...cidrFuncs, ...optFuncs, ...formatFuncs];
-void listType;

@@ -291,3 +291,24 @@ test('cel: cel.bind, sets and string reverse', () => {
     'spec: Invalid value: "object": failed rule: sets.contains([1, 2, 3], [self.min]) && sets.intersects([self.max], [5, 7]) && sets.equivalent([1, 2], [2, 1])',
   ]);
 });
+
+test('cel: optionalOldSelf rules run on create with oldSelf = optional.none()', () => {
+  const s = withSpec({
+    type: 'object',
+    properties: {
+      mode: {
+        type: 'string',
+        'x-kubernetes-validations': [
+          rule("!oldSelf.hasValue() ? self == 'a' : self == oldSelf.value()", {
+            optionalOldSelf: true,
+            message: 'bad mode',
+          }),
+        ],
+      },
+    },
+  });
+  assert.deepEqual(run(s, { mode: 'a' }), []);
+  assert.deepEqual(run(s, { mode: 'b' }), ['spec.mode: Invalid value: "string": bad mode']);
+  assert.deepEqual(run(s, { mode: 'b' }, { mode: 'b' }), []);
+  assert.deepEqual(run(s, { mode: 'c' }, { mode: 'b' }), ['spec.mode: Invalid value: "string": bad mode']);
+});

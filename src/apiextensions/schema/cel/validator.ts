@@ -11,6 +11,8 @@
  *   `failed rule: <rule>`), or Required / Forbidden / Duplicate per `reason`, at the path
  *   extended by `fieldPath`; an evaluation error gives
  *   `Invalid value: "<type>": <error> evaluating rule: <message, or the rule>`.
+ * - `optionalOldSelf: true` rules also run on create, with `oldSelf` an optional (`hasValue()`,
+ *   `value()`, `orValue()`);
  * - ratcheting: on update, rules without `oldSelf` are skipped where the value equals its
  *   correlated old value.
  * The root's path is rendered `<nil>`, as upstream's nil field.Path.
@@ -20,6 +22,7 @@ import type { FieldError } from '../../../api/errors.js';
 import { jsonEqual } from '../openapi.js';
 import { additionalSchema, isObject, type Structural } from '../structural.js';
 import { resolveFieldPath } from './field-path.js';
+import { celOptional } from './library-net.js';
 import { compileRule, type CompiledRule } from './rules.js';
 import { toCel } from './values.js';
 
@@ -118,10 +121,15 @@ function runRules(x: unknown, old: unknown, s: Structural, path: string, ratchet
   for (const rule of s.validations) {
     const c = compileRule(rule, s, path === '');
     if (!c.program) continue;
-    if (c.usesOldSelf && !hasOld) continue;
+    const optional = c.usesOldSelf && c.rule.optionalOldSelf === true;
+    if (c.usesOldSelf && !hasOld && !optional) continue;
     // ratcheting: a rule that does not read oldSelf is not re-checked on an unchanged value
     if (ratchet && !c.usesOldSelf && hasOld && jsonEqual(x, old)) continue;
-    const vars = hasOld ? { self, oldSelf: oldSelf as CelInput } : { self };
+    const vars = optional
+      ? { self, oldSelf: celOptional(hasOld ? oldSelf : undefined) }
+      : hasOld
+        ? { self, oldSelf: oldSelf as CelInput }
+        : { self };
     let r: CelResult;
     try {
       r = c.program(vars);
