@@ -98,3 +98,32 @@ test('compile: ratcheting keeps unchanged invalid values, rejects changed ones',
     'spec.ports[0].port: Invalid value: 2000: spec.ports[0].port in body should be less than or equal to 1000',
   ]);
 });
+
+test('compile: set duplicates ignore object key order', () => {
+  const s = compileSchema({
+    type: 'object',
+    properties: {
+      spec: {
+        type: 'object',
+        properties: {
+          s: {
+            type: 'array',
+            'x-kubernetes-list-type': 'set',
+            items: {
+              type: 'object',
+              'x-kubernetes-map-type': 'atomic',
+              properties: { a: { type: 'integer' }, b: { type: 'integer' } },
+            },
+          },
+        },
+      },
+    },
+  });
+  const o = cr({
+    s: [
+      { a: 1, b: 2 },
+      { b: 2, a: 1 },
+    ],
+  });
+  assert.deepEqual(s.validate(o).map(fieldErrorString), ['spec.s[1]: Duplicate value: {"b":2,"a":1}']);
+});

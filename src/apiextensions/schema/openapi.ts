@@ -54,6 +54,16 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
   return false;
 }
 
+/** JSON with object keys sorted: equal for jsonEqual values. */
+export function canonicalJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
+  if (isObject(v)) {
+    const keys = Object.keys(v).sort();
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(v[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(v ?? null);
+}
+
 const regexCache = new Map<string, RegExp | null>();
 /** A Go RE2 pattern as a JS RegExp (null when JS cannot compile it). */
 export function compilePattern(p: string): RegExp | null {
@@ -297,7 +307,7 @@ function correlateItems(s: Raw, old: Old): (item: unknown) => Old {
   if (type !== 'map' || !Array.isArray(keys)) return none;
   const id = (x: unknown): string | undefined =>
     isObject(x)
-      ? JSON.stringify(keys.map((k) => (typeof k === 'string' ? (x[k] ?? null) : null)))
+      ? canonicalJson(keys.map((k) => (typeof k === 'string' ? (x[k] ?? null) : null)))
       : undefined;
   const byId = new Map<string, unknown>();
   for (const o of olds) {

@@ -19,7 +19,7 @@
  */
 import { isCelError, type CelInput, type CelResult } from '@bufbuild/cel';
 import type { FieldError } from '../../../api/errors.js';
-import { jsonEqual } from '../openapi.js';
+import { canonicalJson, jsonEqual } from '../openapi.js';
 import { additionalSchema, isObject, type Structural } from '../structural.js';
 import { resolveFieldPath } from './field-path.js';
 import { celOptional } from './library-net.js';
@@ -86,7 +86,7 @@ function correlateList(s: Structural, old: unknown): ((item: unknown) => unknown
   if (s.listType !== 'map' || !Array.isArray(old) || !s.listMapKeys?.length) return undefined;
   const keys = s.listMapKeys;
   const keyOf = (v: unknown): string | undefined =>
-    isObject(v) ? JSON.stringify(keys.map((k) => v[k] ?? defaultOf(s.items, k) ?? null)) : undefined;
+    isObject(v) ? canonicalJson(keys.map((k) => v[k] ?? defaultOf(s.items, k) ?? null)) : undefined;
   const byKey = new Map<string, unknown>();
   for (const o of old) {
     const k = keyOf(o);
