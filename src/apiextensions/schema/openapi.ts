@@ -306,9 +306,7 @@ function correlateItems(s: Raw, old: Old): (item: unknown) => Old {
   const keys = s['x-kubernetes-list-map-keys'];
   if (type !== 'map' || !Array.isArray(keys)) return none;
   const id = (x: unknown): string | undefined =>
-    isObject(x)
-      ? canonicalJson(keys.map((k) => (typeof k === 'string' ? (x[k] ?? null) : null)))
-      : undefined;
+    isObject(x) ? canonicalJson(keys.map((k) => (typeof k === 'string' ? (x[k] ?? null) : null))) : undefined;
   const byId = new Map<string, unknown>();
   for (const o of olds) {
     const k = id(o);
