@@ -112,7 +112,7 @@ export function validateValue(v: unknown, s: Raw, name: string, errs: FieldError
   if (types.length > 0 && !typeOk(types, v)) {
     const t = jsonTypeName(v);
     errs.push(typeErr(field, `${inBody(name)} must be of type ${types.join(',')}: "${t}"`, t));
-    return;
+    // kube-openapi runs the other validators too (each applies to the value's own kind)
   }
   // schemaPropsValidator
   composite(v, s, name, errs);
