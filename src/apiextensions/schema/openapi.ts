@@ -101,7 +101,11 @@ export function validateValue(v: unknown, s: Raw, name: string, errs: FieldError
   if (old && jsonEqual(old.v, v)) return;
   const field = name;
   const types =
-    s['x-kubernetes-int-or-string'] === true ? ['integer', 'string'] : s.type ? [String(s.type)] : [];
+    s['x-kubernetes-int-or-string'] === true
+      ? ['integer', 'string']
+      : typeof s.type === 'string' && s.type
+        ? [s.type]
+        : [];
   // typeValidator
   if (v === null || v === undefined) {
     if (types.length > 0 && s.nullable !== true) {
