@@ -83,3 +83,59 @@ test('robustness: validateCrdSchema and compileSchema never crash on arbitrary s
     { numRuns: 1000 },
   );
 });
+
+const validSchema: fc.Arbitrary<JSONSchemaProps> = fc.letrec<{ node: JSONSchemaProps }>((tie) => ({
+  node: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    fc.record(
+      {
+        type: fc.constant('string'),
+        maxLength: fc.integer({ min: 0, max: 5 }),
+        pattern: fc.constantFrom('^a', '[0-9]'),
+      },
+      { requiredKeys: ['type'] },
+    ),
+    fc.record(
+      { type: fc.constantFrom('integer', 'number'), minimum: fc.integer({ min: -2, max: 2 }) },
+      { requiredKeys: ['type'] },
+    ),
+    fc.record({ type: fc.constant('boolean'), nullable: fc.boolean() }, { requiredKeys: ['type'] }),
+    fc.record({ 'x-kubernetes-int-or-string': fc.constant(true) }),
+    fc.record({
+      type: fc.constant('object'),
+      properties: fc.dictionary(fc.constantFrom('a', 'b', 'c'), tie('node'), { maxKeys: 3 }),
+    }),
+    fc.record({ type: fc.constant('object'), additionalProperties: tie('node') }),
+    fc.record({ type: fc.constant('object'), 'x-kubernetes-preserve-unknown-fields': fc.constant(true) }),
+    fc.record(
+      { type: fc.constant('array'), items: tie('node'), maxItems: fc.integer({ min: 0, max: 3 }) },
+      { requiredKeys: ['type', 'items'] },
+    ),
+  ),
+})).node;
+
+test('robustness: valid schemas compile; prune is idempotent and validate never crashes on any object', () => {
+  fc.assert(
+    fc.property(
+      fc.dictionary(fc.constantFrom('spec', 'status'), validSchema, { maxKeys: 2 }),
+      fc.dictionary(fc.constantFrom('spec', 'status', 'x'), fc.jsonValue(), { maxKeys: 3 }),
+      (props, body) => {
+        const c = compileSchema({ type: 'object', properties: props });
+        const o: Record<string, unknown> = {
+          apiVersion: 'g/v1',
+          kind: 'K',
+          metadata: { name: 'n' },
+          ...structuredClone(body),
+        };
+        c.prune(o);
+        const once = structuredClone(o);
+        assert.deepEqual(c.prune(o), []);
+        assert.deepEqual(o, once);
+        c.applyDefaults(o);
+        assert.ok(Array.isArray(c.validate(o)));
+        assert.ok(Array.isArray(c.validate(o, once)));
+      },
+    ),
+    { numRuns: 500 },
+  );
+});
