@@ -26,7 +26,7 @@ import {
   type CelValue,
 } from '@bufbuild/cel';
 import { compilePattern } from '../openapi.js';
-import { K8S_NET_LIBRARY } from './library-net.js';
+import { compareSemver, K8S_NET_LIBRARY } from './library-net.js';
 import { parseQuantity, quantityString, type Quantity } from './quantity.js';
 
 const { BOOL, DYN, INT, STRING, DOUBLE } = CelScalar;
@@ -173,6 +173,8 @@ function qtyOf(m: CelValue): Quantity {
   return q;
 }
 const qtyValue = (q: Quantity): Record<string, string> => ({ [QTY_KEY]: quantityString(q) });
+/** isGreaterThan / isLessThan / compareTo serve both quantities and semvers. */
+const compareAny = (a: CelValue, b: CelValue): number => compareSemver(a, b) ?? cmp(qtyOf(a), qtyOf(b));
 const cmp = (a: Quantity, b: Quantity): number => {
   const l = a.value.num * b.value.den;
   const r = b.value.num * a.value.den;
@@ -204,13 +206,13 @@ const quantityFuncs: CelFunc[] = [
     return n > 0n ? 1n : n < 0n ? -1n : 0n;
   }),
   celMethod('isGreaterThan', MAP, [MAP], BOOL, function (o) {
-    return cmp(qtyOf(this), qtyOf(o)) > 0;
+    return compareAny(this, o) > 0;
   }),
   celMethod('isLessThan', MAP, [MAP], BOOL, function (o) {
-    return cmp(qtyOf(this), qtyOf(o)) < 0;
+    return compareAny(this, o) < 0;
   }),
   celMethod('compareTo', MAP, [MAP], INT, function (o) {
-    return BigInt(cmp(qtyOf(this), qtyOf(o)));
+    return BigInt(compareAny(this, o));
   }),
   celMethod('add', MAP, [MAP], MAP, function (o) {
     return qtyValue(addQ(qtyOf(this), qtyOf(o), 1n));
