@@ -214,6 +214,11 @@ const netRules: [string, string, boolean][] = [
     true,
   ],
   [
+    'semver',
+    "isSemver('1.2.3') && !isSemver('1.2') && semver('1.2.3').minor() == 2 && semver('1.2.3').isGreaterThan(semver('1.2.3-rc.1')) && semver('2.0.0').compareTo(semver('10.0.0')) == -1",
+    true,
+  ],
+  [
     'format',
     "!format.dns1123Label().validate('my-name').hasValue() && format.dns1123Label().validate('My_Name').hasValue() && format.named('uuid').hasValue()",
     true,
