@@ -317,3 +317,20 @@ test('cel: optionalOldSelf rules run on create with oldSelf = optional.none()', 
   assert.deepEqual(run(s, { mode: 'b' }, { mode: 'b' }), []);
   assert.deepEqual(run(s, { mode: 'c' }, { mode: 'b' }), ['spec.mode: Invalid value: "string": bad mode']);
 });
+
+test('cel: optional field selection (`.?`) with orValue / hasValue', () => {
+  const s = withSpec({
+    type: 'object',
+    properties: { a: { type: 'object', properties: { b: { type: 'string' } } }, note: { type: 'string' } },
+    'x-kubernetes-validations': [
+      rule("self.?a.?b.orValue('none') != 'bad'"),
+      rule("!self.?note.hasValue() || self.note != '.?x'", { message: "note may not be '.?x'" }),
+    ],
+  });
+  assert.deepEqual(run(s, {}), []);
+  assert.deepEqual(run(s, { a: {} }), []);
+  assert.deepEqual(run(s, { a: { b: 'bad' }, note: '.?x' }), [
+    `spec: Invalid value: "object": failed rule: self.?a.?b.orValue('none') != 'bad'`,
+    `spec: Invalid value: "object": note may not be '.?x'`,
+  ]);
+});
