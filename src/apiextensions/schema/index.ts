@@ -11,6 +11,8 @@
  */
 import type { FieldError } from '../../api/errors.js';
 import { compile } from './compile.js';
+
+export { InvalidSchemaError } from './compile.js';
 import { validateCrdSchemaImpl } from './crd-validation.js';
 
 /** apiextensions.k8s.io/v1 JSONSchemaProps as JSON (openAPIV3Schema), including x-kubernetes-* keys. */
