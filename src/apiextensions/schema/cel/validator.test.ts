@@ -334,3 +334,10 @@ test('cel: optional field selection (`.?`) with orValue / hasValue', () => {
     `spec: Invalid value: "object": note may not be '.?x'`,
   ]);
 });
+
+test('cel library: ext.Lists', () => {
+  const r =
+    '[3, 1, 2].sort() == [1, 2, 3] && [1, 2, 3, 4].slice(1, 3) == [2, 3] && [[1], [2, 3]].flatten() == [1, 2, 3] && [1, 1, 2].distinct() == [1, 2] && [1, 2].reverse() == [2, 1] && lists.range(3) == [0, 1, 2]';
+  const s = withSpec({ type: 'object', 'x-kubernetes-validations': [rule(r)] });
+  assert.deepEqual(run(s, {}), []);
+});
