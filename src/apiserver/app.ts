@@ -12,6 +12,7 @@ import type { RequestAuthenticator } from '../authn/interfaces.js';
 import { union, unionFailOnError, withAuthenticatedGroup } from '../authn/union.js';
 import { X509Authenticator } from '../authn/x509.js';
 import type { AuthorizerConfig } from '../authz/config.js';
+import { APIServiceController } from '../controllers/apiservices.js';
 import { ClusterRoleAggregationController } from '../controllers/clusterrole-aggregation-controller.js';
 import { NamespaceController } from '../controllers/namespace.js';
 import { CsrSigner } from '../controllers/csr-signer.js';
@@ -132,6 +133,8 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
   await aggregation.start();
   const nsController = new NamespaceController(client, stores, log);
   nsController.start();
+  const apiServices = new APIServiceController(client, { now, log });
+  await apiServices.start();
   const csrSigner = o.clusterSigning
     ? new CsrSigner(storeFor('certificates.k8s.io', 'certificatesigningrequests')!, o.clusterSigning.ca, {
         now,
@@ -148,6 +151,7 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
     { name: 'poststarthook/rbac/bootstrap-roles', check: () => undefined },
     { name: 'poststarthook/start-cluster-role-aggregation', check: () => undefined },
     { name: 'poststarthook/start-csr-signer', check: () => undefined },
+    { name: 'autoregister-completion', check: () => undefined },
   ];
   const rest = restHandler({ env, stores });
   const nonResourceCfg = {
@@ -189,6 +193,7 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
     );
   } catch (e) {
     nsController.stop();
+    apiServices.stop();
     aggregation.stop();
     caches.forEach((c) => c.stop());
     throw e;
@@ -200,6 +205,7 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
     client,
     async close() {
       nsController.stop();
+      apiServices.stop();
       aggregation.stop();
       csrSigner?.stop();
       authz.informers.forEach((i) => i.stop());

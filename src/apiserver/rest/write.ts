@@ -21,7 +21,13 @@ import { admitCreate, admitUpdate } from './admission.js';
 import type { CachedObject } from './object-store.js';
 import { writeCached } from './read.js';
 import { asServedVersion, servedApiVersion, type RequestScope } from './scope.js';
-import { checkTypeMeta, prepareForCreate, prepareForUpdate, type UpdateTarget } from './strategy.js';
+import {
+  checkTypeMeta,
+  prepareForCreate,
+  prepareForUpdate,
+  toStorageVersion,
+  type UpdateTarget,
+} from './strategy.js';
 import {
   checkAppliedFields,
   checkBodyFields,
@@ -113,7 +119,7 @@ export async function handleCreate(s: RequestScope, namespace: string): Promise<
   const directive = validateFieldValidation(s);
   const dryRun = isDryRun(s);
   fieldManagerOf(s);
-  let obj = await readObject(s, directive);
+  let obj = toStorageVersion(s.desc, await readObject(s, directive));
   obj = prepareForCreate(s.desc, obj, namespace, s.env);
   await admitCreate(s, obj);
   obj = managed(s, undefined, obj);
@@ -135,7 +141,7 @@ export async function finishUpdate(
   checkTypeMeta(s.desc, s.version, next);
   const rv = next.metadata?.resourceVersion;
   if (rv && rv !== String(cur.rv)) throw conflict(s.store.gr, cur.obj.metadata?.name ?? '');
-  const prepared = prepareForUpdate(s.desc, next, cur.obj, target);
+  const prepared = prepareForUpdate(s.desc, toStorageVersion(s.desc, next), cur.obj, target);
   await admitUpdate(s, prepared, cur.obj, target);
   return managed(s, cur.obj, prepared, target === 'status' ? 'status' : undefined);
 }
@@ -242,7 +248,7 @@ export async function handlePatch(
       ignoredFields: ignored(s, target),
     });
     object.metadata = { ...object.metadata, name };
-    const obj = prepareForCreate(s.desc, object, namespace, s.env);
+    const obj = prepareForCreate(s.desc, toStorageVersion(s.desc, object), namespace, s.env);
     await admitCreate(s, obj);
     obj.metadata!.managedFields = object.metadata?.managedFields;
     if (dryRun) return writeObject(s.ctx, 201, asServedVersion(s, obj));
@@ -256,10 +262,12 @@ export async function handlePatch(
     async (cur) => {
       let next: KubeObject;
       const live = cur.obj;
+      // The patch applies to the object in the URL's version (multi-version kinds are converted).
+      const served = asServedVersion(s, live);
       // Upstream patches the stored object as decoded into its Go struct: unknown fields are gone.
-      let base = live;
-      if (kind !== 'apply' && unknownFields(apiVersion, s.desc.kind, live)?.length) {
-        base = deepCopy(live);
+      let base = served;
+      if (kind !== 'apply' && unknownFields(apiVersion, s.desc.kind, served)?.length) {
+        base = deepCopy(served);
         unknownFields(apiVersion, s.desc.kind, base, { prune: true });
       }
       const doc = base as unknown as JsonValue;
@@ -273,7 +281,7 @@ export async function handlePatch(
         const applied = deepCopy(patch as KubeObject);
         checkTypeMeta(s.desc, s.version, applied);
         checkAppliedFields(s, applied);
-        next = applyUpgradingClientSide(live, applied, {
+        next = applyUpgradingClientSide(served, applied, {
           manager,
           force: force === 'true',
           apiVersion,
@@ -291,7 +299,7 @@ export async function handlePatch(
       if (next.metadata) next.metadata.resourceVersion = String(cur.rv);
       const out =
         kind === 'apply'
-          ? prepareForUpdate(s.desc, next, live, target)
+          ? prepareForUpdate(s.desc, toStorageVersion(s.desc, next), live, target)
           : await finishUpdate(s, cur, next, target);
       if (kind === 'apply') await admitUpdate(s, out, live, target);
       return unchanged(out, live) ? undefined : out;

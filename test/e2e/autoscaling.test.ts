@@ -1,0 +1,248 @@
+/**
+ * HorizontalPodAutoscalers (autoscaling/v2 stored, v1 converted) and APIServices with the real
+ * kubectl: `kubectl autoscale` from 1.33 (a protobuf body to autoscaling/v2) and 1.27 (JSON to
+ * autoscaling/v1), the `get hpa` columns, reading through v1, and the local APIServices.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parse } from 'yaml';
+import { Client, credentialsFromKubeconfig } from './client.js';
+import { startServer, type TestServer } from './harness.js';
+
+describe('autoscaling and apiregistration', () => {
+  let srv: TestServer;
+  let api: Client;
+  before(async () => {
+    srv = await startServer();
+    api = new Client(srv.port, credentialsFromKubeconfig(srv.kubeconfig));
+    const r = await srv.kubectl('1.33', ['create', 'deployment', 'web', '--image=nginx']);
+    assert.equal(r.code, 0, r.stderr);
+  });
+  after(async () => {
+    api?.close();
+    await srv?.stop();
+  });
+
+  test('kubectl 1.33 autoscale sends protobuf to autoscaling/v2; get hpa shows upstream columns', async () => {
+    const r = await srv.kubectl('1.33', [
+      'autoscale',
+      'deployment',
+      'web',
+      '--min=2',
+      '--max=5',
+      '--cpu-percent=80',
+      '-v=8',
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^horizontalpodautoscaler\.autoscaling\/web autoscaled$/m);
+    assert.match(r.stderr, /POST.*\/apis\/autoscaling\/v2\/namespaces\/default\/horizontalpodautoscalers/);
+    assert.match(r.stderr, /Content-Type: application\/vnd\.kubernetes\.protobuf/);
+    const g = await srv.kubectl('1.33', ['get', 'hpa']);
+    assert.equal(g.code, 0, g.stderr);
+    const [head, row] = g.stdout.trim().split('\n');
+    assert.deepEqual(head!.split(/\s{2,}/), [
+      'NAME',
+      'REFERENCE',
+      'TARGETS',
+      'MINPODS',
+      'MAXPODS',
+      'REPLICAS',
+      'AGE',
+    ]);
+    assert.deepEqual(row!.split(/\s{2,}/).slice(0, 6), [
+      'web',
+      'Deployment/web',
+      'cpu: <unknown>/80%',
+      '2',
+      '5',
+      '0',
+    ]);
+  });
+
+  test('the same HPA read as autoscaling/v1 has targetCPUUtilizationPercentage', async () => {
+    const r = await srv.kubectl('1.33', [
+      'get',
+      'horizontalpodautoscalers.v1.autoscaling',
+      'web',
+      '-o',
+      'yaml',
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    const o = parse(r.stdout);
+    assert.equal(o.apiVersion, 'autoscaling/v1');
+    assert.deepEqual(o.spec, {
+      maxReplicas: 5,
+      minReplicas: 2,
+      scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' },
+      targetCPUUtilizationPercentage: 80,
+    });
+    assert.deepEqual(o.status, { currentReplicas: 0, desiredReplicas: 0 });
+    const v2 = parse((await srv.kubectl('1.33', ['get', 'hpa', 'web', '-o', 'yaml'])).stdout);
+    assert.equal(v2.apiVersion, 'autoscaling/v2');
+    assert.deepEqual(v2.spec.metrics, [
+      {
+        type: 'Resource',
+        resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 80 } },
+      },
+    ]);
+  });
+
+  test('kubectl 1.27 autoscale writes autoscaling/v1; stored as v2 with the default CPU target', async () => {
+    const r = await srv.kubectl('1.27', [
+      'autoscale',
+      'deployment',
+      'web',
+      '--name=old',
+      '--min=1',
+      '--max=3',
+      '-v=6',
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(
+      r.stderr,
+      /POST https:\/\/[^ ]+\/apis\/autoscaling\/v1\/namespaces\/default\/horizontalpodautoscalers/,
+    );
+    const got = await api.request(
+      'GET',
+      '/apis/autoscaling/v2/namespaces/default/horizontalpodautoscalers/old',
+    );
+    assert.equal(got.status, 200);
+    assert.deepEqual(got.json().spec.metrics, [
+      {
+        type: 'Resource',
+        resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 80 } },
+      },
+    ]);
+    const g = await srv.kubectl('1.27', ['get', 'hpa', 'old', '--no-headers']);
+    assert.match(g.stdout, /^old\s+Deployment\/web\s+cpu: <unknown>\/80%\s+1\s+3\s+0\s/);
+  });
+
+  test('v2-only metrics survive a v1 read-modify-write through the annotations', async () => {
+    const base = '/apis/autoscaling/v2/namespaces/default/horizontalpodautoscalers';
+    const body = {
+      apiVersion: 'autoscaling/v2',
+      kind: 'HorizontalPodAutoscaler',
+      metadata: { name: 'multi' },
+      spec: {
+        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' },
+        maxReplicas: 4,
+        metrics: [
+          {
+            type: 'Resource',
+            resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 50 } },
+          },
+          {
+            type: 'Pods',
+            pods: { metric: { name: 'qps' }, target: { type: 'AverageValue', averageValue: '10' } },
+          },
+        ],
+      },
+    };
+    assert.equal((await api.request('POST', base, JSON.stringify(body))).status, 201);
+    const v1Path = '/apis/autoscaling/v1/namespaces/default/horizontalpodautoscalers/multi';
+    const v1 = (await api.request('GET', v1Path)).json();
+    assert.equal(v1.spec.targetCPUUtilizationPercentage, 50);
+    assert.ok(v1.metadata.annotations['autoscaling.alpha.kubernetes.io/metrics']);
+    v1.spec.maxReplicas = 6;
+    const put = await api.request('PUT', v1Path, JSON.stringify(v1));
+    assert.equal(put.status, 200, put.body.toString());
+    assert.equal(put.json().apiVersion, 'autoscaling/v1');
+    const v2 = (await api.request('GET', `${base}/multi`)).json();
+    assert.equal(v2.spec.maxReplicas, 6);
+    assert.equal(v2.metadata.annotations, undefined);
+    assert.deepEqual(
+      v2.spec.metrics.map((m: { type: string }) => m.type),
+      ['Pods', 'Resource'],
+    );
+    const patched = await api.request('PATCH', v1Path, JSON.stringify({ spec: { minReplicas: 2 } }), {
+      'content-type': 'application/merge-patch+json',
+    });
+    assert.equal(patched.status, 200, patched.body.toString());
+    assert.equal(patched.json().spec.minReplicas, 2);
+    assert.equal((await api.request('GET', `${base}/multi`)).json().spec.metrics.length, 2);
+  });
+
+  test('invalid HPAs are 422 with upstream field errors', async () => {
+    const r = await api.request(
+      'POST',
+      '/apis/autoscaling/v2/namespaces/default/horizontalpodautoscalers',
+      JSON.stringify({
+        apiVersion: 'autoscaling/v2',
+        kind: 'HorizontalPodAutoscaler',
+        metadata: { name: 'bad' },
+        spec: { scaleTargetRef: { kind: 'Deployment', name: 'web' }, minReplicas: 3, maxReplicas: 2 },
+      }),
+    );
+    assert.equal(r.status, 422);
+    assert.equal(
+      r.json().message,
+      'HorizontalPodAutoscaler.autoscaling "bad" is invalid: spec.maxReplicas: Invalid value: 2: must be greater than or equal to `minReplicas`',
+    );
+  });
+
+  test('get apiservices lists the local entries as upstream', async () => {
+    const r = await srv.kubectl('1.33', ['get', 'apiservices']);
+    assert.equal(r.code, 0, r.stderr);
+    const lines = r.stdout.trim().split('\n');
+    assert.deepEqual(lines[0]!.split(/\s{2,}/), ['NAME', 'SERVICE', 'AVAILABLE', 'AGE']);
+    const names = lines.slice(1).map((l) => l.split(/\s+/).slice(0, 3).join(' '));
+    for (const n of ['v1.', 'v1.apps', 'v1.autoscaling', 'v2.autoscaling', 'v1.rbac.authorization.k8s.io'])
+      assert.ok(names.includes(`${n} Local True`), `${n} in ${names.join(', ')}`);
+    const o = parse((await srv.kubectl('1.33', ['get', 'apiservice', 'v1.apps', '-o', 'yaml'])).stdout);
+    assert.deepEqual(o.spec, {
+      group: 'apps',
+      groupPriorityMinimum: 17800,
+      service: null,
+      version: 'v1',
+      versionPriority: 15,
+    });
+    assert.deepEqual(
+      o.status.conditions.map((c: Record<string, string>) => [c.type, c.status, c.reason, c.message]),
+      [['Available', 'True', 'Local', 'Local APIServices are always available']],
+    );
+  });
+
+  test('an APIService backed by a service is stored and reported unavailable', async () => {
+    const svc = {
+      apiVersion: 'apiregistration.k8s.io/v1',
+      kind: 'APIService',
+      metadata: { name: 'v1beta1.metrics.k8s.io' },
+      spec: {
+        service: { namespace: 'kube-system', name: 'metrics-server' },
+        group: 'metrics.k8s.io',
+        version: 'v1beta1',
+        insecureSkipTLSVerify: true,
+        groupPriorityMinimum: 100,
+        versionPriority: 100,
+      },
+    };
+    const r = await srv.kubectl('1.33', ['create', '-f', '-'], { input: JSON.stringify(svc) });
+    assert.equal(r.code, 0, r.stderr);
+    let row = '';
+    for (let i = 0; i < 50 && !row.includes('False'); i++) {
+      row = (await srv.kubectl('1.33', ['get', 'apiservice', 'v1beta1.metrics.k8s.io', '--no-headers']))
+        .stdout;
+      if (!row.includes('False')) await new Promise((res) => setTimeout(res, 100));
+    }
+    assert.match(
+      row,
+      /^v1beta1\.metrics\.k8s\.io\s+kube-system\/metrics-server\s+False \(ProxyNotSupported\)\s/,
+    );
+    const got = (
+      await api.request('GET', '/apis/apiregistration.k8s.io/v1/apiservices/v1beta1.metrics.k8s.io')
+    ).json();
+    assert.equal(got.spec.service.port, 443);
+  });
+
+  test('local APIServices are re-registered at start', async () => {
+    const del = await srv.kubectl('1.33', ['delete', 'apiservice', 'v1.batch']);
+    assert.equal(del.code, 0, del.stderr);
+    await srv.stop();
+    srv = await startServer({ dir: srv.dir, port: srv.port });
+    api.close();
+    api = new Client(srv.port, credentialsFromKubeconfig(srv.kubeconfig));
+    const r = await srv.kubectl('1.33', ['get', 'apiservice', 'v1.batch', '--no-headers']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^v1\.batch\s+Local\s+True\s/);
+  });
+});
