@@ -180,6 +180,37 @@ describe('autoscaling and apiregistration', () => {
     );
   });
 
+  test('v1 edge cases: a malformed round-trip annotation is a 400; Table rows carry the v1 object', async () => {
+    const bad = await api.request(
+      'POST',
+      '/apis/autoscaling/v1/namespaces/default/horizontalpodautoscalers',
+      JSON.stringify({
+        apiVersion: 'autoscaling/v1',
+        kind: 'HorizontalPodAutoscaler',
+        metadata: { name: 'broken', annotations: { 'autoscaling.alpha.kubernetes.io/metrics': '{nope' } },
+        spec: { scaleTargetRef: { kind: 'Deployment', name: 'web' }, maxReplicas: 2 },
+      }),
+    );
+    assert.equal(bad.status, 400, bad.body.toString());
+    assert.equal(bad.json().kind, 'Status');
+    assert.match(bad.json().message, /autoscaling\.alpha\.kubernetes\.io\/metrics/);
+    const t = await api.request(
+      'GET',
+      '/apis/autoscaling/v1/namespaces/default/horizontalpodautoscalers?includeObject=Object',
+      undefined,
+      { accept: 'application/json;as=Table;v=v1;g=meta.k8s.io' },
+    );
+    assert.equal(t.status, 200);
+    const rows = t.json().rows as { object: { apiVersion: string; spec: Record<string, unknown> } }[];
+    assert.ok(rows.length > 0);
+    for (const r of rows) {
+      assert.equal(r.object.apiVersion, 'autoscaling/v1');
+      assert.equal(r.object.spec.metrics, undefined);
+    }
+    const all = await srv.kubectl('1.33', ['get', 'all']);
+    assert.match(all.stdout, /^horizontalpodautoscaler\.autoscaling\/web\s/m);
+  });
+
   test('get apiservices lists the local entries as upstream', async () => {
     const r = await srv.kubectl('1.33', ['get', 'apiservices']);
     assert.equal(r.code, 0, r.stderr);
