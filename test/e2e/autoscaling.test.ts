@@ -113,6 +113,12 @@ describe('autoscaling and apiregistration', () => {
         resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 80 } },
       },
     ]);
+    // `hpa.v1.autoscaling`: kubectl 1.27 keeps the version when it expands the short name (1.30+
+    // drop it client-side and ask for the preferred v2, whatever the server).
+    const v1 = await srv.kubectl('1.27', ['get', 'hpa.v1.autoscaling', 'old', '-o', 'yaml']);
+    assert.equal(v1.code, 0, v1.stderr);
+    assert.equal(parse(v1.stdout).apiVersion, 'autoscaling/v1');
+    assert.equal(parse(v1.stdout).spec.targetCPUUtilizationPercentage, 80);
     const g = await srv.kubectl('1.27', ['get', 'hpa', 'old', '--no-headers']);
     assert.match(g.stdout, /^old\s+Deployment\/web\s+cpu: <unknown>\/80%\s+1\s+3\s+0\s/);
   });
