@@ -168,6 +168,54 @@ describe('autoscaling and apiregistration', () => {
     assert.equal((await api.request('GET', `${base}/multi`)).json().spec.metrics.length, 2);
   });
 
+  test('kubectl apply of v2 and v1 manifests (1.27 and 1.33): created, unchanged, configured', async () => {
+    const v2 = (max: number) => `apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: {name: applied2}
+spec:
+  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}
+  maxReplicas: ${max}
+  metrics:
+  - type: Resource
+    resource: {name: cpu, target: {type: Utilization, averageUtilization: 60}}
+  - type: Resource
+    resource: {name: memory, target: {type: AverageValue, averageValue: 500Mi}}
+  behavior:
+    scaleDown: {stabilizationWindowSeconds: 120}
+`;
+    const v1 = (max: number) => `apiVersion: autoscaling/v1
+kind: HorizontalPodAutoscaler
+metadata: {name: applied1}
+spec:
+  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}
+  maxReplicas: ${max}
+  targetCPUUtilizationPercentage: 50
+`;
+    const apply = async (version: string, doc: string, want: string) => {
+      const r = await srv.kubectl(version, ['apply', '-f', '-'], { input: doc });
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, new RegExp(`^horizontalpodautoscaler\\.autoscaling/applied\\d ${want}$`, 'm'));
+    };
+    await apply('1.27', v2(4), 'created');
+    await apply('1.27', v1(4), 'created');
+    await apply('1.33', v2(4), 'unchanged');
+    await apply('1.33', v1(4), 'unchanged');
+    await apply('1.27', v2(7), 'configured');
+    await apply('1.33', v1(7), 'configured');
+    const g = await srv.kubectl('1.33', ['get', 'hpa', 'applied1', 'applied2', '--no-headers']);
+    assert.match(g.stdout, /^applied1\s+Deployment\/web\s+cpu: <unknown>\/50%\s+1\s+7\s/m);
+    assert.match(
+      g.stdout,
+      /^applied2\s+Deployment\/web\s+cpu: <unknown>\/60%, memory: <unknown>\/500Mi\s+1\s+7\s/m,
+    );
+    const stored = (
+      await api.request('GET', '/apis/autoscaling/v2/namespaces/default/horizontalpodautoscalers/applied2')
+    ).json();
+    assert.equal(stored.spec.behavior.scaleDown.stabilizationWindowSeconds, 120);
+    assert.equal(stored.spec.behavior.scaleDown.selectPolicy, 'Max');
+    assert.equal(stored.spec.behavior.scaleUp.policies.length, 2);
+  });
+
   test('invalid HPAs are 422 with upstream field errors', async () => {
     const r = await api.request(
       'POST',
