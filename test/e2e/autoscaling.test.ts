@@ -274,6 +274,8 @@ spec:
     for (const n of ['v1.', 'v1.apps', 'v1.autoscaling', 'v2.autoscaling', 'v1.rbac.authorization.k8s.io'])
       assert.ok(names.includes(`${n} Local True`), `${n} in ${names.join(', ')}`);
     const o = parse((await srv.kubectl('1.33', ['get', 'apiservice', 'v1.apps', '-o', 'yaml'])).stdout);
+    assert.equal(o.metadata.generation, undefined, 'kube-aggregator keeps no generation');
+    assert.equal(o.metadata.labels['kube-aggregator.kubernetes.io/automanaged'], 'onstart');
     assert.deepEqual(o.spec, {
       group: 'apps',
       groupPriorityMinimum: 17800,

@@ -58,6 +58,14 @@ export function toStorageVersion(desc: ResourceDescriptor, obj: KubeObject): Kub
   }
 }
 
+/**
+ * Whether metadata.generation is maintained: kinds that track it and kinds with a status
+ * subresource, except APIServices (kube-aggregator's strategy never sets it).
+ */
+function keepsGeneration(desc: ResourceDescriptor): boolean {
+  return desc.tracksGeneration === true || (desc.hasStatus === true && desc.resource !== 'apiservices');
+}
+
 /** The part of an object that bumps metadata.generation when it changes. */
 function specOf(o: KubeObject): string {
   const { metadata: _m, status: _s, apiVersion: _a, kind: _k, ...rest } = o;
@@ -98,7 +106,7 @@ export function prepareForCreate(
   delete md.deletionGracePeriodSeconds;
   delete md.resourceVersion;
   delete md.selfLink;
-  if (desc.tracksGeneration || desc.hasStatus) md.generation = 1;
+  if (keepsGeneration(desc)) md.generation = 1;
   else delete md.generation;
   if (desc.hasStatus && desc.resource !== 'namespaces' && desc.resource !== 'certificatesigningrequests')
     delete obj.status;
@@ -164,7 +172,7 @@ export function prepareForUpdate(
       for (const [k, v] of Object.entries(keep)) if (k !== 'status' && k !== 'metadata') obj[k] = v;
     }
   }
-  if (desc.tracksGeneration || desc.hasStatus) {
+  if (keepsGeneration(desc)) {
     const gen = om.generation ?? 1;
     md.generation = target === 'main' && specOf(obj) !== specOf(old) ? gen + 1 : gen;
   }
