@@ -33,11 +33,13 @@ function rules(from: unknown, defaults: Obj): Obj {
   if (!isSet(from)) return defaults;
   const f = obj(from);
   const out: Obj = { ...defaults };
-  for (const k of ['stabilizationWindowSeconds', 'selectPolicy', 'policies', 'tolerance'])
+  // `tolerance` is dropped: the HPAConfigurableTolerance feature gate is off by default in 1.33
+  // (the strategy's dropDisabledFields).
+  for (const k of ['stabilizationWindowSeconds', 'selectPolicy', 'policies'])
     if (f[k] !== undefined && f[k] !== null) out[k] = f[k];
-  // keep upstream's JSON field order: stabilizationWindowSeconds, selectPolicy, policies, tolerance
+  // upstream's JSON field order: stabilizationWindowSeconds, selectPolicy, policies
   const ordered: Obj = {};
-  for (const k of ['stabilizationWindowSeconds', 'selectPolicy', 'policies', 'tolerance'])
+  for (const k of ['stabilizationWindowSeconds', 'selectPolicy', 'policies'])
     if (out[k] !== undefined) ordered[k] = out[k];
   return ordered;
 }

@@ -33,7 +33,7 @@ test('defaults: minReplicas 1 and the 80% CPU metric; behavior filled only when 
     ],
   });
   assert.deepEqual(o.status, { currentMetrics: null, desiredReplicas: 0 });
-  const b = hpa({ behavior: { scaleDown: { stabilizationWindowSeconds: 30 } } });
+  const b = hpa({ behavior: { scaleDown: { stabilizationWindowSeconds: 30, tolerance: '0.1' } } });
   defaultHorizontalPodAutoscaler(b);
   assert.deepEqual((b.spec as { behavior: unknown }).behavior, {
     scaleUp: {
