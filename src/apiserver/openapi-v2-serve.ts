@@ -6,7 +6,7 @@
  * nothing acceptable is a bare 406. Each form carries `Etag` (the quoted upper-case hex SHA-512
  * of its bytes), `Last-Modified` and `Vary: Accept`; a matching `If-None-Match` is a 304, as
  * http.ServeContent answers. Bodies are gzipped for clients that accept it (kube-openapi wraps
- * the handler in gziphandler). Built once, on first request.
+ * the handler in gziphandler). Built on first request and kept until {@link resetOpenAPIv2Cache}.
  *
  * @module
  */
@@ -43,6 +43,11 @@ export function openapiV2Cached(): { json: Served; proto: Served; lastModified: 
     };
   }
   return cached;
+}
+
+/** Drops the built forms; the next request rebuilds them (for when the served kinds change). */
+export function resetOpenAPIv2Cache(): void {
+  cached = undefined;
 }
 
 const ACCEPTED: readonly { type: string; subtype: string; form: 'json' | 'proto' }[] = [

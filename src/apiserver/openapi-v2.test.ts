@@ -9,7 +9,7 @@ import { parse as parseYaml } from 'yaml';
 import { allResources } from '../registry/index.js';
 import { definitionsV2, openapiV2Document, operationGroup, pathsV2, toV2Schema } from './openapi-v2.js';
 import { encodeOpenAPIv2 } from './openapi-v2-proto.js';
-import { negotiateOpenAPIv2, openapiV2Cached, parseAccept } from './openapi-v2-serve.js';
+import { negotiateOpenAPIv2, openapiV2Cached, parseAccept, resetOpenAPIv2Cache } from './openapi-v2-serve.js';
 import { kindSchemaName, type OpenAPISchema } from './openapi.js';
 
 type Props = Record<string, OpenAPISchema>;
@@ -211,4 +211,8 @@ test('content negotiation as kube-openapi: JSON by default, protobuf on request,
   assert.equal(openapiV2Cached(), c, 'built once');
   assert.match(c.json.etag, /^"[0-9A-F]{128}"$/);
   assert.notEqual(c.json.etag, c.proto.etag);
+  resetOpenAPIv2Cache();
+  const rebuilt = openapiV2Cached();
+  assert.notEqual(rebuilt, c, 'rebuilt after a reset');
+  assert.equal(rebuilt.json.etag, c.json.etag, 'same content, same ETag');
 });
