@@ -216,6 +216,41 @@ spec:
     assert.equal(stored.spec.behavior.scaleUp.policies.length, 2);
   });
 
+  test('status subresource in both versions; the main resource keeps the status', async () => {
+    const v2Path = '/apis/autoscaling/v2/namespaces/default/horizontalpodautoscalers/web';
+    const cur = (await api.request('GET', v2Path)).json();
+    const cond = {
+      type: 'AbleToScale',
+      status: 'True',
+      lastTransitionTime: '2024-05-01T00:00:00Z',
+      reason: 'ReadyForNewScale',
+    };
+    cur.status = { currentReplicas: 3, desiredReplicas: 4, currentMetrics: null, conditions: [cond] };
+    cur.spec.maxReplicas = 9; // ignored by the status subresource
+    const put = await api.request('PUT', `${v2Path}/status`, JSON.stringify(cur));
+    assert.equal(put.status, 200, put.body.toString());
+    assert.equal(put.json().status.currentReplicas, 3);
+    assert.equal(put.json().spec.maxReplicas, 5);
+    const v1Path = '/apis/autoscaling/v1/namespaces/default/horizontalpodautoscalers/web';
+    const v1 = (await api.request('GET', v1Path)).json();
+    assert.deepEqual(v1.status, { currentReplicas: 3, desiredReplicas: 4 });
+    assert.deepEqual(JSON.parse(v1.metadata.annotations['autoscaling.alpha.kubernetes.io/conditions']), [
+      cond,
+    ]);
+    v1.status = { currentReplicas: 4, desiredReplicas: 4, currentCPUUtilizationPercentage: 65 };
+    const put1 = await api.request('PUT', `${v1Path}/status`, JSON.stringify(v1));
+    assert.equal(put1.status, 200, put1.body.toString());
+    assert.equal(put1.json().apiVersion, 'autoscaling/v1');
+    assert.equal(put1.json().status.currentCPUUtilizationPercentage, 65);
+    const after = (await api.request('GET', v2Path)).json();
+    assert.deepEqual(after.status.currentMetrics, [
+      { type: 'Resource', resource: { name: 'cpu', current: { averageUtilization: 65 } } },
+    ]);
+    assert.deepEqual(after.status.conditions, [cond], 'conditions came back from the annotation');
+    const g = await srv.kubectl('1.33', ['get', 'hpa', 'web', '--no-headers']);
+    assert.match(g.stdout, /^web\s+Deployment\/web\s+cpu: 65%\/80%\s+2\s+5\s+4\s/);
+  });
+
   test('invalid HPAs are 422 with upstream field errors', async () => {
     const r = await api.request(
       'POST',
