@@ -97,6 +97,20 @@ describe('/openapi/v2', () => {
     assert.match(bad.stderr, /strict decoding error: unknown field "spec\.bogus"/);
   });
 
+  test('kubectl 1.28 apply validates through /openapi/v2 too', async () => {
+    const cm = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c28\ndata:\n  a: "1"\n';
+    const r = await srv.kubectl('1.28', ['apply', '-f', '-', '-v=6'], { input: cm });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /GET [^ ]+\/openapi\/v2\?timeout=32s 200 OK/);
+    assert.match(
+      r.stderr,
+      /POST [^ ]+configmaps\?fieldManager=kubectl-client-side-apply&fieldValidation=Strict 201/,
+    );
+    const again = await srv.kubectl('1.28', ['apply', '-f', '-'], { input: cm.replace('"1"', '"2"') });
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stdout, /^configmap\/c28 configured$/m);
+  });
+
   test('JSON by default with an ETag; If-None-Match is a 304; protobuf on request; 406 otherwise', async () => {
     const json = await api.request('GET', '/openapi/v2');
     assert.equal(json.status, 200);
