@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import type { KubeObject } from '../../api/types.js';
-import { hpaFromV1, hpaToV1 } from './convert.js';
+import { HpaConversionError, hpaFromV1, hpaToV1 } from './convert.js';
 
 const quantity = fc.constantFrom('1', '500m', '10', '2Gi', '100k');
 const name = fc.constantFrom('qps', 'queue-depth', 'latency');
@@ -134,5 +134,54 @@ test('v2 -> v1 -> v2 keeps everything (CPU utilization metric last)', () => {
       );
     }),
     { numRuns: 300 },
+  );
+});
+
+test('malformed input never crashes conversion (at most a HpaConversionError, answered 400)', () => {
+  const json = fc.jsonValue();
+  fc.assert(
+    fc.property(
+      fc.record({
+        spec: json,
+        status: json,
+        annotations: fc.oneof(
+          json,
+          fc.dictionary(
+            fc.constantFrom(
+              'autoscaling.alpha.kubernetes.io/metrics',
+              'autoscaling.alpha.kubernetes.io/current-metrics',
+              'autoscaling.alpha.kubernetes.io/conditions',
+              'autoscaling.alpha.kubernetes.io/behavior',
+              'other',
+            ),
+            fc.oneof(
+              fc.string(),
+              json.map((v) => JSON.stringify(v)),
+            ),
+          ),
+        ),
+      }),
+      (g) => {
+        const o = JSON.parse(
+          JSON.stringify({
+            metadata: { name: 'x', annotations: g.annotations },
+            spec: g.spec,
+            status: g.status,
+          }),
+        ) as KubeObject;
+        for (const [fn, apiVersion] of [
+          [hpaFromV1, 'autoscaling/v1'],
+          [hpaToV1, 'autoscaling/v2'],
+        ] as const) {
+          try {
+            const out = fn({ ...o, apiVersion });
+            JSON.stringify(out);
+          } catch (e) {
+            assert.ok(e instanceof HpaConversionError, String(e));
+          }
+        }
+      },
+    ),
+    { numRuns: 500 },
   );
 });
