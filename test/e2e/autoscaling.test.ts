@@ -283,6 +283,38 @@ spec:
     assert.equal(bad.status, 400, bad.body.toString());
     assert.equal(bad.json().kind, 'Status');
     assert.match(bad.json().message, /autoscaling\.alpha\.kubernetes\.io\/metrics/);
+    for (const body of [
+      { apiVersion: 'autoscaling/v1', kind: 'HorizontalPodAutoscaler', metadata: { name: 'm1' }, spec: 'x' },
+      {
+        apiVersion: 'autoscaling/v1',
+        kind: 'HorizontalPodAutoscaler',
+        metadata: { name: 'm2', annotations: 5 },
+      },
+      {
+        apiVersion: 'autoscaling/v2',
+        kind: 'HorizontalPodAutoscaler',
+        metadata: { name: 'm3' },
+        spec: { metrics: 'x' },
+      },
+      {
+        apiVersion: 'autoscaling/v1',
+        kind: 'HorizontalPodAutoscaler',
+        metadata: { name: 'm4' },
+        status: [1],
+      },
+    ]) {
+      const version = body.apiVersion.split('/')[1];
+      const r = await api.request(
+        'POST',
+        `/apis/autoscaling/${version}/namespaces/default/horizontalpodautoscalers`,
+        JSON.stringify(body),
+      );
+      assert.ok(
+        r.status >= 400 && r.status < 500,
+        `${JSON.stringify(body)}: ${r.status} ${r.body.toString()}`,
+      );
+      assert.equal(r.json().kind, 'Status');
+    }
     const t = await api.request(
       'GET',
       '/apis/autoscaling/v1/namespaces/default/horizontalpodautoscalers?includeObject=Object',
