@@ -67,6 +67,11 @@ export interface ResourceDescriptor {
   table?: TableConvertor;
   /** Fills defaults in place on a fresh (caller-owned) object, as upstream's SetDefaults_* do. */
   defaults?(obj: KubeObject): void;
+  /**
+   * Kind-specific PrepareForCreate after the generic one (status reset): e.g. a local APIService
+   * is marked Available at once. `now` is the server's clock.
+   */
+  prepareForCreate?(obj: KubeObject, now: Date): void;
   /** Kind-specific validation (object metadata is validated generically). */
   validate?(obj: KubeObject, ctx: ValidationContext): FieldError[];
   /**

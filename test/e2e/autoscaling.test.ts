@@ -356,6 +356,34 @@ spec:
     );
   });
 
+  test('a local APIService is Available in the create response itself', async () => {
+    const svc = {
+      apiVersion: 'apiregistration.k8s.io/v1',
+      kind: 'APIService',
+      metadata: { name: 'v1.example.com' },
+      spec: { group: 'example.com', version: 'v1', groupPriorityMinimum: 1000, versionPriority: 15 },
+      status: { conditions: [{ type: 'Available', status: 'False', reason: 'Mine' }] },
+    };
+    const r = await api.request('POST', '/apis/apiregistration.k8s.io/v1/apiservices', JSON.stringify(svc));
+    assert.equal(r.status, 201, r.body.toString());
+    const conds = r.json().status.conditions as Record<string, string>[];
+    assert.deepEqual(
+      conds.map((c) => [c.type, c.status, c.reason]),
+      [['Available', 'True', 'Local']],
+    );
+    assert.match(conds[0]!.lastTransitionTime!, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    const bad = await api.request(
+      'POST',
+      '/apis/apiregistration.k8s.io/v1/apiservices',
+      JSON.stringify({ ...svc, metadata: { name: 'v2.example.com' } }),
+    );
+    assert.equal(bad.status, 422);
+    assert.match(
+      bad.json().message,
+      /metadata\.name: Invalid value: "v2\.example\.com": must be `spec\.version\+"\."\+spec\.group`: "v1\.example\.com"/,
+    );
+  });
+
   test('an APIService backed by a service is stored and reported unavailable', async () => {
     const svc = {
       apiVersion: 'apiregistration.k8s.io/v1',

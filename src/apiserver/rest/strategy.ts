@@ -111,6 +111,7 @@ export function prepareForCreate(
   if (desc.hasStatus && desc.resource !== 'namespaces' && desc.resource !== 'certificatesigningrequests')
     delete obj.status;
   if (desc.resource === 'certificatesigningrequests') obj.status = {};
+  desc.prepareForCreate?.(obj, env.now());
   desc.defaults?.(obj);
   throwIfInvalid(desc, obj, [...validateObjectMeta(obj, desc, {}), ...(desc.validate?.(obj, {}) ?? [])]);
   return obj;

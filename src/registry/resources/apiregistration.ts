@@ -10,7 +10,11 @@
 import type { ResourceDescriptor } from '../types.js';
 import { defineResource, statusSub } from './common.js';
 import { apiServiceTable } from '../printers/autoscaling.js';
-import { defaultAPIService, validateAPIService } from '../validators/apiregistration.js';
+import {
+  defaultAPIService,
+  prepareAPIServiceForCreate,
+  validateAPIService,
+} from '../validators/apiregistration.js';
 
 export const apiservices = defineResource({
   group: 'apiregistration.k8s.io',
@@ -23,6 +27,7 @@ export const apiservices = defineResource({
   hasStatus: true,
   nameValidation: 'path',
   table: apiServiceTable,
+  prepareForCreate: prepareAPIServiceForCreate,
   defaults: defaultAPIService,
   validate: validateAPIService,
 });

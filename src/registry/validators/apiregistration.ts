@@ -4,9 +4,11 @@
  * APIService validation after kube-aggregator pkg/apis/apiregistration/validation/validation.go
  * (ValidateAPIService, ValidateAPIServiceStatus): the name must be `<version>.<group>`, the group a
  * DNS subdomain (empty only for the legacy `v1`), the version a DNS-1035 label, priorities in
- * range, and local APIServices (no `spec.service`) may not carry TLS settings.
+ * range, and local APIServices (no `spec.service`) may not carry TLS settings. Also the
+ * strategy's create hook and the ServiceReference defaults.
  */
 import type { FieldError } from '../../api/errors.js';
+import { timestamp } from '../../api/meta.js';
 import type { KubeObject } from '../../api/types.js';
 import { isDNS1035Label, isDNS1123Subdomain } from '../names.js';
 import { isSet, obj, objs, str } from '../util.js';
@@ -71,6 +73,25 @@ export function validateAPIService(o: KubeObject): FieldError[] {
       errs.push(notSupported(`status.conditions[${i}].status`, c.status ?? '', ['True', 'False', 'Unknown']));
   });
   return errs;
+}
+
+/**
+ * The strategy's PrepareForCreate (kube-aggregator pkg/registry/apiservice/strategy.go): a local
+ * APIService (no `spec.service`) is marked Available right away.
+ */
+export function prepareAPIServiceForCreate(o: KubeObject, now: Date): void {
+  if (isSet(obj(o.spec).service)) return;
+  o.status = {
+    conditions: [
+      {
+        type: 'Available',
+        status: 'True',
+        lastTransitionTime: timestamp(now),
+        reason: 'Local',
+        message: 'Local APIServices are always available',
+      },
+    ],
+  };
 }
 
 /** SetDefaults_ServiceReference: port 443. */
