@@ -70,6 +70,7 @@ describe('autoscaling HorizontalPodAutoscalers', () => {
     assert.equal(r.code, 0, r.stderr);
     const o = parse(r.stdout);
     assert.equal(o.apiVersion, 'autoscaling/v1');
+    assert.equal(o.metadata.generation, undefined, 'the HPA strategy keeps no generation');
     assert.deepEqual(o.spec, {
       maxReplicas: 5,
       minReplicas: 2,

@@ -59,11 +59,15 @@ export function toStorageVersion(desc: ResourceDescriptor, obj: KubeObject): Kub
 }
 
 /**
- * Whether metadata.generation is maintained: kinds that track it and kinds with a status
- * subresource, except APIServices (kube-aggregator's strategy never sets it).
+ * Kinds with a status subresource whose upstream strategy never sets metadata.generation:
+ * APIServices (kube-aggregator pkg/registry/apiservice/strategy.go) and HorizontalPodAutoscalers
+ * (pkg/registry/autoscaling/horizontalpodautoscaler/strategy.go).
  */
+const NO_GENERATION = new Set(['apiservices', 'horizontalpodautoscalers']);
+
+/** Whether metadata.generation is maintained: kinds that track it and kinds with a status subresource. */
 function keepsGeneration(desc: ResourceDescriptor): boolean {
-  return desc.tracksGeneration === true || (desc.hasStatus === true && desc.resource !== 'apiservices');
+  return desc.tracksGeneration === true || (desc.hasStatus === true && !NO_GENERATION.has(desc.resource));
 }
 
 /** The part of an object that bumps metadata.generation when it changes. */

@@ -5,7 +5,7 @@
  * (aggregated discovery: both list `hpa`, category `all`, a status subresource). One storage;
  * v1 requests and responses are converted (../autoscaling/convert.ts). Strategy as
  * pkg/registry/autoscaling/horizontalpodautoscaler/strategy.go: status reset on create and kept on
- * update, generation bumped on spec changes.
+ * update; no metadata.generation (that strategy never sets it).
  */
 import type { ResourceDescriptor } from '../types.js';
 import { defineResource, statusSub } from './common.js';
@@ -24,7 +24,6 @@ export const horizontalpodautoscalers = defineResource({
   categories: ['all'],
   subresources: [statusSub('HorizontalPodAutoscaler')],
   hasStatus: true,
-  tracksGeneration: true,
   table: horizontalPodAutoscalerTable,
   defaults: defaultHorizontalPodAutoscaler,
   validate: validateHorizontalPodAutoscaler,
