@@ -139,6 +139,23 @@ const ok = (ref: string, code = '200', description = 'OK'): Record<string, OpenA
   [code]: { description, schema: { $ref: ref } },
 });
 
+/**
+ * The PATCH query parameters. kubectl (client-go's QueryParamVerifier) treats a kind it finds no
+ * PATCH operation for as a possible CRD when the Namespace PATCH takes `fieldValidation`, and then
+ * lists CustomResourceDefinitions; while kubeauth serves no CRD API that list is a 404 and
+ * `kubectl create -f` of a create-only kind (SelfSubjectAccessReview ...) would fail. So until
+ * customresourcedefinitions are served, the Namespace PATCH leaves `fieldValidation` out, which
+ * only makes kubectl 1.27/1.28 validate Namespace manifests client-side against the definitions.
+ */
+function patchParams(r: ResourceDescriptor, writeParams: OpenAPISchema[]): OpenAPISchema[] {
+  const crdsServed = allResources.some(
+    (d) => d.group === 'apiextensions.k8s.io' && d.resource === 'customresourcedefinitions',
+  );
+  if (r.group === '' && r.resource === 'namespaces' && !crdsServed)
+    return writeParams.filter((p) => p.name !== 'fieldValidation');
+  return writeParams;
+}
+
 /** The PathItems of one resource in one version. */
 function resourcePaths(r: ResourceDescriptor, version: string): Record<string, OpenAPISchema> {
   const prefix = r.group ? `/apis/${r.group}/${version}` : `/api/${version}`;
@@ -224,7 +241,7 @@ function resourcePaths(r: ResourceDescriptor, version: string): Record<string, O
         action: 'patch',
         description: `partially update ${what} the specified ${r.kind}`.replace('  ', ' '),
         consumes: CONSUMES_PATCH,
-        params: [body(`${V2_REF}${META}.Patch`), ...writeParams, FORCE],
+        params: [body(`${V2_REF}${META}.Patch`), ...patchParams(r, writeParams), FORCE],
         responses: { ...ok(kindRef), ...ok(kindRef, '201', 'Created') },
       });
     if (has('delete') && suffix === '')

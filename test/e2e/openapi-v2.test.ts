@@ -111,6 +111,26 @@ describe('/openapi/v2', () => {
     assert.match(again.stdout, /^configmap\/c28 configured$/m);
   });
 
+  test('create -f of a create-only kind and apply of a Namespace still work (1.27, 1.28, 1.33)', async () => {
+    const ssar =
+      'apiVersion: authorization.k8s.io/v1\nkind: SelfSubjectAccessReview\nspec:\n  resourceAttributes:\n    verb: get\n    resource: pods\n';
+    for (const v of ['1.27', '1.28', '1.33']) {
+      const r = await srv.kubectl(v, ['create', '-f', '-', '-o', 'jsonpath={.status.allowed}'], {
+        input: ssar,
+      });
+      assert.equal(r.code, 0, `${v}: ${r.stderr}`);
+      assert.equal(r.stdout, 'true');
+    }
+    const ns = 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: from-apply\n';
+    const a = await srv.kubectl('1.27', ['apply', '-f', '-'], { input: ns });
+    assert.equal(a.code, 0, a.stderr);
+    assert.match(a.stdout, /^namespace\/from-apply created$/m);
+    // kubectl 1.27 validates a Namespace client-side against the v2 definitions.
+    const bad = await srv.kubectl('1.27', ['apply', '-f', '-'], { input: ns + 'spec:\n  bogus: 1\n' });
+    assert.notEqual(bad.code, 0);
+    assert.match(bad.stderr, /unknown field "spec\.bogus"/);
+  });
+
   test('JSON by default with an ETag; If-None-Match is a 304; protobuf on request; 406 otherwise', async () => {
     const json = await api.request('GET', '/openapi/v2');
     assert.equal(json.status, 200);
