@@ -10,7 +10,7 @@ import { allResources } from '../registry/index.js';
 import { definitionsV2, openapiV2Document, operationGroup, pathsV2, toV2Schema } from './openapi-v2.js';
 import { encodeOpenAPIv2 } from './openapi-v2-proto.js';
 import { negotiateOpenAPIv2, openapiV2Cached, parseAccept, resetOpenAPIv2Cache } from './openapi-v2-serve.js';
-import { kindSchemaName, type OpenAPISchema } from './openapi.js';
+import { kindSchemaName, messageKeyForKind, type OpenAPISchema } from './openapi.js';
 
 type Props = Record<string, OpenAPISchema>;
 const defs = definitionsV2();
@@ -50,7 +50,12 @@ test('every $ref resolves; every served kind has one definition with its GVK (an
           (g) => JSON.stringify(g) === JSON.stringify(gvk),
         ),
       );
-      assert.equal(withGvk.length, 1, `${r.group}/${version} ${r.kind}`);
+      // Kinds without a schema table have a minimal definition without GVK (see definitionsV2).
+      assert.equal(
+        withGvk.length,
+        messageKeyForKind(r.group, version, r.kind) ? 1 : 0,
+        `${r.group}/${version} ${r.kind}`,
+      );
       if (!r.virtual) {
         const list = kindSchemaName(r.group, version, r.kind).replace(/\.[^.]+$/, `.${r.listKind}`);
         assert.ok(defs[list], list);

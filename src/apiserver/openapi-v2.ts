@@ -4,7 +4,9 @@
  * compute strategic merge patches from it, and newer kubectl fall back to it.
  *
  * - `definitions`: every served kind (with `x-kubernetes-group-version-kind` as a list, as
- *   upstream), its `<Kind>List`, and every type they reference, named as upstream. The v3 forms are
+ *   upstream, except the kinds without a schema table, whose minimal schemas would mislead
+ *   kubectl's patch computation), its `<Kind>List`, and every type they reference, named as
+ *   upstream. The v3 forms are
  *   rewritten to v2: `#/definitions/` references, `allOf: [{$ref}]` flattened to a `$ref` beside the
  *   description and extensions, Quantity a `string`, IntOrString a `string` of format
  *   `int-or-string`. Strategic-merge extensions (`x-kubernetes-patch-strategy`/`-merge-key`,
@@ -14,7 +16,13 @@
  * @module
  */
 import { allResources, groupVersions } from '../registry/index.js';
-import { componentSchemas, kindSchemaName, messageSchema, type OpenAPISchema } from './openapi.js';
+import {
+  componentSchemas,
+  kindSchemaName,
+  messageKeyForKind,
+  messageSchema,
+  type OpenAPISchema,
+} from './openapi.js';
 import { META, V2_REF, pathsV2, sortKeys } from './openapi-v2-paths.js';
 
 export { operationGroup, pathsV2 } from './openapi-v2-paths.js';
@@ -102,6 +110,11 @@ function listDefinition(group: string, version: string, kind: string, listKind: 
   };
 }
 
+function withoutGvk(s: OpenAPISchema): OpenAPISchema {
+  const { 'x-kubernetes-group-version-kind': _gvk, ...rest } = s;
+  return rest;
+}
+
 /** Every definition of the v2 document. */
 export function definitionsV2(): Record<string, OpenAPISchema> {
   const out: Record<string, OpenAPISchema> = metaDefinitions();
@@ -117,9 +130,17 @@ export function definitionsV2(): Record<string, OpenAPISchema> {
         out[name] = special ? { ...(v2.description ? { description: v2.description } : {}), ...special } : v2;
       }
       for (const r of allResources) {
-        if (r.group !== gv.group || !r.versions.includes(version) || r.virtual) continue;
-        const name = `${kindSchemaName(r.group, version, r.kind).replace(/\.[^.]+$/, '')}.${r.listKind}`;
-        out[name] ??= listDefinition(r.group, version, r.kind, r.listKind);
+        if (r.group !== gv.group || !r.versions.includes(version)) continue;
+        const kindName = kindSchemaName(r.group, version, r.kind);
+        const listName = `${kindName.replace(/\.[^.]+$/, '')}.${r.listKind}`;
+        if (!r.virtual) out[listName] ??= listDefinition(r.group, version, r.kind, r.listKind);
+        if (!messageKeyForKind(r.group, version, r.kind)) {
+          // A minimal schema (no protobuf table: spec/status are bare objects). Without its GVK
+          // kubectl 1.27/1.28 find no model and compute apply patches from their built-in types,
+          // as with an empty document, instead of warning "error calculating patch from openapi
+          // spec" and falling back; `kubectl explain` of these kinds needs kubectl 1.29+ (v3).
+          for (const n of [kindName, listName]) if (out[n]) out[n] = withoutGvk(out[n]);
+        }
       }
     }
   }

@@ -131,6 +131,42 @@ describe('/openapi/v2', () => {
     assert.match(bad.stderr, /unknown field "spec\.bogus"/);
   });
 
+  test('kubectl 1.27 apply of a kind without a schema table merges lists with its built-in types', async () => {
+    const sts = (image: string) => `apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: db}
+spec:
+  serviceName: db
+  selector: {matchLabels: {app: db}}
+  template:
+    metadata: {labels: {app: db}}
+    spec:
+      containers:
+      - {name: a, image: nginx}
+      - {name: b, image: ${image}}
+`;
+    assert.equal((await srv.kubectl('1.27', ['apply', '-f', '-'], { input: sts('busybox') })).code, 0);
+    const env =
+      '[{"op":"add","path":"/spec/template/spec/containers/0/env","value":[{"name":"X","value":"1"}]}]';
+    assert.equal((await srv.kubectl('1.33', ['patch', 'sts', 'db', '--type=json', '-p', env])).code, 0);
+    const r = await srv.kubectl('1.27', ['apply', '-f', '-'], { input: sts('busybox:2') });
+    assert.equal(r.code, 0, r.stderr);
+    assert.doesNotMatch(r.stderr, /error calculating patch from openapi spec/);
+    const got = await api.request('GET', '/apis/apps/v1/namespaces/default/statefulsets/db');
+    const containers = got.json().spec.template.spec.containers as {
+      name: string;
+      image: string;
+      env?: unknown;
+    }[];
+    assert.deepEqual(
+      containers.map((c) => [c.name, c.image, c.env]),
+      [
+        ['a', 'nginx', [{ name: 'X', value: '1' }]],
+        ['b', 'busybox:2', undefined],
+      ],
+    );
+  });
+
   test('JSON by default with an ETag; If-None-Match is a 304; protobuf on request; 406 otherwise', async () => {
     const json = await api.request('GET', '/openapi/v2');
     assert.equal(json.status, 200);
