@@ -148,3 +148,34 @@ test('convertHpa is the identity within a version', () => {
   assert.equal(convertHpa(o, 'v2'), o);
   assert.equal(convertHpa(o, 'v1').apiVersion, 'autoscaling/v1');
 });
+
+test('current metrics of every source survive v2 -> v1 -> v2', () => {
+  const currentMetrics = [
+    { type: 'External', external: { metric: { name: 'q' }, current: { value: '3', averageValue: '1' } } },
+    { type: 'Pods', pods: { metric: { name: 'qps' }, current: { averageValue: '7' } } },
+    {
+      type: 'Object',
+      object: {
+        metric: { name: 'hits' },
+        current: { value: '9' },
+        describedObject: { kind: 'Service', name: 's' },
+      },
+    },
+    {
+      type: 'ContainerResource',
+      containerResource: {
+        name: 'cpu',
+        current: { averageValue: '5m', averageUtilization: 5 },
+        container: 'app',
+      },
+    },
+  ];
+  const v2: KubeObject = {
+    apiVersion: 'autoscaling/v2',
+    metadata: { name: 'a' },
+    spec: { scaleTargetRef: ref, maxReplicas: 2, metrics: [cpu(50)] },
+    status: { desiredReplicas: 1, currentMetrics },
+  };
+  const back = hpaFromV1(hpaToV1(v2));
+  assert.deepEqual((back.status as { currentMetrics: unknown }).currentMetrics, currentMetrics);
+});

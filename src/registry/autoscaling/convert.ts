@@ -232,13 +232,11 @@ function metricStatusFromV1(m: Obj): Obj {
     const e = obj(m.external);
     out.external = {
       metric: identifier(e.metricName, e.metricSelector),
-      current: { value: e.currentValue ?? '0', ...pick(e, ['currentAverageValue']) },
+      current: {
+        value: e.currentValue ?? '0',
+        ...(isSet(e.currentAverageValue) ? { averageValue: e.currentAverageValue } : {}),
+      },
     };
-    const cur = obj(obj(out.external).current);
-    if (cur.currentAverageValue !== undefined) {
-      cur.averageValue = cur.currentAverageValue;
-      delete cur.currentAverageValue;
-    }
   }
   return out;
 }
