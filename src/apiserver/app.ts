@@ -32,6 +32,7 @@ import { tokenUnion } from '../authn/token-union.js';
 import { union, unionFailOnError, withAuthenticatedGroup } from '../authn/union.js';
 import { X509Authenticator } from '../authn/x509.js';
 import type { AuthorizerConfig } from '../authz/config.js';
+import { APIServiceController } from '../controllers/apiservices.js';
 import { ClusterRoleAggregationController } from '../controllers/clusterrole-aggregation-controller.js';
 import { NamespaceController } from '../controllers/namespace.js';
 import { CsrSigner } from '../controllers/csr-signer.js';
@@ -263,6 +264,8 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
   await aggregation.start();
   const nsController = new NamespaceController(client, stores, log);
   nsController.start();
+  const apiServices = new APIServiceController(client, { now, log });
+  await apiServices.start();
   const csrSigner = o.clusterSigning
     ? new CsrSigner(storeFor('certificates.k8s.io', 'certificatesigningrequests')!, o.clusterSigning.ca, {
         now,
@@ -290,6 +293,7 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
     { name: 'poststarthook/rbac/bootstrap-roles', check: () => undefined },
     { name: 'poststarthook/start-cluster-role-aggregation', check: () => undefined },
     { name: 'poststarthook/start-csr-signer', check: () => undefined },
+    { name: 'autoregister-completion', check: () => undefined },
   ];
   const rest = restHandler({ env, stores });
   const nonResourceCfg = {
@@ -339,6 +343,7 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
     );
   } catch (e) {
     nsController.stop();
+    apiServices.stop();
     aggregation.stop();
     tokenCleaner.stop();
     rootCa?.stop();
@@ -353,6 +358,7 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
     client,
     async close() {
       nsController.stop();
+      apiServices.stop();
       aggregation.stop();
       csrSigner?.stop();
       tokenCleaner.stop();

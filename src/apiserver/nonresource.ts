@@ -1,8 +1,8 @@
 /**
  * Non-resource endpoints: /version, health checks (/healthz, /livez, /readyz with ?verbose and
  * per-check paths), discovery (/api, /apis, /api/v1, /apis/<g>[/<v>], aggregated v2/v2beta1)
- * and OpenAPI (/openapi/v2 answers an empty document, which every kubectl 1.27–1.33 accepts for
- * apply validation: kubectl-wire.md §7; /openapi/v3 serves per-group-version documents with PATCH
+ * and OpenAPI (/openapi/v2 serves the Swagger 2.0 document as JSON or gnostic protobuf, built by
+ * ./openapi-v2.ts and served by ./openapi-v2-serve.ts; /openapi/v3 serves per-group-version documents with PATCH
  * operations carrying the fieldValidation parameter and component schemas for `kubectl explain`,
  * built by ./openapi.ts).
  */
@@ -10,6 +10,7 @@ import { notFoundPath } from '../api/errors.js';
 import * as discovery from './discovery.js';
 import type { RequestContext } from './context.js';
 import { openapiV3Doc, openapiV3Root } from './openapi.js';
+import { serveOpenAPIv2 } from './openapi-v2-serve.js';
 import { writeBytes, writeJsonDocument } from './responses.js';
 
 export interface HealthCheck {
@@ -59,13 +60,7 @@ export async function handleNonResource(ctx: RequestContext, cfg: NonResourceCon
     if (path === `/${kind}` || path.startsWith(`/${kind}/`))
       return health(ctx, kind, checks, path.slice(kind.length + 2));
   }
-  if (path === '/openapi/v2')
-    return writeBytes(
-      ctx,
-      200,
-      Buffer.alloc(0),
-      'application/com.github.proto-openapi.spec.v2.v1.0+protobuf',
-    );
+  if (path === '/openapi/v2') return serveOpenAPIv2(ctx);
   if (path === '/openapi/v3') return writeBytes(ctx, 200, openapiV3Root());
   if (path.startsWith('/openapi/v3/')) {
     const doc = openapiV3Doc(path.slice('/openapi/v3/'.length));

@@ -49,6 +49,7 @@ const PACKAGE_PREFIX: Readonly<Record<string, string>> = {
   resource: 'io.k8s.apimachinery.pkg.api.resource',
   intstr: 'io.k8s.apimachinery.pkg.util.intstr',
   runtime: 'io.k8s.apimachinery.pkg.runtime',
+  apiregistration: 'io.k8s.kube-aggregator.pkg.apis.apiregistration',
 };
 
 /** Upstream's schema name of a protobuf message key: `core.v1.Pod` -> `io.k8s.api.core.v1.Pod`. */

@@ -27,10 +27,12 @@ test('groupVersions: core first, upstream order, preferred version first', () =>
     gvs.map((g) => g.group),
     [
       '',
+      'apiregistration.k8s.io',
       'apps',
       'events.k8s.io',
       'authentication.k8s.io',
       'authorization.k8s.io',
+      'autoscaling',
       'batch',
       'certificates.k8s.io',
       'networking.k8s.io',
@@ -42,6 +44,7 @@ test('groupVersions: core first, upstream order, preferred version first', () =>
     ],
   );
   assert.deepEqual(gvs.find((g) => g.group === 'authentication.k8s.io')?.versions, ['v1', 'v1beta1']);
+  assert.deepEqual(gvs.find((g) => g.group === 'autoscaling')?.versions, ['v2', 'v1']);
 });
 
 test('compareKubeVersions', () => {

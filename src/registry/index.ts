@@ -2,12 +2,14 @@
  * @module registry
  *
  * Every served resource's descriptor, and lookups over them. Groups are listed in upstream's
- * priority order (the order of api/discovery/apis.json: core first, then apps, events.k8s.io,
+ * priority order (the order of api/discovery/apis.json: core first, then apiregistration.k8s.io, apps, events.k8s.io,
  * authentication.k8s.io ...); within a group, versions are preferred-first.
  */
+import { apiregistrationResources } from './resources/apiregistration.js';
 import { appsResources } from './resources/apps.js';
 import { authenticationResources } from './resources/authentication.js';
 import { authorizationResources } from './resources/authorization.js';
+import { autoscalingResources } from './resources/autoscaling.js';
 import { batchResources } from './resources/batch.js';
 import { certificatesResources } from './resources/certificates.js';
 import { coordinationResources } from './resources/coordination.js';
@@ -36,10 +38,12 @@ export type {
 /** API groups in upstream's discovery order ("" is the core group, served under /api). */
 export const GROUP_ORDER: readonly string[] = [
   '',
+  'apiregistration.k8s.io',
   'apps',
   'events.k8s.io',
   'authentication.k8s.io',
   'authorization.k8s.io',
+  'autoscaling',
   'batch',
   'certificates.k8s.io',
   'networking.k8s.io',
@@ -53,10 +57,12 @@ export const GROUP_ORDER: readonly string[] = [
 /** Every served resource, grouped in {@link GROUP_ORDER} and sorted by resource name within a group. */
 export const allResources: ResourceDescriptor[] = [
   ...coreResources,
+  ...apiregistrationResources,
   ...appsResources,
   ...eventsResources,
   ...authenticationResources,
   ...authorizationResources,
+  ...autoscalingResources,
   ...batchResources,
   ...certificatesResources,
   ...networkingResources,

@@ -67,6 +67,11 @@ export interface ResourceDescriptor {
   table?: TableConvertor;
   /** Fills defaults in place on a fresh (caller-owned) object, as upstream's SetDefaults_* do. */
   defaults?(obj: KubeObject): void;
+  /**
+   * Kind-specific PrepareForCreate after the generic one (status reset): e.g. a local APIService
+   * is marked Available at once. `now` is the server's clock.
+   */
+  prepareForCreate?(obj: KubeObject, now: Date): void;
   /** Kind-specific validation (object metadata is validated generically). */
   validate?(obj: KubeObject, ctx: ValidationContext): FieldError[];
   /**
@@ -101,6 +106,13 @@ export interface ResourceDescriptor {
    * update".
    */
   allowUnconditionalUpdate?: boolean;
+  /**
+   * Version conversion for resources served in several versions with one storage (HPA v2/v1):
+   * returns `obj` (whose apiVersion names its version) as `version` of this group; the identity
+   * when already there. Without it, objects are the same in every served version. May throw an
+   * Error for content that cannot be converted (a malformed round-trip annotation).
+   */
+  convert?(obj: KubeObject, version: string): KubeObject;
   /**
    * The storage encoding when it is not this resource's own group/versions[0]/kind; it feeds
    * discovery's storageVersionHash. events.k8s.io Events are stored as core v1 Events.

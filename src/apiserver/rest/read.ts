@@ -25,7 +25,12 @@ export function writeCached(s: RequestScope, code: number, o: CachedObject): voi
       s.desc,
       [o.obj],
       { resourceVersion: String(o.rv) },
-      { version: s.out.table, include: includeObjectOf(s.ctx.query), now: s.env.now() },
+      {
+        version: s.out.table,
+        include: includeObjectOf(s.ctx.query),
+        now: s.env.now(),
+        served: (o) => asServedVersion(s, o),
+      },
     );
     writeObject(s.ctx, code, t);
   } else if (s.out.yaml || o.obj.apiVersion !== servedApiVersion(s)) {
@@ -126,7 +131,12 @@ export async function handleList(s: RequestScope, namespace: string): Promise<vo
         s.desc,
         page.items.map((o) => o.obj),
         meta,
-        { version: s.out.table, include: includeObjectOf(s.ctx.query), now: s.env.now() },
+        {
+          version: s.out.table,
+          include: includeObjectOf(s.ctx.query),
+          now: s.env.now(),
+          served: (o) => asServedVersion(s, o),
+        },
       ),
     );
     return;

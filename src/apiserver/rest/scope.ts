@@ -47,7 +47,9 @@ export function servedApiVersion(s: RequestScope): string {
   return apiVersionOf(s.desc.group, s.version);
 }
 
+/** A stored object as the request's version shows it (converted for multi-version kinds). */
 export function asServedVersion(s: RequestScope, obj: KubeObject): KubeObject {
   const av = servedApiVersion(s);
-  return obj.apiVersion === av ? obj : { ...obj, apiVersion: av };
+  if (obj.apiVersion === av) return obj;
+  return s.desc.convert ? s.desc.convert(obj, s.version) : { ...obj, apiVersion: av };
 }

@@ -37,8 +37,25 @@ export function checkTypeMeta(desc: ResourceDescriptor, version: string, obj: Ku
       `${desc.kind} in version "${version}" cannot be handled as a ${desc.kind}: metadata must be an object`,
     );
   }
-  obj.apiVersion = apiVersionOf(desc.group, desc.versions[0]);
+  // Multi-version kinds stay in the URL's version until toStorageVersion converts them.
+  obj.apiVersion = apiVersionOf(desc.group, desc.convert ? version : desc.versions[0]);
   obj.kind = desc.kind;
+}
+
+/**
+ * A request object (in the URL's version, after checkTypeMeta) in the storage version
+ * (`versions[0]`); the same object for single-version kinds.
+ * @throws ApiError 400 when the object cannot be converted (a malformed round-trip annotation).
+ */
+export function toStorageVersion(desc: ResourceDescriptor, obj: KubeObject): KubeObject {
+  if (!desc.convert) return obj;
+  try {
+    return desc.convert(obj, desc.versions[0]);
+  } catch (e) {
+    throw badRequest(
+      `${desc.kind} in version "${String(obj.apiVersion)}" cannot be converted: ${(e as Error).message}`,
+    );
+  }
 }
 
 /** The part of an object that bumps metadata.generation when it changes. */
@@ -85,6 +102,7 @@ export function prepareForCreate(
   if (desc.tracksGeneration) md.generation = 1;
   else delete md.generation;
   if (desc.initialStatus) obj.status = desc.initialStatus(obj, env.now());
+  desc.prepareForCreate?.(obj, env.now());
   desc.defaults?.(obj);
   throwIfInvalid(desc, obj, [...validateObjectMeta(obj, desc, {}), ...(desc.validate?.(obj, {}) ?? [])]);
   return obj;

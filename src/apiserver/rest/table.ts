@@ -40,6 +40,8 @@ export interface TableOptions {
   include: IncludeObject;
   noHeaders?: boolean;
   now: Date;
+  /** The object as the request's version shows it, for `includeObject=Object` rows. */
+  served?: (obj: KubeObject) => KubeObject;
 }
 
 export function buildTable(
@@ -56,7 +58,7 @@ export function buildTable(
       if (r.conditions) row.conditions = r.conditions;
       if (opts.include === 'Metadata')
         row.object = { kind: 'PartialObjectMetadata', apiVersion, metadata: obj.metadata };
-      else if (opts.include === 'Object') row.object = obj;
+      else if (opts.include === 'Object') row.object = opts.served ? opts.served(obj) : obj;
       rows.push(row);
     }
   }

@@ -35,7 +35,13 @@ export function handleWatch(s: RequestScope, namespace: string): Promise<void> {
         s.desc,
         [obj],
         { resourceVersion: obj.metadata?.resourceVersion ?? '' },
-        { version: s.out.table, include, noHeaders: headersSent, now: s.env.now() },
+        {
+          version: s.out.table,
+          include,
+          noHeaders: headersSent,
+          now: s.env.now(),
+          served: (o) => asServedVersion(s, o),
+        },
       );
       headersSent = true;
       return goJson(t);

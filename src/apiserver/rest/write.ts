@@ -28,12 +28,13 @@ import { decodeObject, formatOf, mediaType, parseJson, parseYaml, readBody } fro
 import { admitCreate, admitUpdate } from './admission.js';
 import type { CachedObject } from './object-store.js';
 import { writeCached } from './read.js';
-import { servedApiVersion, type RequestScope } from './scope.js';
+import { asServedVersion, servedApiVersion, type RequestScope } from './scope.js';
 import {
   checkTypeMeta,
   checkUpdateResourceVersion,
   prepareForCreate,
   prepareForUpdate,
+  toStorageVersion,
   type UpdateTarget,
 } from './strategy.js';
 import {
@@ -169,7 +170,7 @@ export async function handleCreate(s: RequestScope, namespace: string): Promise<
   const directive = validateFieldValidation(s);
   const dryRun = isDryRun(s);
   fieldManagerOf(s);
-  let obj = await readObject(s, directive);
+  let obj = toStorageVersion(s.desc, await readObject(s, directive));
   obj = prepareForCreate(s.desc, obj, namespace, s.env);
   await admitCreate(s, obj);
   obj = managed(s, undefined, obj);
@@ -190,7 +191,7 @@ export async function finishUpdate(
 ): Promise<KubeObject> {
   checkTypeMeta(s.desc, s.version, next);
   checkUpdateResourceVersion(s.desc, next, cur);
-  const prepared = prepareForUpdate(s.desc, next, cur.obj, target);
+  const prepared = prepareForUpdate(s.desc, toStorageVersion(s.desc, next), cur.obj, target);
   await admitUpdate(s, prepared, cur.obj, target);
   return managed(s, cur.obj, prepared, subresource);
 }
@@ -303,7 +304,7 @@ export async function handlePatch(
     const object = applyUpgradingClientSide(s, undefined, applied, target, manager);
     decodeTypedApplyResult(s, object);
     object.metadata = { ...object.metadata, name };
-    const obj = prepareForCreate(s.desc, object, namespace, s.env);
+    const obj = prepareForCreate(s.desc, toStorageVersion(s.desc, object), namespace, s.env);
     await admitCreate(s, obj);
     obj.metadata!.managedFields = object.metadata?.managedFields;
     const created = await s.store.create(obj, { dryRun });
@@ -316,10 +317,12 @@ export async function handlePatch(
     async (cur) => {
       let next: KubeObject;
       const live = cur.obj;
+      // The patch applies to the object in the URL's version (multi-version kinds are converted).
+      const served = asServedVersion(s, live);
       // Upstream patches the stored object as decoded into its Go struct: unknown fields are gone.
-      let base = live;
-      if (kind !== 'apply' && unknownFields(apiVersion, s.desc.kind, live)?.length) {
-        base = deepCopy(live);
+      let base = served;
+      if (kind !== 'apply' && unknownFields(apiVersion, s.desc.kind, served)?.length) {
+        base = deepCopy(served);
         unknownFields(apiVersion, s.desc.kind, base, { prune: true });
       }
       const doc = base as unknown as JsonValue;
@@ -334,7 +337,7 @@ export async function handlePatch(
         checkApplyTypeMeta(s, applied);
         checkTypedApplied(s, applied);
         checkAppliedFields(s, applied);
-        next = applyUpgradingClientSide(s, live, applied, target, manager);
+        next = applyUpgradingClientSide(s, served, applied, target, manager);
       }
       next = deepCopy(next);
       if (kind === 'apply') decodeTypedApplyResult(s, next);
@@ -348,7 +351,7 @@ export async function handlePatch(
       if (next.metadata) next.metadata.resourceVersion = String(cur.rv);
       const out =
         kind === 'apply'
-          ? prepareForUpdate(s.desc, next, live, target)
+          ? prepareForUpdate(s.desc, toStorageVersion(s.desc, next), live, target)
           : await finishUpdate(s, cur, next, target);
       if (kind === 'apply') await admitUpdate(s, out, live, target);
       return unchanged(out, live) ? undefined : out;
