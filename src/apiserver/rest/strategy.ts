@@ -5,6 +5,7 @@
  * registry descriptor, status/spec separation for the status subresource, and the immutable
  * metadata rules on update.
  */
+import { deepEqual } from '../../api/patch/json.js';
 import { badRequest, conflict, invalid, type FieldError } from '../../api/errors.js';
 import { deepCopy, generateName, timestamp, type Randomness } from '../../api/meta.js';
 import { apiVersionOf, type KubeObject } from '../../api/types.js';
@@ -59,9 +60,9 @@ export function toStorageVersion(desc: ResourceDescriptor, obj: KubeObject): Kub
 }
 
 /** The part of an object that bumps metadata.generation when it changes. */
-function specOf(o: KubeObject): string {
+function specOf(o: KubeObject): Record<string, unknown> {
   const { metadata: _m, status: _s, apiVersion: _a, kind: _k, ...rest } = o;
-  return JSON.stringify(rest);
+  return rest;
 }
 
 function throwIfInvalid(desc: ResourceDescriptor, obj: KubeObject, errs: FieldError[]): void {
@@ -214,11 +215,13 @@ export function prepareForUpdate(
     }
   }
   if (target === 'main') for (const path of desc.keptOnUpdate ?? []) keepPath(obj, old, path);
+  desc.defaults?.(obj);
+  // Compared after defaulting (upstream decodes with defaults before PrepareForUpdate) and
+  // regardless of key order, so a re-apply of the same configuration is not a spec change.
   if (desc.tracksGeneration) {
     const gen = om.generation ?? 1;
-    md.generation = target === 'main' && specOf(obj) !== specOf(old) ? gen + 1 : gen;
+    md.generation = target === 'main' && !deepEqual(specOf(obj), specOf(old)) ? gen + 1 : gen;
   }
-  desc.defaults?.(obj);
   throwIfInvalid(desc, obj, [
     ...validateObjectMeta(obj, desc, { old }),
     ...(desc.validate?.(obj, { old }) ?? []),
