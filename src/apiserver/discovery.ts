@@ -16,6 +16,7 @@
  */
 import { createHash } from 'node:crypto';
 import { allResources, groupVersions } from '../registry/index.js';
+import type { ResourceRegistry } from '../registry/registry.js';
 import type { ResourceDescriptor } from '../registry/types.js';
 
 export type AggregatedVersion = 'v2' | 'v2beta1';
@@ -165,6 +166,7 @@ export function buildDiscovery(resources: readonly ResourceDescriptor[] = allRes
   const served = (group: string, version: string) =>
     resources
       .filter((d) => d.group === group && d.versions.includes(version))
+      .map((d) => d.custom?.forVersion(version) ?? d)
       .sort((a, b) => (a.resource < b.resource ? -1 : a.resource > b.resource ? 1 : 0));
 
   const resourceLists = new Map<string, Buffer>();
@@ -228,6 +230,22 @@ export function buildDiscovery(resources: readonly ResourceDescriptor[] = allRes
 
 let defaultDocs: DiscoveryDocuments | undefined;
 const docs = () => (defaultDocs ??= buildDiscovery());
+
+const perRegistry = new WeakMap<ResourceRegistry, { generation: number; docs: DiscoveryDocuments }>();
+
+/**
+ * The documents of a registry's current served set, rebuilt (once) after each change of the set;
+ * without a registry, the static built-ins'.
+ */
+export function discoveryFor(registry: ResourceRegistry | undefined): DiscoveryDocuments {
+  if (!registry) return docs();
+  let e = perRegistry.get(registry);
+  if (!e || e.generation !== registry.generation) {
+    e = { generation: registry.generation, docs: buildDiscovery(registry.resources()) };
+    perRegistry.set(registry, e);
+  }
+  return e.docs;
+}
 
 /** `/api` for the whole registry; see {@link DiscoveryDocuments.legacyApiVersions}. */
 export const legacyApiVersions = (serverAddress: string): Buffer => docs().legacyApiVersions(serverAddress);

@@ -36,6 +36,7 @@ import { strategicSchemaFor } from '../api/patch/schema-kinds.js';
 import type { Schema as PatchSchema } from '../api/patch/schema.js';
 import { allResources, groupVersions } from '../registry/index.js';
 import type { ResourceDescriptor } from '../registry/index.js';
+import type { ResourceRegistry } from '../registry/registry.js';
 import { commonFieldDescription, FIELD_DESCRIPTIONS, TYPE_DESCRIPTIONS } from './openapi-docs.js';
 
 /** One OpenAPI schema object (JSON). */
@@ -106,6 +107,38 @@ export function messageKeyForKind(group: string, version: string, kind: string):
 /** The upstream package segment of a group: `rbac.authorization.k8s.io` -> `rbac`, `` -> `core`. */
 function groupPackage(group: string): string {
   return group === '' ? 'core' : group.slice(0, group.includes('.') ? group.indexOf('.') : undefined);
+}
+
+/**
+ * The component name of a custom resource kind: the group reversed, then version and kind
+ * (`example.com`, v1, Widget -> `com.example.v1.Widget`), as apiextensions' openapi builder names it.
+ */
+export function customSchemaName(group: string, version: string, kind: string): string {
+  return `${group.split('.').reverse().join('.')}.${version}.${kind}`;
+}
+
+/**
+ * A custom resource kind's schema from its CRD's openAPIV3Schema: apiVersion, kind and an
+ * ObjectMeta reference at the root (what the CRD schema says of metadata is not published), the
+ * schema's own properties and keywords, and the GVK extension.
+ */
+export function customKindSchema(d: ResourceDescriptor, version: string): OpenAPISchema {
+  const schema = d.custom?.schema(version) ?? { type: 'object', 'x-kubernetes-preserve-unknown-fields': true };
+  const { properties, ...rest } = schema as { properties?: Record<string, OpenAPISchema> };
+  const own = { ...(properties ?? {}) };
+  delete own.apiVersion;
+  delete own.kind;
+  delete own.metadata;
+  return {
+    ...rest,
+    type: 'object',
+    properties: {
+      ...typeMetaProperties(d.kind),
+      metadata: { description: commonFieldDescription('metadata', d.kind), allOf: [refTo('meta.v1.ObjectMeta')] },
+      ...own,
+    },
+    'x-kubernetes-group-version-kind': [{ group: d.group, kind: d.kind, version }],
+  };
 }
 
 /** Schema name of a served kind (with or without a protobuf schema). */
@@ -274,16 +307,28 @@ function reachable(roots: readonly string[]): Set<string> {
   return seen;
 }
 
-function servedKinds(group: string, version: string): ResourceDescriptor[] {
-  return allResources.filter((r) => r.group === group && r.versions.includes(version));
+function servedKinds(
+  group: string,
+  version: string,
+  resources: readonly ResourceDescriptor[],
+): ResourceDescriptor[] {
+  return resources.filter((r) => r.group === group && r.versions.includes(version));
 }
 
 /** `components.schemas` of one group version: its kinds and everything they reference. */
-export function componentSchemas(group: string, version: string): Record<string, OpenAPISchema> {
-  const kinds = servedKinds(group, version);
+export function componentSchemas(
+  group: string,
+  version: string,
+  resources: readonly ResourceDescriptor[] = allResources,
+): Record<string, OpenAPISchema> {
+  const kinds = servedKinds(group, version, resources);
   const roots: string[] = [];
   const out: Record<string, OpenAPISchema> = {};
   for (const r of kinds) {
+    if (r.custom) {
+      out[customSchemaName(group, version, r.kind)] = customKindSchema(r, version);
+      continue;
+    }
     out[kindSchemaName(group, version, r.kind)] = kindSchema(group, version, r.kind);
     const key = messageKeyForKind(group, version, r.kind);
     if (key) roots.push(key);
@@ -299,8 +344,12 @@ export function componentSchemas(group: string, version: string): Record<string,
 // ---- documents --------------------------------------------------------------------------------
 
 /** The GV document for `/openapi/v3/<path>` (`api/v1`, `apis/<group>/<version>`), or undefined. */
-export function groupVersionDocument(group: string, version: string): OpenAPISchema | undefined {
-  const kinds = servedKinds(group, version);
+export function groupVersionDocument(
+  group: string,
+  version: string,
+  resources: readonly ResourceDescriptor[] = allResources,
+): OpenAPISchema | undefined {
+  const kinds = servedKinds(group, version, resources);
   if (kinds.length === 0) return undefined;
   const prefix = group ? `/apis/${group}/${version}` : `/api/${version}`;
   const paths: Record<string, unknown> = {};
@@ -322,38 +371,61 @@ export function groupVersionDocument(group: string, version: string): OpenAPISch
     openapi: '3.0.0',
     info: { title: 'Kubernetes', version: 'v1.33.0' },
     paths,
-    components: { schemas: componentSchemas(group, version) },
+    components: { schemas: componentSchemas(group, version, resources) },
   };
 }
 
-const cache = new Map<string, Buffer>();
+/** Built documents per registry (STATIC without one) by path, with the generation they were built at. */
+const STATIC = {};
+const caches = new WeakMap<object, Map<string, { generation: number; doc: Buffer }>>();
+function cacheOf(registry: ResourceRegistry | undefined): Map<string, { generation: number; doc: Buffer }> {
+  const k = registry ?? STATIC;
+  let c = caches.get(k);
+  if (!c) caches.set(k, (c = new Map()));
+  return c;
+}
+
+/**
+ * A cached document is current when the served set has not changed since, or when its group
+ * version has no custom resources (the built-ins never change).
+ */
+function cached(path: string, registry: ResourceRegistry | undefined, group?: string): Buffer | undefined {
+  const e = cacheOf(registry).get(path);
+  if (!e) return undefined;
+  const gen = registry?.generation ?? 0;
+  if (e.generation === gen) return e.doc;
+  if (group !== undefined && registry && !registry.resources().some((r) => r.custom && r.group === group))
+    return e.doc;
+  return undefined;
+}
 
 /** `/openapi/v3`: the served group versions with their document URLs. Cached. */
-export function openapiV3Root(): Buffer {
-  let b = cache.get('');
+export function openapiV3Root(registry?: ResourceRegistry): Buffer {
+  let b = cached('', registry);
   if (!b) {
     const paths: Record<string, { serverRelativeURL: string }> = {};
-    for (const gv of groupVersions()) {
+    for (const gv of registry ? registry.groupVersions() : groupVersions()) {
       for (const version of gv.versions) {
         const p = gv.group ? `apis/${gv.group}/${version}` : `api/${version}`;
         paths[p] = { serverRelativeURL: `/openapi/v3/${p}` };
       }
     }
     b = Buffer.from(JSON.stringify({ paths }));
-    cache.set('', b);
+    cacheOf(registry).set('', { generation: registry?.generation ?? 0, doc: b });
   }
   return b;
 }
 
 /** `/openapi/v3/<path>`: one GV document (built once, then served from cache), or undefined. */
-export function openapiV3Doc(path: string): Buffer | undefined {
-  let b = cache.get(path);
-  if (b) return b;
+export function openapiV3Doc(path: string, registry?: ResourceRegistry): Buffer | undefined {
   const m = /^(?:api\/(v1)|apis\/([^/]+)\/([^/]+))$/.exec(path);
   if (!m) return undefined;
-  const doc = groupVersionDocument(m[2] ?? '', m[1] ?? m[3]);
+  const group = m[2] ?? '';
+  let b = cached(path, registry, group);
+  if (b) return b;
+  const doc = groupVersionDocument(group, m[1] ?? m[3], registry?.resources() ?? allResources);
   if (!doc) return undefined;
   b = Buffer.from(JSON.stringify(doc));
-  cache.set(path, b);
+  cacheOf(registry).set(path, { generation: registry?.generation ?? 0, doc: b });
   return b;
 }

@@ -91,4 +91,30 @@ export interface ResourceDescriptor {
    * (path segment, RBAC), 'dns1035' (DNS-1035 label, Services), 'none' (any name, CSRs).
    */
   nameValidation?: 'subdomain' | 'label' | 'path' | 'dns1035' | 'none';
+  /** Set on the descriptors of custom resources (built from a CRD by src/apiextensions/). */
+  custom?: CustomResourceFacts;
+}
+
+/** What the generic layers need to know of a custom resource beyond the common descriptor. */
+export interface CustomResourceFacts {
+  /** The CRD's metadata.name (`<plural>.<group>`). */
+  crdName: string;
+  /** The version objects are stored in (status.storedVersions gets it). */
+  storageVersion: string;
+  /**
+   * The descriptor serving one version: its Table columns, defaults, validation, selectable
+   * fields and subresources are that version's. Cached; the same object on every call.
+   */
+  forVersion(version: string): ResourceDescriptor;
+  /** The version's openAPIV3Schema, if it has one. */
+  schema(version: string): Record<string, unknown> | undefined;
+  /**
+   * Drops the fields the version's schema does not declare (in place) and returns their paths
+   * (`spec.foo`), for fieldValidation.
+   */
+  prune(version: string, obj: KubeObject): string[];
+  /** The scale subresource's JSON paths (`.spec.replicas` ...), when the version has one. */
+  scale(version: string): { specReplicasPath: string; statusReplicasPath: string; labelSelectorPath?: string } | undefined;
+  /** Whether the CRD is being deleted: creates are refused (405) as upstream does. */
+  terminating(): boolean;
 }

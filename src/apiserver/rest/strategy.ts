@@ -37,14 +37,17 @@ export function checkTypeMeta(desc: ResourceDescriptor, version: string, obj: Ku
       `${desc.kind} in version "${version}" cannot be handled as a ${desc.kind}: metadata must be an object`,
     );
   }
-  obj.apiVersion = apiVersionOf(desc.group, desc.versions[0]);
+  obj.apiVersion = apiVersionOf(desc.group, desc.custom?.storageVersion ?? desc.versions[0]);
   obj.kind = desc.kind;
 }
 
-/** The part of an object that bumps metadata.generation when it changes. */
-function specOf(o: KubeObject): string {
-  const { metadata: _m, status: _s, apiVersion: _a, kind: _k, ...rest } = o;
-  return JSON.stringify(rest);
+/**
+ * The part of an object that bumps metadata.generation when it changes. Custom resources without
+ * a status subresource count everything but metadata (customresource/strategy.go copyNonMetadata).
+ */
+function specOf(o: KubeObject, desc: ResourceDescriptor): string {
+  const { metadata: _m, status, apiVersion: _a, kind: _k, ...rest } = o;
+  return JSON.stringify(desc.custom && !desc.hasStatus ? { ...rest, status } : rest);
 }
 
 function throwIfInvalid(desc: ResourceDescriptor, obj: KubeObject, errs: FieldError[]): void {
@@ -149,7 +152,7 @@ export function prepareForUpdate(
   }
   if (desc.tracksGeneration || desc.hasStatus) {
     const gen = om.generation ?? 1;
-    md.generation = target === 'main' && specOf(obj) !== specOf(old) ? gen + 1 : gen;
+    md.generation = target === 'main' && specOf(obj, desc) !== specOf(old, desc) ? gen + 1 : gen;
   }
   desc.defaults?.(obj);
   throwIfInvalid(desc, obj, [
