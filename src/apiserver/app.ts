@@ -18,6 +18,10 @@ import { CsrSigner } from '../controllers/csr-signer.js';
 import type { CertAndKey } from '../pki/cert.js';
 import { reconcileBootstrapPolicy } from '../controllers/rbac-bootstrap.js';
 import { allResources } from '../registry/index.js';
+import { ResourceRegistry } from '../registry/registry.js';
+import { CustomResourceServing } from '../apiextensions/serving.js';
+import { CrdNamesController } from '../controllers/crd-names.js';
+import { CrdFinalizerController } from '../controllers/crd-finalizer.js';
 import type { ResourceDescriptor } from '../registry/types.js';
 import { TokenSigner } from '../serviceaccount/jwt.js';
 import type { Store } from '../storage/interfaces.js';
@@ -67,7 +71,9 @@ export interface ApiServerOptions {
 
 export interface ApiServer {
   port: number;
+  /** Every served resource's store, custom resources included (entries come and go with CRDs). */
   stores: Map<ResourceDescriptor, ObjectStore>;
+  registry: ResourceRegistry;
   client: InternalClient;
   close(): Promise<void>;
 }
@@ -132,6 +138,15 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
   await aggregation.start();
   const nsController = new NamespaceController(client, stores, log);
   nsController.start();
+  // Custom resources: served once their CRD is Established (apiextensions/serving.ts).
+  const registry = new ResourceRegistry();
+  const crds = storeFor('apiextensions.k8s.io', 'customresourcedefinitions')!;
+  const crServing = new CustomResourceServing({ registry, stores, store: o.store, crds, log });
+  await crServing.start();
+  const crdNames = new CrdNamesController(crds, now, log);
+  crdNames.start();
+  const crdFinalizer = new CrdFinalizerController(crds, (n) => crServing.storeFor(n), now, log);
+  crdFinalizer.start();
   const csrSigner = o.clusterSigning
     ? new CsrSigner(storeFor('certificates.k8s.io', 'certificatesigningrequests')!, o.clusterSigning.ca, {
         now,
@@ -148,8 +163,9 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
     { name: 'poststarthook/rbac/bootstrap-roles', check: () => undefined },
     { name: 'poststarthook/start-cluster-role-aggregation', check: () => undefined },
     { name: 'poststarthook/start-csr-signer', check: () => undefined },
+    { name: 'poststarthook/start-apiextensions-controllers', check: () => undefined },
   ];
-  const rest = restHandler({ env, stores });
+  const rest = restHandler({ env, stores, registry });
   const nonResourceCfg = {
     version: {
       ...KUBERNETES_VERSION,
@@ -163,6 +179,7 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
     serverAddress: `${o.advertiseAddress}:${o.port}`,
     livez: checks.slice(0, 2),
     readyz: checks,
+    registry,
   };
   const api = async (ctx: RequestContext): Promise<void> =>
     ctx.info.isResourceRequest ? rest(ctx) : handleNonResource(ctx, nonResourceCfg);
@@ -190,6 +207,9 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
   } catch (e) {
     nsController.stop();
     aggregation.stop();
+    crdNames.stop();
+    crdFinalizer.stop();
+    crServing.stop();
     caches.forEach((c) => c.stop());
     throw e;
   }
@@ -197,13 +217,17 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
   return {
     port: server.port,
     stores,
+    registry,
     client,
     async close() {
       nsController.stop();
       aggregation.stop();
+      crdNames.stop();
+      crdFinalizer.stop();
       csrSigner?.stop();
       authz.informers.forEach((i) => i.stop());
       await server.close();
+      crServing.stop();
       caches.forEach((c) => c.stop());
     },
   };

@@ -5,6 +5,7 @@
  * priority order (the order of api/discovery/apis.json: core first, then apps, events.k8s.io,
  * authentication.k8s.io ...); within a group, versions are preferred-first.
  */
+import { apiextensionsResources } from '../apiextensions/crd-resource.js';
 import { appsResources } from './resources/apps.js';
 import { authenticationResources } from './resources/authentication.js';
 import { authorizationResources } from './resources/authorization.js';
@@ -46,6 +47,7 @@ export const GROUP_ORDER: readonly string[] = [
   'policy',
   'rbac.authorization.k8s.io',
   'storage.k8s.io',
+  'apiextensions.k8s.io',
   'scheduling.k8s.io',
   'coordination.k8s.io',
 ];
@@ -63,6 +65,7 @@ export const allResources: ResourceDescriptor[] = [
   ...policyResources,
   ...rbacResources,
   ...storageResources,
+  ...apiextensionsResources,
   ...schedulingResources,
   ...coordinationResources,
 ].sort(
