@@ -1,0 +1,65 @@
+/**
+ * @module apiextensions/schema/cel/schema-rules
+ *
+ * CRD-time checks of every x-kubernetes-validations rule in a schema (the CEL part of upstream's
+ * ValidateCustomResourceDefinitionOpenAPISchema): rules and messageExpressions compile
+ * (`Invalid value: <rule>: compilation failed: ...`), `fieldPath` resolves
+ * (`fieldPath must be a valid path`), `oldSelf` is only used where old values correlate
+ * (`oldSelf cannot be used on the uncorrelatable portion of the schema within <path>`), and
+ * `optionalOldSelf` is only set on transition rules.
+ */
+import type { FieldError } from '../../../api/errors.js';
+import { childPath, indexPath, invalid, keyPath } from '../paths.js';
+import { toStructural, type Structural } from '../structural.js';
+import type { JSONSchemaProps } from '../index.js';
+import { resolveFieldPath } from './field-path.js';
+import { compileRule } from './rules.js';
+
+export function celRuleErrors(schema: JSONSchemaProps, path: string): FieldError[] {
+  const errs: FieldError[] = [];
+  walk(toStructural(schema), path, undefined, errs);
+  return errs;
+}
+
+function walk(s: Structural, p: string, uncorrelatable: string | undefined, errs: FieldError[]): void {
+  s.validations.forEach((rule, i) => {
+    const rp = indexPath(childPath(p, 'x-kubernetes-validations'), i);
+    const raw = (s.raw['x-kubernetes-validations'] as unknown[])[i];
+    if (rule.fieldPath && rule.fieldPath.trim() && resolveFieldPath(rule.fieldPath, s) === undefined) {
+      errs.push(invalid(childPath(rp, 'fieldPath'), rule.fieldPath, 'fieldPath must be a valid path'));
+    }
+    if (!rule.rule.trim()) return;
+    const c = compileRule(rule);
+    if (c.error) errs.push(invalid(childPath(rp, 'rule'), raw, c.error));
+    if (c.messageError) errs.push(invalid(childPath(rp, 'messageExpression'), raw, c.messageError));
+    if (c.program && c.usesOldSelf && uncorrelatable !== undefined) {
+      errs.push(
+        invalid(
+          childPath(rp, 'rule'),
+          rule.rule,
+          `oldSelf cannot be used on the uncorrelatable portion of the schema within ${uncorrelatable}`,
+        ),
+      );
+    } else if (c.program && !c.usesOldSelf && rule.optionalOldSelf !== undefined) {
+      errs.push(
+        invalid(
+          childPath(rp, 'optionalOldSelf'),
+          rule.optionalOldSelf,
+          'may not be set if oldSelf is not used in rule',
+        ),
+      );
+    }
+  });
+  for (const [k, sub] of s.properties ?? []) {
+    const u = uncorrelatable ?? (s.mapType === 'atomic' ? p : undefined);
+    walk(sub, keyPath(childPath(p, 'properties'), k), u, errs);
+  }
+  if (s.additionalProperties && s.additionalProperties !== true) {
+    const u = uncorrelatable ?? (s.mapType === 'atomic' ? p : undefined);
+    walk(s.additionalProperties, childPath(p, 'additionalProperties'), u, errs);
+  }
+  if (s.items) {
+    const u = uncorrelatable ?? (s.listType !== 'map' ? p : undefined);
+    walk(s.items, childPath(p, 'items'), u, errs);
+  }
+}

@@ -1,0 +1,64 @@
+/**
+ * @module apiextensions/schema/compile
+ *
+ * {@link compile}: a CRD version's schema, checked once and turned into the per-request
+ * operations of the contract (index.ts): prune, default, validate. Validation order follows
+ * upstream's customResourceStrategy.Validate: OpenAPI schema validation, then list-type
+ * uniqueness, then the embedded resources' apiVersion/kind/metadata, then CEL rules.
+ */
+import { fieldErrorString, type FieldError } from '../../api/errors.js';
+import { celValidatorFor } from './cel/validator.js';
+import { validateCrdSchemaImpl } from './crd-validation.js';
+import { applyDefaults, pruneNonNullableNulls } from './defaults.js';
+import { validateEmbedded } from './embedded.js';
+import type { CompiledSchema, JSONSchemaProps } from './index.js';
+import { validateListTypes } from './list-type.js';
+import { validateValue } from './openapi.js';
+import { pruneObject } from './prune.js';
+import { isObject, toStructural } from './structural.js';
+
+/** Thrown by compileSchema for a schema validateCrdSchema rejects. */
+export class InvalidSchemaError extends Error {
+  constructor(readonly errors: FieldError[]) {
+    super(`invalid schema: ${errors.map(fieldErrorString).join(', ')}`);
+    this.name = 'InvalidSchemaError';
+  }
+}
+
+export function compile(schema: JSONSchemaProps): CompiledSchema {
+  const errs = validateCrdSchemaImpl(schema, 'openAPIV3Schema');
+  if (errs.length > 0) throw new InvalidSchemaError(errs);
+  const root = toStructural(schema);
+  // the root metadata's schema may only restrict name and generateName (structural rules)
+  const metaSchema = root.properties?.get('metadata')?.raw;
+  const rootRaw: JSONSchemaProps = { ...schema };
+  if (isObject(schema.properties) && 'metadata' in schema.properties) {
+    const { metadata: _unused, ...rest } = schema.properties;
+    void _unused;
+    rootRaw.properties = rest;
+  }
+  const cel = celValidatorFor(root);
+  return {
+    prune: (obj) => pruneObject(obj, root),
+    applyDefaults(obj) {
+      pruneNonNullableNulls(obj, root);
+      applyDefaults(obj, root);
+    },
+    validate(obj, old) {
+      const out: FieldError[] = [];
+      const { metadata, ...body } = obj;
+      validateValue(body, rootRaw, '', out);
+      if (metaSchema && isObject(metadata) && isObject(metaSchema.properties)) {
+        for (const k of ['name', 'generateName']) {
+          const ks = metaSchema.properties[k];
+          if (isObject(ks) && metadata[k] !== undefined) validateValue(metadata[k], ks, `metadata.${k}`, out);
+        }
+      }
+      for (const e of out) if (e.field === '') e.field = '<nil>';
+      validateListTypes(obj, root, '', out);
+      validateEmbedded(obj, root, '', out);
+      if (cel) out.push(...cel.validate(obj, old, ''));
+      return out;
+    },
+  };
+}
