@@ -1,0 +1,162 @@
+/**
+ * The descriptor a CRD's custom resources are served with (customresource_handler.go's
+ * per-version storage): accepted names, served versions in kube-aware order, storage version,
+ * upstream's CR verb order, and per version the subresources, Table, selectable fields, pruning
+ * (paths without the leading dot), defaulting and schema validation (CEL included).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { KubeObject } from '../api/types.js';
+import { customResourceDescriptor } from './custom-resource.js';
+import { customScale } from './scale.js';
+
+const crd = {
+  metadata: { name: 'widgets.example.com', uid: 'u1' },
+  spec: {
+    group: 'example.com',
+    scope: 'Namespaced',
+    names: {
+      plural: 'widgets',
+      singular: 'widget',
+      kind: 'Widget',
+      listKind: 'WidgetList',
+      shortNames: ['wd'],
+    },
+    versions: [
+      {
+        name: 'v1beta1',
+        served: true,
+        storage: true,
+        schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
+      },
+      {
+        name: 'v1',
+        served: true,
+        storage: false,
+        subresources: {
+          status: {},
+          scale: {
+            specReplicasPath: '.spec.replicas',
+            statusReplicasPath: '.status.replicas',
+            labelSelectorPath: '.status.selector',
+          },
+        },
+        selectableFields: [{ jsonPath: '.spec.color' }, { jsonPath: '.spec.size' }],
+        additionalPrinterColumns: [{ name: 'Color', type: 'string', jsonPath: '.spec.color' }],
+        schema: {
+          openAPIV3Schema: {
+            type: 'object',
+            properties: {
+              spec: {
+                type: 'object',
+                'x-kubernetes-validations': [{ rule: 'self.size < 10', message: 'too big' }],
+                properties: {
+                  size: { type: 'integer', default: 1 },
+                  color: { type: 'string' },
+                  replicas: { type: 'integer' },
+                },
+              },
+              status: {
+                type: 'object',
+                properties: { replicas: { type: 'integer' }, selector: { type: 'string' } },
+              },
+            },
+          },
+        },
+      },
+      { name: 'v0', served: false, storage: false, schema: { openAPIV3Schema: { type: 'object' } } },
+    ],
+  },
+  status: {
+    acceptedNames: {
+      plural: 'widgets',
+      singular: 'widget',
+      kind: 'Widget',
+      listKind: 'WidgetList',
+      shortNames: ['wd'],
+    },
+  },
+};
+
+test('names, served versions preferred first, storage version, verbs', () => {
+  const d = customResourceDescriptor(crd, () => false);
+  assert.deepEqual(
+    [d.group, d.resource, d.singular, d.kind, d.listKind, d.namespaced, d.shortNames],
+    ['example.com', 'widgets', 'widget', 'Widget', 'WidgetList', true, ['wd']],
+  );
+  assert.deepEqual(d.versions, ['v1', 'v1beta1']);
+  assert.equal(d.custom!.storageVersion, 'v1beta1');
+  assert.deepEqual(d.storageKind, { group: 'example.com', version: 'v1beta1', kind: 'Widget' });
+  assert.deepEqual(d.verbs, [
+    'delete',
+    'deletecollection',
+    'get',
+    'list',
+    'patch',
+    'create',
+    'update',
+    'watch',
+  ]);
+  assert.equal(d.custom!.terminating(), false);
+});
+
+test('per version: subresources, status, table, field selectors, scale', () => {
+  const d = customResourceDescriptor(crd, () => true);
+  const v1 = d.custom!.forVersion('v1');
+  const beta = d.custom!.forVersion('v1beta1');
+  assert.equal(d.custom!.forVersion('v1'), v1, 'cached');
+  assert.deepEqual(
+    v1.subresources.map((s) => s.name),
+    ['status', 'scale'],
+  );
+  assert.equal(v1.hasStatus, true);
+  assert.deepEqual(beta.subresources, []);
+  assert.equal(beta.hasStatus, false);
+  assert.deepEqual(
+    v1.table!.columns.map((c) => c.name),
+    ['Name', 'Color'],
+  );
+  assert.deepEqual(
+    beta.table!.columns.map((c) => c.name),
+    ['Name', 'Age'],
+  );
+  const obj = { metadata: { name: 'w' }, spec: { color: 'red', size: 3 } } as KubeObject;
+  assert.equal(v1.fieldSelectors!['spec.color']!(obj), 'red');
+  assert.equal(v1.fieldSelectors!['spec.size']!(obj), '3');
+  assert.equal(beta.fieldSelectors, undefined);
+  assert.equal(d.custom!.scale('v1beta1'), undefined);
+  const paths = d.custom!.scale('v1')!;
+  const scale = customScale(
+    {
+      metadata: { name: 'w', namespace: 'n' },
+      spec: { replicas: 4 },
+      status: { replicas: 2, selector: 'a=b' },
+    },
+    paths,
+  );
+  assert.deepEqual([scale.spec, scale.status], [{ replicas: 4 }, { replicas: 2, selector: 'a=b' }]);
+  assert.equal(d.custom!.terminating(), true);
+});
+
+test('pruning, defaulting and validation use the version schema', () => {
+  const d = customResourceDescriptor(crd, () => false);
+  const obj = {
+    apiVersion: 'example.com/v1',
+    kind: 'Widget',
+    metadata: { name: 'w' },
+    spec: { color: 'red', extra: 1 },
+  } as KubeObject;
+  assert.deepEqual(d.custom!.prune('v1', obj), ['spec.extra']);
+  assert.deepEqual(obj.spec, { color: 'red' });
+  const v1 = d.custom!.forVersion('v1');
+  v1.defaults!(obj);
+  assert.deepEqual(obj.spec, { color: 'red', size: 1 });
+  assert.deepEqual(v1.validate!(obj, {}), []);
+  (obj.spec as { size: number }).size = 12;
+  const errs = v1.validate!(obj, {});
+  assert.equal(errs.length, 1);
+  assert.equal(errs[0]!.field, 'spec');
+  assert.equal(errs[0]!.detail, 'too big');
+  const loose = { spec: { anything: true } } as KubeObject;
+  assert.deepEqual(d.custom!.prune('v1beta1', loose), []);
+});
