@@ -9,6 +9,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, type TestServer } from './harness.js';
+import { Client, credentialsFromKubeconfig } from './client.js';
 
 const WIDGETS_CRD = `apiVersion: apiextensions.k8s.io/v1
 kind: CustomResourceDefinition
@@ -104,208 +105,218 @@ spec:
 const widget = (name: string, color: string, extra = '') =>
   `apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: ${name}\n  namespace: foo\nspec:\n  size: 3\n  color: ${color}\n${extra}`;
 
-describe('CustomResourceDefinitions with kubectl.1.33', () => {
-  let srv: TestServer;
-  const k = (args: string[], input?: string) => srv.kubectl('1.33', args, { input });
-  const ok = async (args: string[], input?: string) => {
-    const r = await k(args, input);
-    assert.equal(r.code, 0, `kubectl ${args.join(' ')}: ${r.stderr}`);
-    return r.stdout;
-  };
+for (const version of ['1.33', '1.27'])
+  describe(`CustomResourceDefinitions with kubectl.${version}`, () => {
+    let srv: TestServer;
+    const k = (args: string[], input?: string) => srv.kubectl(version, args, { input });
+    const ok = async (args: string[], input?: string) => {
+      const r = await k(args, input);
+      assert.equal(r.code, 0, `kubectl ${args.join(' ')}: ${r.stderr}`);
+      return r.stdout;
+    };
 
-  before(async () => {
-    srv = await startServer();
-    await ok(['create', 'namespace', 'foo']);
-    await ok(['apply', '-f', '-'], WIDGETS_CRD);
-    await ok(['apply', '-f', '-'], GIZMOS_CRD);
-    await ok([
-      'wait',
-      '--for=condition=Established',
-      'crd/widgets.example.com',
-      'crd/gizmos.example.com',
-      '--timeout=20s',
-    ]);
-  });
-  after(async () => {
-    await srv?.stop();
-  });
+    before(async () => {
+      srv = await startServer();
+      await ok(['create', 'namespace', 'foo']);
+      await ok(['apply', '-f', '-'], WIDGETS_CRD);
+      await ok(['apply', '-f', '-'], GIZMOS_CRD);
+      await ok([
+        'wait',
+        '--for=condition=Established',
+        'crd/widgets.example.com',
+        'crd/gizmos.example.com',
+        '--timeout=20s',
+      ]);
+    });
+    after(async () => {
+      await srv?.stop();
+    });
 
-  test('the CRD gets accepted names, NamesAccepted, Established and its stored version', async () => {
-    const crd = JSON.parse(await ok(['get', 'crd', 'widgets.example.com', '-o', 'json']));
-    assert.equal(crd.spec.names.singular, 'widget');
-    assert.equal(crd.spec.names.listKind, 'WidgetList');
-    assert.equal(crd.spec.conversion.strategy, 'None');
-    assert.deepEqual(crd.status.storedVersions, ['v1']);
-    assert.equal(crd.status.acceptedNames.kind, 'Widget');
-    const cond = Object.fromEntries(
-      crd.status.conditions.map((c: { type: string; reason: string }) => [c.type, c.reason]),
-    );
-    assert.deepEqual(cond, { NamesAccepted: 'NoConflicts', Established: 'InitialNamesAccepted' });
-    const table = await ok(['get', 'crd']);
-    assert.match(table, /^NAME\s+CREATED AT\n/);
-    assert.match(table, /^widgets\.example\.com\s+\d{4}-\d\d-\d\dT/m);
-  });
+    test('the CRD gets accepted names, NamesAccepted, Established and its stored version', async () => {
+      const crd = JSON.parse(await ok(['get', 'crd', 'widgets.example.com', '-o', 'json']));
+      assert.equal(crd.spec.names.singular, 'widget');
+      assert.equal(crd.spec.names.listKind, 'WidgetList');
+      assert.equal(crd.spec.conversion.strategy, 'None');
+      assert.deepEqual(crd.status.storedVersions, ['v1']);
+      assert.equal(crd.status.acceptedNames.kind, 'Widget');
+      const cond = Object.fromEntries(
+        crd.status.conditions.map((c: { type: string; reason: string }) => [c.type, c.reason]),
+      );
+      assert.deepEqual(cond, { NamesAccepted: 'NoConflicts', Established: 'InitialNamesAccepted' });
+      const table = await ok(['get', 'crd']);
+      assert.match(table, /^NAME\s+CREATED AT\n/);
+      assert.match(table, /^widgets\.example\.com\s+\d{4}-\d\d-\d\dT/m);
+    });
 
-  test('api-resources lists the custom resources', async () => {
-    const out = await ok(['api-resources', '--api-group=example.com']);
-    assert.match(out, /^widgets\s+wd\s+example\.com\/v1\s+true\s+Widget$/m);
-    assert.match(out, /^gizmos\s+example\.com\/v1\s+false\s+Gizmo$/m);
-    assert.match(
-      await ok(['api-resources']),
-      /^customresourcedefinitions\s+crd,crds\s+apiextensions\.k8s\.io\/v1\s+false\s+CustomResourceDefinition$/m,
-    );
-  });
+    test('api-resources lists the custom resources', async () => {
+      const out = await ok(['api-resources', '--api-group=example.com']);
+      assert.match(out, /^widgets\s+wd\s+example\.com\/v1\s+true\s+Widget$/m);
+      assert.match(out, /^gizmos\s+example\.com\/v1\s+false\s+Gizmo$/m);
+      assert.match(
+        await ok(['api-resources']),
+        /^customresourcedefinitions\s+crd,crds\s+apiextensions\.k8s\.io\/v1\s+false\s+CustomResourceDefinition$/m,
+      );
+    });
 
-  test('create, get with printer columns, short name, other version', async () => {
-    assert.match(await ok(['apply', '-f', '-'], widget('w1', 'red')), /widget\.example\.com\/w1 created/);
-    const out = await ok(['get', 'wd', '-n', 'foo']);
-    assert.match(out, /^NAME\s+SIZE\s+COLOR\s+AGE\n/);
-    assert.match(out, /^w1\s+3\s+red\s+\d+s\n/m);
-    const v1beta1 = await ok([
-      'get',
-      'widgets.v1beta1.example.com',
-      'w1',
-      '-n',
-      'foo',
-      '-o',
-      'jsonpath={.apiVersion} {.spec.size}',
-    ]);
-    assert.equal(v1beta1, 'example.com/v1beta1 3');
-    assert.equal(
-      await ok(['get', 'widget', 'w1', '-n', 'foo', '-o', 'jsonpath={.metadata.generation}']),
-      '1',
-    );
-  });
+    test('create, get with printer columns, short name, other version', async () => {
+      assert.match(await ok(['apply', '-f', '-'], widget('w1', 'red')), /widget\.example\.com\/w1 created/);
+      const out = await ok(['get', 'wd', '-n', 'foo']);
+      assert.match(out, /^NAME\s+SIZE\s+COLOR\s+AGE\n/);
+      assert.match(out, /^w1\s+3\s+red\s+\d+s\n/m);
+      const v1beta1 = await ok([
+        'get',
+        'widgets.v1beta1.example.com',
+        'w1',
+        '-n',
+        'foo',
+        '-o',
+        'jsonpath={.apiVersion} {.spec.size}',
+      ]);
+      assert.equal(v1beta1, 'example.com/v1beta1 3');
+      assert.equal(
+        await ok(['get', 'widget', 'w1', '-n', 'foo', '-o', 'jsonpath={.metadata.generation}']),
+        '1',
+      );
+    });
 
-  test('explain renders the CRD schema', async () => {
-    const out = await ok(['explain', 'widgets.spec']);
-    assert.match(out, /^GROUP:\s+example\.com\nKIND:\s+Widget\nVERSION:\s+v1\n/);
-    assert.match(out, /The desired widget\./);
-    assert.match(out, /^ {2}size\t<integer>\n {4}How big the widget is\./m);
-    const top = await ok(['explain', 'widgets']);
-    assert.match(top, /A Widget is a test kind\./);
-    assert.match(top, /^ {2}metadata\t<ObjectMeta>$/m);
-  });
+    test('explain renders the CRD schema', async () => {
+      const out = await ok(['explain', 'widgets.spec']);
+      assert.match(out, /^GROUP:\s+example\.com\nKIND:\s+Widget\nVERSION:\s+v1\n/);
+      assert.match(out, /The desired widget\./);
+      assert.match(out, /^ {2}size\t<integer>\n {4}How big the widget is\./m);
+      const top = await ok(['explain', 'widgets']);
+      assert.match(top, /A Widget is a test kind\./);
+      assert.match(top, /^ {2}metadata\t<ObjectMeta>$/m);
+    });
 
-  test('server-side apply creates and updates with managed fields', async () => {
-    assert.match(
-      await ok(['apply', '--server-side', '-f', '-'], widget('w2', 'blue')),
-      /widget\.example\.com\/w2 serverside-applied/,
-    );
-    await ok(['apply', '--server-side', '-f', '-'], widget('w2', 'green'));
-    const w = JSON.parse(
-      await ok(['get', 'widget', 'w2', '-n', 'foo', '-o', 'json', '--show-managed-fields']),
-    );
-    assert.equal(w.spec.color, 'green');
-    assert.equal(w.metadata.generation, 2);
-    const m = w.metadata.managedFields.find((f: { manager: string }) => f.manager === 'kubectl');
-    assert.equal(m.operation, 'Apply');
-    assert.ok(m.fieldsV1['f:spec']['f:color']);
-  });
+    test('server-side apply creates and updates with managed fields', async () => {
+      assert.match(
+        await ok(['apply', '--server-side', '-f', '-'], widget('w2', 'blue')),
+        /widget\.example\.com\/w2 serverside-applied/,
+      );
+      await ok(['apply', '--server-side', '-f', '-'], widget('w2', 'green'));
+      const w = JSON.parse(
+        await ok(['get', 'widget', 'w2', '-n', 'foo', '-o', 'json', '--show-managed-fields']),
+      );
+      assert.equal(w.spec.color, 'green');
+      assert.equal(w.metadata.generation, 2);
+      const m = w.metadata.managedFields.find((f: { manager: string }) => f.manager === 'kubectl');
+      assert.equal(m.operation, 'Apply');
+      assert.ok(m.fieldsV1['f:spec']['f:color']);
+    });
 
-  test('an object breaking the CEL rule is refused with its message', async () => {
-    const r = await k(['apply', '-f', '-'], widget('bad', 'black'));
-    assert.notEqual(r.code, 0);
-    assert.match(
-      r.stderr,
-      /The Widget "bad" is invalid: spec: Invalid value: "object": black is not a color/,
-    );
-    assert.match((await k(['get', 'widget', 'bad', '-n', 'foo'])).stderr, /NotFound/);
-  });
+    test('an object breaking the CEL rule is refused with its message', async () => {
+      const r = await k(['apply', '-f', '-'], widget('bad', 'black'));
+      assert.notEqual(r.code, 0);
+      assert.match(
+        r.stderr,
+        /The Widget "bad" is invalid: spec: Invalid value: "object": black is not a color/,
+      );
+      assert.match((await k(['get', 'widget', 'bad', '-n', 'foo'])).stderr, /NotFound/);
+    });
 
-  test('unknown fields: Strict refuses them, Warn prunes them', async () => {
-    const r = await k(['create', '--validate=strict', '-f', '-'], widget('w3', 'red', '  bogus: 1\n'));
-    assert.notEqual(r.code, 0);
-    assert.match(r.stderr, /unknown field "spec\.bogus"/);
-    const w = await k(['create', '--validate=warn', '-f', '-'], widget('w3', 'red', '  bogus: 1\n'));
-    assert.equal(w.code, 0, w.stderr);
-    assert.match(w.stderr, /unknown field "spec\.bogus"/);
-    assert.equal(
-      await ok(['get', 'widget', 'w3', '-n', 'foo', '-o', 'jsonpath={.spec}']),
-      '{"color":"red","size":3}',
-    );
-  });
+    test('unknown fields: Strict refuses them, Warn prunes them', async () => {
+      const r = await k(['create', '--validate=strict', '-f', '-'], widget('w3', 'red', '  bogus: 1\n'));
+      assert.notEqual(r.code, 0);
+      assert.match(r.stderr, /unknown field "spec\.bogus"/);
+      const w = await k(['create', '--validate=warn', '-f', '-'], widget('w3', 'red', '  bogus: 1\n'));
+      assert.equal(w.code, 0, w.stderr);
+      assert.match(w.stderr, /unknown field "spec\.bogus"/);
+      assert.equal(
+        await ok(['get', 'widget', 'w3', '-n', 'foo', '-o', 'jsonpath={.spec}']),
+        '{"color":"red","size":3}',
+      );
+    });
 
-  test('field selector on a selectable field', async () => {
-    const out = await ok(['get', 'widgets', '-n', 'foo', '--field-selector', 'spec.color=red', '-o', 'name']);
-    assert.deepEqual(out.trim().split('\n').sort(), ['widget.example.com/w1', 'widget.example.com/w3']);
-    const bad = await k(['get', 'widgets', '-n', 'foo', '--field-selector', 'spec.size=3']);
-    assert.match(bad.stderr, /field label not supported: spec\.size/);
-  });
+    test('field selector on a selectable field', async () => {
+      const out = await ok([
+        'get',
+        'widgets',
+        '-n',
+        'foo',
+        '--field-selector',
+        'spec.color=red',
+        '-o',
+        'name',
+      ]);
+      assert.deepEqual(out.trim().split('\n').sort(), ['widget.example.com/w1', 'widget.example.com/w3']);
+      const bad = await k(['get', 'widgets', '-n', 'foo', '--field-selector', 'spec.size=3']);
+      assert.match(bad.stderr, /field label not supported: spec\.size/);
+    });
 
-  test('get all includes a kind in category all', async () => {
-    const out = await ok(['get', 'all', '-n', 'foo']);
-    assert.match(out, /^widget\.example\.com\/w1\s+3\s+red/m);
-  });
+    test('get all includes a kind in category all', async () => {
+      const out = await ok(['get', 'all', '-n', 'foo']);
+      assert.match(out, /^widget\.example\.com\/w1\s+3\s+red/m);
+    });
 
-  test('status subresource: main writes ignore status, status writes ignore spec; generation on spec only', async () => {
-    await ok([
-      'patch',
-      'widget',
-      'w1',
-      '-n',
-      'foo',
-      '--subresource=status',
-      '--type=merge',
-      '-p',
-      '{"status":{"replicas":2},"spec":{"size":9}}',
-    ]);
-    let w = JSON.parse(await ok(['get', 'widget', 'w1', '-n', 'foo', '-o', 'json']));
-    assert.deepEqual([w.status.replicas, w.spec.size, w.metadata.generation], [2, 3, 1]);
-    await ok([
-      'patch',
-      'widget',
-      'w1',
-      '-n',
-      'foo',
-      '--type=merge',
-      '-p',
-      '{"status":{"replicas":7},"spec":{"size":4}}',
-    ]);
-    w = JSON.parse(await ok(['get', 'widget', 'w1', '-n', 'foo', '-o', 'json']));
-    assert.deepEqual([w.status.replicas, w.spec.size, w.metadata.generation], [2, 4, 2]);
-  });
+    test('status subresource: main writes ignore status, status writes ignore spec; generation on spec only', async () => {
+      await ok([
+        'patch',
+        'widget',
+        'w1',
+        '-n',
+        'foo',
+        '--subresource=status',
+        '--type=merge',
+        '-p',
+        '{"status":{"replicas":2},"spec":{"size":9}}',
+      ]);
+      let w = JSON.parse(await ok(['get', 'widget', 'w1', '-n', 'foo', '-o', 'json']));
+      assert.deepEqual([w.status.replicas, w.spec.size, w.metadata.generation], [2, 3, 1]);
+      await ok([
+        'patch',
+        'widget',
+        'w1',
+        '-n',
+        'foo',
+        '--type=merge',
+        '-p',
+        '{"status":{"replicas":7},"spec":{"size":4}}',
+      ]);
+      w = JSON.parse(await ok(['get', 'widget', 'w1', '-n', 'foo', '-o', 'json']));
+      assert.deepEqual([w.status.replicas, w.spec.size, w.metadata.generation], [2, 4, 2]);
+    });
 
-  test('scale subresource and strategic merge patch refused', async () => {
-    assert.match(await ok(['scale', 'widget', 'w1', '-n', 'foo', '--replicas=5']), /scaled/);
-    assert.equal(await ok(['get', 'widget', 'w1', '-n', 'foo', '-o', 'jsonpath={.spec.replicas}']), '5');
-    const scale = JSON.parse(
-      await ok(['get', '--raw', '/apis/example.com/v1/namespaces/foo/widgets/w1/scale']),
-    );
-    assert.deepEqual(
-      [scale.kind, scale.apiVersion, scale.spec.replicas, scale.status.replicas],
-      ['Scale', 'autoscaling/v1', 5, 2],
-    );
-    const r = await k([
-      'patch',
-      'widget',
-      'w1',
-      '-n',
-      'foo',
-      '--type=strategic',
-      '-p',
-      '{"spec":{"size":1}}',
-    ]);
-    assert.notEqual(r.code, 0);
-    assert.match(r.stderr, /UnsupportedMediaType|unknown format/);
-  });
+    test('scale subresource and strategic merge patch refused', async () => {
+      assert.match(await ok(['scale', 'widget', 'w1', '-n', 'foo', '--replicas=5']), /scaled/);
+      assert.equal(await ok(['get', 'widget', 'w1', '-n', 'foo', '-o', 'jsonpath={.spec.replicas}']), '5');
+      const scale = JSON.parse(
+        await ok(['get', '--raw', '/apis/example.com/v1/namespaces/foo/widgets/w1/scale']),
+      );
+      assert.deepEqual(
+        [scale.kind, scale.apiVersion, scale.spec.replicas, scale.status.replicas],
+        ['Scale', 'autoscaling/v1', 5, 2],
+      );
+      const r = await k([
+        'patch',
+        'widget',
+        'w1',
+        '-n',
+        'foo',
+        '--type=strategic',
+        '-p',
+        '{"spec":{"size":1}}',
+      ]);
+      assert.notEqual(r.code, 0);
+      assert.match(r.stderr, /UnsupportedMediaType|unknown format/);
+    });
 
-  test('a cluster-scoped kind: served at the cluster path, 404 under a namespace', async () => {
-    await ok(
-      ['apply', '-f', '-'],
-      'apiVersion: example.com/v1\nkind: Gizmo\nmetadata:\n  name: g1\nspec:\n  level: 2\n',
-    );
-    assert.match(await ok(['get', 'gizmos']), /^g1\s+\d+s$/m);
-    const r = await k(['get', '--raw', '/apis/example.com/v1/namespaces/foo/gizmos']);
-    assert.match(r.stderr, /NotFound/);
-  });
+    test('a cluster-scoped kind: served at the cluster path, 404 under a namespace', async () => {
+      await ok(
+        ['apply', '-f', '-'],
+        'apiVersion: example.com/v1\nkind: Gizmo\nmetadata:\n  name: g1\nspec:\n  level: 2\n',
+      );
+      assert.match(await ok(['get', 'gizmos']), /^g1\s+\d+s$/m);
+      const r = await k(['get', '--raw', '/apis/example.com/v1/namespaces/foo/gizmos']);
+      assert.match(r.stderr, /NotFound/);
+    });
 
-  test('RBAC: a ClusterRole aggregated into view lets a viewer list, not create', async () => {
-    await ok(['create', 'clusterrolebinding', 'jane-view', '--clusterrole=view', '--user=jane']);
-    assert.equal((await k(['get', 'widgets', '-n', 'foo', '--as=jane'])).code, 1);
-    await ok(
-      ['apply', '-f', '-'],
-      `apiVersion: rbac.authorization.k8s.io/v1
+    test('RBAC: a ClusterRole aggregated into view lets a viewer list, not create', async () => {
+      await ok(['create', 'clusterrolebinding', 'jane-view', '--clusterrole=view', '--user=jane']);
+      assert.equal((await k(['get', 'widgets', '-n', 'foo', '--as=jane'])).code, 1);
+      await ok(
+        ['apply', '-f', '-'],
+        `apiVersion: rbac.authorization.k8s.io/v1
 kind: ClusterRole
 metadata:
   name: widgets-view
@@ -316,84 +327,155 @@ rules:
   resources: [widgets]
   verbs: [get, list, watch]
 `,
-    );
-    let r = await k(['get', 'widgets', '-n', 'foo', '--as=jane', '-o', 'name']);
-    for (let i = 0; i < 50 && r.code !== 0; i++) {
-      await new Promise((res) => setTimeout(res, 100));
-      r = await k(['get', 'widgets', '-n', 'foo', '--as=jane', '-o', 'name']);
-    }
-    assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /widget\.example\.com\/w1/);
-    const c = await k(['create', '-f', '-', '--as=jane'], widget('w9', 'red'));
-    assert.match(
-      c.stderr,
-      /widgets\.example\.com is forbidden: User "jane" cannot create resource "widgets" in API group "example\.com" in the namespace "foo"/,
-    );
-    assert.equal(
-      await ok(['auth', 'can-i', 'list', 'widgets.example.com', '-n', 'foo', '--as=jane']),
-      'yes\n',
-    );
-  });
+      );
+      let r = await k(['get', 'widgets', '-n', 'foo', '--as=jane', '-o', 'name']);
+      for (let i = 0; i < 50 && r.code !== 0; i++) {
+        await new Promise((res) => setTimeout(res, 100));
+        r = await k(['get', 'widgets', '-n', 'foo', '--as=jane', '-o', 'name']);
+      }
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /widget\.example\.com\/w1/);
+      const c = await k(['create', '-f', '-', '--as=jane'], widget('w9', 'red'));
+      assert.match(
+        c.stderr,
+        /widgets\.example\.com is forbidden: User "jane" cannot create resource "widgets" in API group "example\.com" in the namespace "foo"/,
+      );
+      assert.equal(
+        await ok(['auth', 'can-i', 'list', 'widgets.example.com', '-n', 'foo', '--as=jane']),
+        'yes\n',
+      );
+    });
 
-  test('a second CRD with taken kind names is not Established (the last conflict, ListKindConflict)', async () => {
-    await ok(
-      ['apply', '-f', '-'],
-      GIZMOS_CRD.replace('name: gizmos.example.com', 'name: doohickeys.example.com').replace(
-        'plural: gizmos',
-        'plural: doohickeys',
-      ),
-    );
-    let crd: {
-      status?: { conditions?: { type: string; status: string; reason: string; message: string }[] };
-    } = {};
-    for (let i = 0; i < 50; i++) {
-      crd = JSON.parse(await ok(['get', 'crd', 'doohickeys.example.com', '-o', 'json']));
-      if (crd.status?.conditions?.length) break;
-      await new Promise((res) => setTimeout(res, 100));
-    }
-    const na = crd.status!.conditions!.find((c) => c.type === 'NamesAccepted')!;
-    assert.deepEqual(
-      [na.status, na.reason, na.message],
-      ['False', 'ListKindConflict', '"GizmoList" is already in use'],
-    );
-    assert.equal(crd.status!.conditions!.find((c) => c.type === 'Established')!.status, 'False');
-    assert.match((await k(['get', 'doohickeys'])).stderr, /doesn't have a resource type "doohickeys"/);
-    await ok(['delete', 'crd', 'doohickeys.example.com']);
-  });
+    test('a second CRD with taken kind names is not Established (the last conflict, ListKindConflict)', async () => {
+      await ok(
+        ['apply', '-f', '-'],
+        GIZMOS_CRD.replace('name: gizmos.example.com', 'name: doohickeys.example.com').replace(
+          'plural: gizmos',
+          'plural: doohickeys',
+        ),
+      );
+      let crd: {
+        status?: { conditions?: { type: string; status: string; reason: string; message: string }[] };
+      } = {};
+      for (let i = 0; i < 50; i++) {
+        crd = JSON.parse(await ok(['get', 'crd', 'doohickeys.example.com', '-o', 'json']));
+        if (crd.status?.conditions?.length) break;
+        await new Promise((res) => setTimeout(res, 100));
+      }
+      const na = crd.status!.conditions!.find((c) => c.type === 'NamesAccepted')!;
+      assert.deepEqual(
+        [na.status, na.reason, na.message],
+        ['False', 'ListKindConflict', '"GizmoList" is already in use'],
+      );
+      assert.equal(crd.status!.conditions!.find((c) => c.type === 'Established')!.status, 'False');
+      assert.match((await k(['get', 'doohickeys'])).stderr, /doesn't have a resource type "doohickeys"/);
+      await ok(['delete', 'crd', 'doohickeys.example.com']);
+    });
 
-  test('invalid CRDs are refused with upstream texts', async () => {
-    const r = await k(
-      ['apply', '-f', '-'],
-      WIDGETS_CRD.replace('name: widgets.example.com', 'name: wrong.example.com'),
-    );
-    assert.match(
-      r.stderr,
-      /metadata\.name: Invalid value: "wrong\.example\.com": must be spec\.names\.plural\+"\."\+spec\.group/,
-    );
-    const w = await k(
-      ['apply', '-f', '-'],
-      GIZMOS_CRD.replace(/gizmos/g, 'things')
-        .replace('kind: Gizmo', 'kind: Thing')
-        .replace('  versions:', '  conversion:\n    strategy: Webhook\n  versions:'),
-    );
-    assert.match(w.stderr, /spec\.conversion\.strategy: Forbidden: Webhook conversion is not supported/);
-    const s = await k(
-      ['apply', '-f', '-'],
-      GIZMOS_CRD.replace(/gizmos/g, 'things')
-        .replace('kind: Gizmo', 'kind: Thing')
-        .replace('storage: true', 'storage: false'),
-    );
-    assert.match(s.stderr, /must have exactly one version marked as storage version/);
-  });
+    test('invalid CRDs are refused with upstream texts', async () => {
+      const r = await k(
+        ['apply', '-f', '-'],
+        WIDGETS_CRD.replace('name: widgets.example.com', 'name: wrong.example.com'),
+      );
+      assert.match(
+        r.stderr,
+        /metadata\.name: Invalid value: "wrong\.example\.com": must be spec\.names\.plural\+"\."\+spec\.group/,
+      );
+      const w = await k(
+        ['apply', '-f', '-'],
+        GIZMOS_CRD.replace(/gizmos/g, 'things')
+          .replace('kind: Gizmo', 'kind: Thing')
+          .replace('  versions:', '  conversion:\n    strategy: Webhook\n  versions:'),
+      );
+      assert.match(w.stderr, /spec\.conversion\.strategy: Forbidden: Webhook conversion is not supported/);
+      const s = await k(
+        ['apply', '-f', '-'],
+        GIZMOS_CRD.replace(/gizmos/g, 'things')
+          .replace('kind: Gizmo', 'kind: Thing')
+          .replace('storage: true', 'storage: false'),
+      );
+      assert.match(s.stderr, /must have exactly one version marked as storage version/);
+    });
 
-  test('deleting the CRD deletes its objects', async () => {
-    await ok(['delete', 'crd', 'widgets.example.com', '--timeout=30s']);
-    assert.match((await k(['get', 'widgets', '-n', 'foo'])).stderr, /doesn't have a resource type "widgets"/);
-    assert.match((await k(['get', 'crd', 'widgets.example.com'])).stderr, /NotFound/);
-    await ok(['apply', '-f', '-'], WIDGETS_CRD);
-    await ok(['wait', '--for=condition=Established', 'crd/widgets.example.com', '--timeout=20s']);
-    const out = await k(['get', 'widgets', '-n', 'foo']);
-    assert.equal(out.code, 0, out.stderr);
-    assert.match(out.stderr, /No resources found in foo namespace/);
+    test('client-side apply again (a merge patch), server dry run, deletecollection', async () => {
+      assert.match(
+        await ok(['apply', '-f', '-'], widget('w1', 'yellow')),
+        /widget\.example\.com\/w1 configured/,
+      );
+      assert.equal(await ok(['get', 'widget', 'w1', '-n', 'foo', '-o', 'jsonpath={.spec.color}']), 'yellow');
+      assert.match(
+        await ok(['create', '--dry-run=server', '-f', '-'], widget('dry', 'red')),
+        /created \(server dry run\)/,
+      );
+      assert.match((await k(['get', 'widget', 'dry', '-n', 'foo'])).stderr, /NotFound/);
+      await ok(['create', 'namespace', 'bar']);
+      await ok(['apply', '-f', '-'], widget('b1', 'red').replace('namespace: foo', 'namespace: bar'));
+      await ok(['apply', '-f', '-'], widget('b2', 'red').replace('namespace: foo', 'namespace: bar'));
+      assert.match(
+        await ok(['delete', 'widgets', '--all', '-n', 'bar']),
+        /widget\.example\.com "b1" deleted/,
+      );
+      assert.match((await k(['get', 'widgets', '-n', 'bar'])).stderr, /No resources found/);
+    });
+
+    test('deleting a namespace deletes the custom resources in it', async () => {
+      await ok(['create', 'namespace', 'baz']);
+      await ok(['apply', '-f', '-'], widget('z1', 'red').replace('namespace: foo', 'namespace: baz'));
+      await ok(['delete', 'namespace', 'baz', '--timeout=30s']);
+      const r = await k(['get', '--raw', '/apis/example.com/v1/widgets']);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(
+        JSON.parse(r.stdout).items.some(
+          (i: { metadata: { namespace: string } }) => i.metadata.namespace === 'baz',
+        ),
+        false,
+      );
+    });
+
+    test('bodies: protobuf is refused for custom resources (415); JSON CRDs are what kubectl sends', async () => {
+      const c = new Client(srv.port, credentialsFromKubeconfig(srv.kubeconfig));
+      try {
+        const pb = Buffer.concat([Buffer.from([0x6b, 0x38, 0x73, 0x00]), Buffer.from([0x0a, 0x00])]);
+        const r = await c.request('POST', '/apis/example.com/v1/namespaces/foo/widgets', pb, {
+          'content-type': 'application/vnd.kubernetes.protobuf',
+        });
+        assert.equal(r.status, 415);
+        assert.equal(r.json().reason, 'UnsupportedMediaType');
+      } finally {
+        c.close();
+      }
+      const v = await k(
+        ['create', '-v=8', '-f', '-'],
+        WIDGETS_CRD.replace(/widgets/g, 'sprockets')
+          .replace(/Widget/g, 'Sprocket')
+          .replace('shortNames: [wd]', 'shortNames: [sp]'),
+      );
+      assert.equal(v.code, 0, v.stderr);
+      const post = v.stderr.split('\n').filter((l) => /customresourcedefinitions/.test(l) && /POST/.test(l));
+      assert.ok(post.length > 0, v.stderr);
+      assert.doesNotMatch(v.stderr, /Content-Type: application\/vnd\.kubernetes\.protobuf/);
+      assert.match(v.stderr, /Content-Type: application\/json/);
+      await ok(['delete', 'crd', 'sprockets.example.com']);
+    });
+
+    test('deleting the CRD deletes its objects', async () => {
+      await ok(['delete', 'crd', 'widgets.example.com', '--timeout=30s']);
+      assert.match(
+        (await k(['get', 'widgets', '-n', 'foo'])).stderr,
+        /doesn't have a resource type "widgets"/,
+      );
+      assert.match((await k(['get', 'crd', 'widgets.example.com'])).stderr, /NotFound/);
+      await ok(['apply', '-f', '-'], WIDGETS_CRD);
+      await ok(['wait', '--for=condition=Established', 'crd/widgets.example.com', '--timeout=20s']);
+      const out = await k(['get', 'widgets', '-n', 'foo']);
+      assert.equal(out.code, 0, out.stderr);
+      assert.match(out.stderr, /No resources found in foo namespace/);
+    });
+
+    test('CRDs and custom resources survive a restart and are served again', async () => {
+      await ok(['apply', '-f', '-'], widget('keep', 'red'));
+      await srv.stop();
+      srv = await startServer({ dir: srv.dir, port: srv.port });
+      assert.match(await ok(['get', 'widgets', '-n', 'foo']), /^keep\s+3\s+red/m);
+    });
   });
-});
