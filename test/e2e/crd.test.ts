@@ -458,6 +458,39 @@ rules:
       await ok(['delete', 'crd', 'sprockets.example.com']);
     });
 
+    test('a CR with a finalizer holds the CRD in Terminating; creates are refused until it is gone', async () => {
+      const HELD = GIZMOS_CRD.replace(/gizmos/g, 'holds').replace('kind: Gizmo', 'kind: Hold');
+      await ok(['apply', '-f', '-'], HELD);
+      await ok(['wait', '--for=condition=Established', 'crd/holds.example.com', '--timeout=20s']);
+      await ok(
+        ['apply', '-f', '-'],
+        'apiVersion: example.com/v1\nkind: Hold\nmetadata:\n  name: h1\n  finalizers: [example.com/hold]\n',
+      );
+      await ok(['delete', 'crd', 'holds.example.com', '--wait=false']);
+      let term: { reason?: string; message?: string } | undefined;
+      for (let i = 0; i < 50; i++) {
+        const crd = JSON.parse(await ok(['get', 'crd', 'holds.example.com', '-o', 'json']));
+        term = crd.status.conditions.find((c: { type: string }) => c.type === 'Terminating');
+        if (term?.reason === 'InstanceDeletionCheck') break;
+        await new Promise((res) => setTimeout(res, 100));
+      }
+      assert.equal(term?.reason, 'InstanceDeletionCheck');
+      assert.equal(term?.message, 'could not confirm zero CustomResources remaining: 1 remaining');
+      assert.ok(JSON.parse(await ok(['get', 'hold', 'h1', '-o', 'json'])).metadata.deletionTimestamp);
+      const c = await k(
+        ['create', '-f', '-'],
+        'apiVersion: example.com/v1\nkind: Hold\nmetadata:\n  name: h2\n',
+      );
+      assert.match(c.stderr, /create not allowed while custom resource definition is terminating/);
+      await ok(['patch', 'hold', 'h1', '--type=merge', '-p', '{"metadata":{"finalizers":null}}']);
+      let gone = false;
+      for (let i = 0; i < 100 && !gone; i++) {
+        gone = /NotFound/.test((await k(['get', 'crd', 'holds.example.com'])).stderr);
+        if (!gone) await new Promise((res) => setTimeout(res, 100));
+      }
+      assert.ok(gone, 'the CRD is gone once its last object is');
+    });
+
     test('deleting the CRD deletes its objects', async () => {
       await ok(['delete', 'crd', 'widgets.example.com', '--timeout=30s']);
       assert.match(
