@@ -160,3 +160,53 @@ test('pruning, defaulting and validation use the version schema', () => {
   const loose = { spec: { anything: true } } as KubeObject;
   assert.deepEqual(d.custom!.prune('v1beta1', loose), []);
 });
+
+test('apply schema from the CRD schema: list-type map and set, atomic maps, metadata', async () => {
+  const { applySchemaOf } = await import('./apply-schema.js');
+  const s = applySchemaOf({
+    type: 'object',
+    properties: {
+      spec: {
+        type: 'object',
+        properties: {
+          ports: {
+            type: 'array',
+            'x-kubernetes-list-type': 'map',
+            'x-kubernetes-list-map-keys': ['port', 'protocol'],
+            items: {
+              type: 'object',
+              properties: { port: { type: 'integer' }, protocol: { type: 'string', default: 'TCP' } },
+            },
+          },
+          tags: { type: 'array', 'x-kubernetes-list-type': 'set', items: { type: 'string' } },
+          args: { type: 'array', items: { type: 'string' } },
+          labels: {
+            type: 'object',
+            additionalProperties: { type: 'string' },
+            'x-kubernetes-map-type': 'atomic',
+          },
+        },
+      },
+    },
+  })!;
+  const spec = s.fields!.spec!.fields!;
+  assert.deepEqual(
+    [spec.ports!.listType, spec.ports!.listMapKeys, spec.ports!.keyDefaults],
+    ['map', ['port', 'protocol'], { protocol: 'TCP' }],
+  );
+  assert.equal(spec.tags!.listType, 'set');
+  assert.equal(spec.args!.listType, 'atomic');
+  assert.equal(spec.labels!.atomic, true);
+  assert.ok(s.fields!.metadata!.fields!.finalizers);
+  assert.equal(applySchemaOf(undefined), undefined);
+});
+
+test('a deprecated version warns with its text or the default one', () => {
+  const c = structuredClone(crd) as typeof crd & { spec: { versions: Record<string, unknown>[] } };
+  c.spec.versions[0]!.deprecated = true;
+  c.spec.versions[1]!.deprecated = true;
+  c.spec.versions[1]!.deprecationWarning = 'use v2';
+  const d = customResourceDescriptor(c, () => false);
+  assert.equal(d.custom!.warning('v1beta1'), 'example.com/v1beta1 Widget is deprecated');
+  assert.equal(d.custom!.warning('v1'), 'use v2');
+});

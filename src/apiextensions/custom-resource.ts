@@ -14,6 +14,8 @@ import type { KubeObject } from '../api/types.js';
 import { compareKubeVersions } from '../registry/index.js';
 import { scaleSub, statusSub } from '../registry/resources/common.js';
 import type { CustomResourceFacts, ResourceDescriptor } from '../registry/types.js';
+import type { Schema } from '../api/patch/schema.js';
+import { applySchemaOf } from './apply-schema.js';
 import { evalJsonPath, parseJsonPath } from './jsonpath.js';
 import { customTable } from './printer.js';
 import { compileSchema, type CompiledSchema } from './schema/index.js';
@@ -45,6 +47,8 @@ interface VersionServing {
   schema?: Record<string, unknown>;
   compiled?: CompiledSchema;
   desc: ResourceDescriptor;
+  apply?: Schema;
+  warning?: string;
   scale?: { specReplicasPath: string; statusReplicasPath: string; labelSelectorPath?: string };
 }
 
@@ -72,6 +76,8 @@ export function customResourceDescriptor(crd: Crd, terminating: () => boolean): 
     schema: (v) => perVersion.get(v)?.schema,
     prune: (v, obj) => (perVersion.get(v)?.compiled?.prune(obj) ?? []).map((p) => p.replace(/^\./, '')),
     scale: (v) => perVersion.get(v)?.scale,
+    applySchema: (v) => perVersion.get(v)?.apply,
+    warning: (v) => perVersion.get(v)?.warning,
     terminating,
   };
   const base: ResourceDescriptor = {
@@ -124,7 +130,11 @@ export function customResourceDescriptor(crd: Crd, terminating: () => boolean): 
       defaults: compiled ? (obj) => compiled.applyDefaults(obj) : undefined,
       validate: compiled ? (obj, ctx): FieldError[] => compiled.validate(obj, ctx.old) : undefined,
     };
-    perVersion.set(v.name, { schema, compiled, desc, scale });
+    // customresource_handler.go: a deprecated version warns with its text or the default one.
+    const warning = v.deprecated
+      ? (v.deprecationWarning ?? `${group}/${v.name} ${kind} is deprecated`)
+      : undefined;
+    perVersion.set(v.name, { schema, compiled, desc, scale, apply: applySchemaOf(schema), warning });
   }
   return base;
 }

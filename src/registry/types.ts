@@ -6,6 +6,7 @@
  */
 import type { FieldError } from '../api/errors.js';
 import type { KubeObject } from '../api/types.js';
+import type { Schema } from '../api/patch/schema.js';
 
 export interface SubresourceDescriptor {
   /** e.g. "status", "approval", "token", "log", "scale", "eviction", "binding", "proxy" */
@@ -114,7 +115,13 @@ export interface CustomResourceFacts {
    */
   prune(version: string, obj: KubeObject): string[];
   /** The scale subresource's JSON paths (`.spec.replicas` ...), when the version has one. */
-  scale(version: string): { specReplicasPath: string; statusReplicasPath: string; labelSelectorPath?: string } | undefined;
+  scale(
+    version: string,
+  ): { specReplicasPath: string; statusReplicasPath: string; labelSelectorPath?: string } | undefined;
+  /** The version's schema as server-side apply and managed fields read it (list types, maps). */
+  applySchema(version: string): Schema | undefined;
+  /** The deprecation warning of a deprecated version (sent as a Warning header), if any. */
+  warning(version: string): string | undefined;
   /** Whether the CRD is being deleted: creates are refused (405) as upstream does. */
   terminating(): boolean;
 }

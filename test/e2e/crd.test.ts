@@ -63,6 +63,18 @@ spec:
                 type: string
               replicas:
                 type: integer
+              ports:
+                type: array
+                x-kubernetes-list-type: map
+                x-kubernetes-list-map-keys: [name]
+                items:
+                  type: object
+                  required: [name]
+                  properties:
+                    name:
+                      type: string
+                    port:
+                      type: integer
           status:
             type: object
             properties:
@@ -71,6 +83,7 @@ spec:
   - name: v1beta1
     served: true
     storage: false
+    deprecated: true
     schema:
       openAPIV3Schema:
         type: object
@@ -163,6 +176,8 @@ for (const version of ['1.33', '1.27'])
       const out = await ok(['get', 'wd', '-n', 'foo']);
       assert.match(out, /^NAME\s+SIZE\s+COLOR\s+AGE\n/);
       assert.match(out, /^w1\s+3\s+red\s+\d+s\n/m);
+      const dep = await k(['get', 'widgets.v1beta1.example.com', '-n', 'foo']);
+      assert.match(dep.stderr, /Warning: example\.com\/v1beta1 Widget is deprecated/);
       const v1beta1 = await ok([
         'get',
         'widgets.v1beta1.example.com',
@@ -205,6 +220,21 @@ for (const version of ['1.33', '1.27'])
       assert.ok(m.fieldsV1['f:spec']['f:color']);
     });
 
+    test('server-side apply merges a list-type map by key between managers', async () => {
+      const port = (name: string, p: number) =>
+        `apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w4\n  namespace: foo\nspec:\n  color: red\n  ports:\n  - name: ${name}\n    port: ${p}\n`;
+      await ok(['apply', '--server-side', '--field-manager=a', '-f', '-'], port('http', 80));
+      await ok(
+        ['apply', '--server-side', '--field-manager=b', '--force-conflicts', '-f', '-'],
+        port('https', 443),
+      );
+      const w = JSON.parse(await ok(['get', 'widget', 'w4', '-n', 'foo', '-o', 'json']));
+      assert.deepEqual(w.spec.ports, [
+        { name: 'http', port: 80 },
+        { name: 'https', port: 443 },
+      ]);
+    });
+
     test('an object breaking the CEL rule is refused with its message', async () => {
       const r = await k(['apply', '-f', '-'], widget('bad', 'black'));
       assert.notEqual(r.code, 0);
@@ -239,7 +269,11 @@ for (const version of ['1.33', '1.27'])
         '-o',
         'name',
       ]);
-      assert.deepEqual(out.trim().split('\n').sort(), ['widget.example.com/w1', 'widget.example.com/w3']);
+      assert.deepEqual(out.trim().split('\n').sort(), [
+        'widget.example.com/w1',
+        'widget.example.com/w3',
+        'widget.example.com/w4',
+      ]);
       const bad = await k(['get', 'widgets', '-n', 'foo', '--field-selector', 'spec.size=3']);
       assert.match(bad.stderr, /field label not supported: spec\.size/);
     });

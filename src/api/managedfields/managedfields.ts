@@ -55,6 +55,8 @@ export interface UpdateOptions {
    * [['status']] for the main resource of a kind with a status subresource.
    */
   ignoredFields?: string[][];
+  /** The kind's schema when it is not a built-in one (a custom resource's, from its CRD). */
+  schema?: Schema;
 }
 
 /** Fields never tracked (stripmeta.go). `metadata` itself is stripped as a member only. */
@@ -182,7 +184,7 @@ export function updateManagedFields(
   opts: UpdateOptions,
 ): KubeObject {
   checkDepth(newObj, 'object');
-  const schema = schemaOf(newObj);
+  const schema = opts.schema ?? schemaOf(newObj);
   let managers =
     (!opts.subresource && tryDecode(newObj.metadata?.managedFields)) ||
     tryDecode(oldObj?.metadata?.managedFields) ||

@@ -35,6 +35,8 @@ export function restHandler(deps: RestDeps): (ctx: RequestContext) => Promise<vo
     if (!base) throw notFoundPath();
     // A custom resource is served per version (its schema, columns and subresources).
     const desc = base.custom ? base.custom.forVersion(i.apiVersion) : base;
+    const deprecated = base.custom?.warning(i.apiVersion);
+    if (deprecated) ctx.warnings.push(deprecated);
     if (desc.namespaced === false && i.namespace && i.resource !== 'namespaces') throw notFoundPath();
     const gr = { group: desc.group, resource: desc.resource };
     const out = negotiate(ctx.req.headers['accept'] as string | undefined);

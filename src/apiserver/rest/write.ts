@@ -106,6 +106,7 @@ function managed(
     subresource,
     now: s.env.now(),
     ignoredFields: ignored(s, subresource === 'status' ? 'status' : 'main'),
+    schema: s.desc.custom?.applySchema(s.version),
   });
 }
 
@@ -248,6 +249,7 @@ export async function handlePatch(
       apiVersion,
       now: s.env.now(),
       ignoredFields: ignored(s, target),
+      schema: s.desc.custom?.applySchema(s.version),
     });
     object.metadata = { ...object.metadata, name };
     const obj = prepareForCreate(s.desc, object, namespace, s.env);
@@ -287,6 +289,7 @@ export async function handlePatch(
           apiVersion,
           now: s.env.now(),
           ignoredFields: ignored(s, target),
+          schema: s.desc.custom?.applySchema(s.version),
         });
       }
       next = deepCopy(next);
