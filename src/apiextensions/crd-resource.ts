@@ -12,10 +12,12 @@
 import type { KubeObject } from '../api/types.js';
 import { defineResource, statusSub } from '../registry/resources/common.js';
 import type { ResourceDescriptor } from '../registry/types.js';
+import { checkCrdTypes } from './crd-decode.js';
 import { validateCrd } from './crd-validation.js';
 import { CLEANUP_FINALIZER, CRD_GROUP, setCondition, specOf, type CrdStatus } from './types.js';
 
 function defaultCrd(obj: KubeObject): void {
+  checkCrdTypes(obj);
   const spec = specOf(obj);
   if (obj.spec !== spec) return;
   const names = spec.names;

@@ -185,3 +185,74 @@ test('the first delete adds the cleanup finalizer and a Terminating condition', 
     },
   ]);
 });
+
+test('wrong JSON types are the decoder 400, never a crash', () => {
+  assert.throws(
+    () => crd((c) => (c.spec.names.plural = 5)),
+    (e: Error) =>
+      e.message ===
+      'CustomResourceDefinition in version "v1" cannot be handled as a CustomResourceDefinition: json: cannot unmarshal number into Go struct field CustomResourceDefinitionNames.spec.names.plural of type string',
+  );
+  assert.throws(
+    () => crd((c) => (c.spec.versions[0].served = 'yes')),
+    /cannot unmarshal string into Go struct field CustomResourceDefinitionVersion\.spec\.versions\.served of type bool/,
+  );
+  assert.throws(
+    () => crd((c) => (c.spec.versions = {})),
+    /cannot unmarshal object into Go struct field CustomResourceDefinitionSpec\.spec\.versions of type \[\]v1\.CustomResourceDefinitionVersion/,
+  );
+  assert.throws(
+    () => crd((c) => (c.spec = 'x')),
+    /Go struct field CustomResourceDefinition\.spec of type v1\.CustomResourceDefinitionSpec/,
+  );
+});
+
+test('property: any JSON in the spec gives field errors or a 400, never a TypeError', async () => {
+  const fc = (await import('fast-check')).default;
+  const { ApiError } = await import('../api/errors.js');
+  const keys = [
+    'group',
+    'names',
+    'scope',
+    'versions',
+    'conversion',
+    'plural',
+    'kind',
+    'name',
+    'schema',
+    'openAPIV3Schema',
+    'subresources',
+    'scale',
+    'additionalPrinterColumns',
+    'jsonPath',
+    'storage',
+    'served',
+  ];
+  const json = fc.letrec((tie) => ({
+    v: fc.oneof(
+      { depthSize: 'small' },
+      fc.string(),
+      fc.integer(),
+      fc.boolean(),
+      fc.constant(null),
+      fc.array(tie('v'), { maxLength: 3 }),
+      fc.dictionary(fc.constantFrom(...keys), tie('v'), { maxKeys: 4 }),
+    ),
+  })).v;
+  fc.assert(
+    fc.property(json, json, (spec, status) => {
+      const o: any = { metadata: { name: 'a.b.c' }, spec, status };
+      const old: any = { metadata: { name: 'a.b.c' }, spec: status, status: spec };
+      try {
+        customresourcedefinitions.defaults!(o);
+        validateCrd(o, {});
+        validateCrd(o, { old: o });
+        customresourcedefinitions.defaults!(old);
+        validateCrd(o, { old });
+      } catch (e) {
+        if (!(e instanceof ApiError) || e.code !== 400) throw e;
+      }
+    }),
+    { numRuns: 500 },
+  );
+});

@@ -475,6 +475,50 @@ rules:
         });
         assert.equal(r.status, 415);
         assert.equal(r.json().reason, 'UnsupportedMediaType');
+        // Malformed custom resources and CRDs are 4xx Status answers, never a 500.
+        const w = (body: Record<string, unknown>) => ({
+          apiVersion: 'example.com/v1',
+          kind: 'Widget',
+          ...body,
+        });
+        const crdBody = (spec: unknown) => ({
+          apiVersion: 'apiextensions.k8s.io/v1',
+          kind: 'CustomResourceDefinition',
+          metadata: { name: 'xs.example.com' },
+          spec,
+        });
+        const bodies: [string, unknown][] = [
+          ['widgets', w({ metadata: { name: 'm1' }, spec: 'x' })],
+          ['widgets', w({ metadata: { name: 'm2' }, spec: { size: 'big', ports: [{ port: 1 }] } })],
+          ['widgets', w({ metadata: [] })],
+          ['widgets', w({ kind: 'Gadget', metadata: { name: 'm3' } })],
+          ['crd', crdBody({ names: { plural: 5 } })],
+          [
+            'crd',
+            crdBody({
+              group: 'example.com',
+              scope: 'Cluster',
+              names: { plural: 'xs', kind: 'X' },
+              versions: [
+                {
+                  name: 'v1',
+                  served: true,
+                  storage: true,
+                  schema: { openAPIV3Schema: { type: 7, properties: [] } },
+                },
+              ],
+            }),
+          ],
+        ];
+        for (const [target, body] of bodies) {
+          const path =
+            target === 'crd'
+              ? '/apis/apiextensions.k8s.io/v1/customresourcedefinitions'
+              : '/apis/example.com/v1/namespaces/foo/widgets';
+          const b = await c.request('POST', path, JSON.stringify(body));
+          assert.ok(b.status >= 400 && b.status < 500, `${b.status} ${b.body.toString()}`);
+          assert.equal(b.json().kind, 'Status');
+        }
       } finally {
         c.close();
       }
