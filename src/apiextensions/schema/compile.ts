@@ -4,7 +4,9 @@
  * {@link compile}: a CRD version's schema, checked once and turned into the per-request
  * operations of the contract (index.ts): prune, default, validate. Validation order follows
  * upstream's customResourceStrategy.Validate: OpenAPI schema validation, then list-type
- * uniqueness, then the embedded resources' apiVersion/kind/metadata, then CEL rules.
+ * uniqueness, then the embedded resources' apiVersion/kind/metadata, then CEL rules. On update,
+ * OpenAPI and CEL errors of values unchanged from the old object are ratcheted away
+ * (CRDValidationRatcheting, on by default since Kubernetes 1.30).
  */
 import { fieldErrorString, type FieldError } from '../../api/errors.js';
 import { celValidatorFor } from './cel/validator.js';
@@ -47,7 +49,13 @@ export function compile(schema: JSONSchemaProps): CompiledSchema {
     validate(obj, old) {
       const out: FieldError[] = [];
       const { metadata, ...body } = obj;
-      validateValue(body, rootRaw, '', out);
+      let oldBody: { v: unknown } | undefined;
+      if (old) {
+        const { metadata: _m, ...rest } = old;
+        void _m;
+        oldBody = { v: rest };
+      }
+      validateValue(body, rootRaw, '', out, oldBody);
       if (metaSchema && isObject(metadata) && isObject(metaSchema.properties)) {
         for (const k of ['name', 'generateName']) {
           const ks = metaSchema.properties[k];

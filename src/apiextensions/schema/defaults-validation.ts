@@ -39,7 +39,7 @@ function walk(s: Structural, p: string, errs: FieldError[], insideMeta: boolean)
       for (const e of vErrs) errs.push({ ...e, field: e.field ? `${dp}.${e.field}` : dp });
       if (vErrs.length === 0) {
         const cel = celValidatorFor(s);
-        if (cel) errs.push(...cel.validate(d, d, dp));
+        if (cel) errs.push(...cel.validate(d, d, dp, false));
       }
     }
   }

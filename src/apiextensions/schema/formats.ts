@@ -26,12 +26,12 @@ const RE = {
   ssn: /^\d{3}[- ]?\d{2}[- ]?\d{4}$/,
 };
 
-function isIPv4(s: string): boolean {
+export function isIPv4(s: string): boolean {
   const parts = s.split('.');
   return parts.length === 4 && parts.every((p) => /^(0|[1-9]\d{0,2})$/.test(p) && Number(p) <= 255);
 }
 
-function isIPv6(s: string): boolean {
+export function isIPv6(s: string): boolean {
   if (!/^[0-9a-fA-F:.]+$/.test(s) || s.split('::').length > 2) return false;
   let groups = s.split(':');
   const last = groups[groups.length - 1];

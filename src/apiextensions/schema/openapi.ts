@@ -78,8 +78,17 @@ function typeOk(types: string[], v: unknown): boolean {
   return types.some((want) => want === t || (want === 'number' && t === 'integer'));
 }
 
-/** Validates `v` against `s`; appends to `errs`. `name` is the kube-openapi path of `v`. */
-export function validateValue(v: unknown, s: Raw, name: string, errs: FieldError[]): void {
+/** The correlated old value of a node on update (`undefined`: none, e.g. a new list item). */
+export type Old = { v: unknown } | undefined;
+
+/**
+ * Validates `v` against `s`; appends to `errs`. `name` is the kube-openapi path of `v`. With
+ * `old` (updates), a node whose value equals its correlated old value reports nothing
+ * (CRDValidationRatcheting, pkg/apiserver/validation/ratcheting.go): properties and map values
+ * correlate by key, `x-kubernetes-list-type: map` items by their keys, set items by value.
+ */
+export function validateValue(v: unknown, s: Raw, name: string, errs: FieldError[], old?: Old): void {
+  if (old && jsonEqual(old.v, v)) return;
   const field = name;
   const types =
     s['x-kubernetes-int-or-string'] === true ? ['integer', 'string'] : s.type ? [String(s.type)] : [];
@@ -99,17 +108,17 @@ export function validateValue(v: unknown, s: Raw, name: string, errs: FieldError
   composite(v, s, name, errs);
   if (typeof v === 'string') stringChecks(v, s, name, errs);
   if (typeof v === 'number') numberChecks(v, s, name, errs);
-  if (Array.isArray(v)) arrayChecks(v, s, name, errs);
+  if (Array.isArray(v)) arrayChecks(v, s, name, errs, old);
   // commonValidator: enum
   if (Array.isArray(s.enum) && !s.enum.some((e) => jsonEqual(e, v))) {
     errs.push({
       type: 'FieldValueNotSupported',
       field,
       value: v,
-      detail: `supported values: ${s.enum.map((e) => JSON.stringify(e)).join(', ')}`,
+      detail: `supported values: ${s.enum.map((e) => JSON.stringify(typeof e === 'string' ? e : JSON.stringify(e))).join(', ')}`,
     });
   }
-  if (isObject(v)) objectChecks(v, s, name, errs);
+  if (isObject(v)) objectChecks(v, s, name, errs, old);
 }
 
 function typeErr(field: string, detail: string, value: unknown): FieldError {
@@ -223,7 +232,7 @@ function numberChecks(v: number, s: Raw, name: string, errs: FieldError[]): void
   }
 }
 
-function arrayChecks(v: unknown[], s: Raw, name: string, errs: FieldError[]): void {
+function arrayChecks(v: unknown[], s: Raw, name: string, errs: FieldError[], old: Old): void {
   const max = num(s.maxItems);
   if (max !== undefined && v.length > max) errs.push(tooMany(name, v.length, max));
   const min = num(s.minItems);
@@ -235,11 +244,14 @@ function arrayChecks(v: unknown[], s: Raw, name: string, errs: FieldError[]): vo
   }
   if (isObject(s.items)) {
     const items = s.items;
-    v.forEach((item, i) => validateValue(item, items, `${name}[${i}]`, errs));
+    const corr = correlateItems(s, old);
+    v.forEach((item, i) => validateValue(item, items, `${name}[${i}]`, errs, corr(item)));
   }
 }
 
-function objectChecks(v: Record<string, unknown>, s: Raw, name: string, errs: FieldError[]): void {
+function objectChecks(v: Record<string, unknown>, s: Raw, name: string, errs: FieldError[], old: Old): void {
+  const o = old && isObject(old.v) ? old.v : undefined;
+  const at = (k: string): Old => (o && k in o ? { v: o[k] } : undefined);
   const n = Object.keys(v).length;
   const max = num(s.maxProperties);
   if (max !== undefined && n > max) {
@@ -261,15 +273,39 @@ function objectChecks(v: Record<string, unknown>, s: Raw, name: string, errs: Fi
   }
   const props = isObject(s.properties) ? s.properties : {};
   for (const [k, ps] of Object.entries(props)) {
-    if (k in v && isObject(ps)) validateValue(v[k], ps, child(name, k), errs);
+    if (k in v && isObject(ps)) validateValue(v[k], ps, child(name, k), errs, at(k));
   }
   if (isObject(s.additionalProperties)) {
     const add = s.additionalProperties;
-    for (const k of Object.keys(v)) if (!(k in props)) validateValue(v[k], add, child(name, k), errs);
+    for (const k of Object.keys(v)) if (!(k in props)) validateValue(v[k], add, child(name, k), errs, at(k));
   } else if (s.additionalProperties === false) {
     for (const k of Object.keys(v)) {
       if (!(k in props))
         errs.push(invalid(child(name, k), k, `${child(name, k)} in body is a forbidden property`));
     }
   }
+}
+
+/** The old item an array item correlates with (list-type map: same keys; set: same value). */
+function correlateItems(s: Raw, old: Old): (item: unknown) => Old {
+  const none = (): Old => undefined;
+  if (!old || !Array.isArray(old.v)) return none;
+  const olds = old.v;
+  const type = s['x-kubernetes-list-type'];
+  if (type === 'set') return (item) => (olds.some((o) => jsonEqual(o, item)) ? { v: item } : undefined);
+  const keys = s['x-kubernetes-list-map-keys'];
+  if (type !== 'map' || !Array.isArray(keys)) return none;
+  const id = (x: unknown): string | undefined =>
+    isObject(x)
+      ? JSON.stringify(keys.map((k) => (typeof k === 'string' ? (x[k] ?? null) : null)))
+      : undefined;
+  const byId = new Map<string, unknown>();
+  for (const o of olds) {
+    const k = id(o);
+    if (k !== undefined) byId.set(k, o);
+  }
+  return (item) => {
+    const k = id(item);
+    return k !== undefined && byId.has(k) ? { v: byId.get(k) } : undefined;
+  };
 }

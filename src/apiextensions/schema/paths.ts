@@ -37,8 +37,3 @@ export const duplicate = (field: string, value: unknown): FieldError => ({
   field,
   value,
 });
-
-/** field.Error.Error(), for upstream's sort of structural errors. */
-export function errorString(e: FieldError): string {
-  return `${e.field}: ${e.type}: ${JSON.stringify(e.value ?? '')}: ${e.detail ?? ''}`;
-}

@@ -12,8 +12,8 @@
  * - metadata at the root restricts only name and generateName; embedded resources are objects.
  * Errors are sorted by their text, as upstream sorts them.
  */
-import type { FieldError } from '../../api/errors.js';
-import { childPath, errorString, forbidden, indexPath, invalid, keyPath, required } from './paths.js';
+import { fieldErrorString, type FieldError } from '../../api/errors.js';
+import { childPath, forbidden, indexPath, invalid, keyPath, required } from './paths.js';
 import { isObject } from './structural.js';
 import type { JSONSchemaProps } from './index.js';
 
@@ -40,9 +40,9 @@ const isIntOrStringAnyOf = (anyOf: unknown): boolean => {
 
 export function validateStructural(s: Raw, path: string): FieldError[] {
   const errs = [...invariants(s, 'root', path), ...completeness(s, s, path, path)];
-  return errs.sort((a, b) =>
-    errorString(a) < errorString(b) ? -1 : errorString(a) > errorString(b) ? 1 : 0,
-  );
+  // upstream sorts by err.Error()
+  const text = (e: FieldError): string => fieldErrorString(e);
+  return errs.sort((a, b) => (text(a) < text(b) ? -1 : text(a) > text(b) ? 1 : 0));
 }
 
 function invariants(s: Raw, lvl: Level, p: string): FieldError[] {

@@ -10,6 +10,7 @@
  * - quantity (quantity.go): `isQuantity(s)`, `quantity(s)` with `isInteger()`, `asInteger()`,
  *   `asApproximateFloat()`, `sign()`, `add()`, `sub()`, `isGreaterThan()`, `isLessThan()`,
  *   `compareTo()`.
+ * and (library-net.ts) ip, cidr, optional and format.
  * URL and Quantity values are maps carrying a private marker key (@bufbuild/cel has no opaque
  * types without protobuf descriptors).
  */
@@ -24,6 +25,7 @@ import {
   type CelValue,
 } from '@bufbuild/cel';
 import { compilePattern } from '../openapi.js';
+import { K8S_NET_LIBRARY } from './library-net.js';
 import { parseQuantity, quantityString, type Quantity } from './quantity.js';
 
 const { BOOL, DYN, INT, STRING, DOUBLE } = CelScalar;
@@ -150,7 +152,11 @@ function qtyOf(m: CelValue): Quantity {
   return q;
 }
 const qtyValue = (q: Quantity): Record<string, string> => ({ [QTY_KEY]: quantityString(q) });
-const cmp = (a: Quantity, b: Quantity): number => (a.value < b.value ? -1 : a.value > b.value ? 1 : 0);
+const cmp = (a: Quantity, b: Quantity): number => {
+  const l = a.value.num * b.value.den;
+  const r = b.value.num * a.value.den;
+  return l < r ? -1 : l > r ? 1 : 0;
+};
 
 const quantityFuncs: CelFunc[] = [
   celFunc('isQuantity', [STRING], BOOL, (s) => parseQuantity(s) !== undefined),
@@ -216,4 +222,10 @@ function reduce(num: bigint, den: bigint): { num: bigint; den: bigint } {
 }
 
 /** Every Kubernetes library function registered in the environment. */
-export const K8S_LIBRARY: CelFunc[] = [...listFuncs, ...regexFuncs, ...urlFuncs, ...quantityFuncs];
+export const K8S_LIBRARY: CelFunc[] = [
+  ...listFuncs,
+  ...regexFuncs,
+  ...urlFuncs,
+  ...quantityFuncs,
+  ...K8S_NET_LIBRARY,
+];

@@ -13,29 +13,13 @@
 import { celEnv, parse, plan, CelScalar, type CelInput, type CelResult } from '@bufbuild/cel';
 import { strings } from '@bufbuild/cel/ext';
 import { K8S_LIBRARY } from './library.js';
-import type { ValidationRule } from '../structural.js';
+import type { Structural, ValidationRule } from '../structural.js';
+import { staticErrors } from './static-check.js';
 
 const ENV = celEnv({
   variables: { self: CelScalar.DYN, oldSelf: CelScalar.DYN },
   funcs: [...strings, ...K8S_LIBRARY],
 });
-
-const TYPE_IDENTS = new Set([
-  'int',
-  'uint',
-  'double',
-  'bool',
-  'string',
-  'bytes',
-  'list',
-  'map',
-  'null_type',
-  'type',
-  'dyn',
-  'duration',
-  'timestamp',
-  'google',
-]);
 
 export type Program = (vars: { self: CelInput; oldSelf?: CelInput }) => CelResult;
 
@@ -48,79 +32,6 @@ export interface CompiledRule {
   error?: string;
   /** compilation error of the messageExpression. */
   messageError?: string;
-}
-
-interface Node {
-  id?: bigint;
-  exprKind?: { case?: string; value?: unknown };
-}
-
-function positionOf(parsed: unknown, id: bigint | undefined, source: string): string {
-  const info = (parsed as { sourceInfo?: { positions?: Record<string, number> } }).sourceInfo;
-  const off = id !== undefined ? info?.positions?.[String(id)] : undefined;
-  if (off === undefined) return '<input>:1:1';
-  const before = source.slice(0, off);
-  const line = before.split('\n').length;
-  const col = off - before.lastIndexOf('\n');
-  return `<input>:${line}:${col}`;
-}
-
-/** Undeclared identifiers / functions, as cel-go's checker reports them. */
-function staticErrors(parsed: unknown, source: string): string[] {
-  const errs: string[] = [];
-  const scope: string[] = [];
-  const visit = (n: Node | undefined): void => {
-    if (!n?.exprKind) return;
-    const { case: kind, value } = n.exprKind;
-    const v = value as Record<string, unknown>;
-    switch (kind) {
-      case 'identExpr': {
-        const name = String(v.name);
-        if (name !== 'self' && name !== 'oldSelf' && !scope.includes(name) && !TYPE_IDENTS.has(name)) {
-          errs.push(
-            `${positionOf(parsed, n.id, source)}: undeclared reference to '${name}' (in container '')`,
-          );
-        }
-        return;
-      }
-      case 'selectExpr':
-        visit(v.operand as Node);
-        return;
-      case 'callExpr': {
-        const fn = String(v.function);
-        if (/^[A-Za-z]\w*$/.test(fn) && !ENV.funcs.find(fn) && fn !== 'size' && fn !== 'matches') {
-          errs.push(`${positionOf(parsed, n.id, source)}: undeclared reference to '${fn}' (in container '')`);
-        }
-        visit(v.target as Node);
-        for (const a of (v.args as Node[]) ?? []) visit(a);
-        return;
-      }
-      case 'listExpr':
-        for (const e of (v.elements as Node[]) ?? []) visit(e);
-        return;
-      case 'structExpr':
-        for (const e of (v.entries as { mapKey?: Node; value?: Node }[]) ?? []) {
-          visit(e.mapKey);
-          visit(e.value);
-        }
-        return;
-      case 'comprehensionExpr': {
-        visit(v.iterRange as Node);
-        visit(v.accuInit as Node);
-        const vars = [String(v.iterVar), String(v.iterVar2 ?? ''), String(v.accuVar)].filter(Boolean);
-        scope.push(...vars);
-        visit(v.loopCondition as Node);
-        visit(v.loopStep as Node);
-        visit(v.result as Node);
-        scope.splice(scope.length - vars.length, vars.length);
-        return;
-      }
-      default:
-        return;
-    }
-  };
-  visit((parsed as { expr?: Node }).expr);
-  return errs;
 }
 
 function usesIdent(parsed: unknown, name: string): boolean {
@@ -138,14 +49,18 @@ function usesIdent(parsed: unknown, name: string): boolean {
   return found;
 }
 
-function compileExpr(source: string): { program?: Program; error?: string; parsed?: unknown } {
+function compileExpr(
+  source: string,
+  s: Structural | undefined,
+  root: boolean,
+): { program?: Program; error?: string; parsed?: unknown } {
   let parsed: unknown;
   try {
     parsed = parse(source);
   } catch (e) {
     return { error: `ERROR: ${(e as Error).message}` };
   }
-  const errs = staticErrors(parsed, source);
+  const errs = staticErrors(parsed, source, ENV, s, root);
   if (errs.length > 0) return { error: errs.map((e) => `ERROR: ${e}`).join('\n') };
   try {
     const p = plan(ENV, parsed as Parameters<typeof plan>[1]);
@@ -155,26 +70,30 @@ function compileExpr(source: string): { program?: Program; error?: string; parse
   }
 }
 
-const cache = new Map<string, CompiledRule>();
+const cache = new WeakMap<Structural, Map<string, CompiledRule>>();
 
-/** Compiles a rule (cached by its JSON form). */
-export function compileRule(rule: ValidationRule): CompiledRule {
-  const key = JSON.stringify(rule);
-  const hit = cache.get(key);
+/**
+ * Compiles a rule of schema `s` (`root`: `s` is the resource root). Cached per schema node and
+ * rule.
+ */
+export function compileRule(rule: ValidationRule, s: Structural, root = false): CompiledRule {
+  const key = `${root}:${JSON.stringify(rule)}`;
+  let perSchema = cache.get(s);
+  if (!perSchema) cache.set(s, (perSchema = new Map()));
+  const hit = perSchema.get(key);
   if (hit) return hit;
   const out: CompiledRule = { rule, usesOldSelf: false };
-  const r = compileExpr(rule.rule);
+  const r = compileExpr(rule.rule, s, root);
   if (r.error) out.error = `compilation failed: ${r.error}`;
   else {
     out.program = r.program;
     out.usesOldSelf = usesIdent(r.parsed, 'oldSelf');
   }
   if (rule.messageExpression && rule.messageExpression.trim()) {
-    const m = compileExpr(rule.messageExpression);
+    const m = compileExpr(rule.messageExpression, s, root);
     if (m.error) out.messageError = `messageExpression compilation failed: ${m.error}`;
     else out.messageProgram = m.program;
   }
-  if (cache.size > 5000) cache.clear();
-  cache.set(key, out);
+  perSchema.set(key, out);
   return out;
 }

@@ -17,11 +17,18 @@ import { compileRule } from './rules.js';
 
 export function celRuleErrors(schema: JSONSchemaProps, path: string): FieldError[] {
   const errs: FieldError[] = [];
-  walk(toStructural(schema), path, undefined, errs);
+  const root = toStructural(schema);
+  walk(root, path, undefined, errs, root);
   return errs;
 }
 
-function walk(s: Structural, p: string, uncorrelatable: string | undefined, errs: FieldError[]): void {
+function walk(
+  s: Structural,
+  p: string,
+  uncorrelatable: string | undefined,
+  errs: FieldError[],
+  root: Structural,
+): void {
   s.validations.forEach((rule, i) => {
     const rp = indexPath(childPath(p, 'x-kubernetes-validations'), i);
     const raw = (s.raw['x-kubernetes-validations'] as unknown[])[i];
@@ -29,7 +36,7 @@ function walk(s: Structural, p: string, uncorrelatable: string | undefined, errs
       errs.push(invalid(childPath(rp, 'fieldPath'), rule.fieldPath, 'fieldPath must be a valid path'));
     }
     if (!rule.rule.trim()) return;
-    const c = compileRule(rule);
+    const c = compileRule(rule, s, s === root);
     if (c.error) errs.push(invalid(childPath(rp, 'rule'), raw, c.error));
     if (c.messageError) errs.push(invalid(childPath(rp, 'messageExpression'), raw, c.messageError));
     if (c.program && c.usesOldSelf && uncorrelatable !== undefined) {
@@ -52,14 +59,14 @@ function walk(s: Structural, p: string, uncorrelatable: string | undefined, errs
   });
   for (const [k, sub] of s.properties ?? []) {
     const u = uncorrelatable ?? (s.mapType === 'atomic' ? p : undefined);
-    walk(sub, keyPath(childPath(p, 'properties'), k), u, errs);
+    walk(sub, keyPath(childPath(p, 'properties'), k), u, errs, root);
   }
   if (s.additionalProperties && s.additionalProperties !== true) {
     const u = uncorrelatable ?? (s.mapType === 'atomic' ? p : undefined);
-    walk(s.additionalProperties, childPath(p, 'additionalProperties'), u, errs);
+    walk(s.additionalProperties, childPath(p, 'additionalProperties'), u, errs, root);
   }
   if (s.items) {
     const u = uncorrelatable ?? (s.listType !== 'map' ? p : undefined);
-    walk(s.items, childPath(p, 'items'), u, errs);
+    walk(s.items, childPath(p, 'items'), u, errs, root);
   }
 }

@@ -9,19 +9,25 @@
  * - a false result gives `Invalid value: "<type>": <message>` (message, messageExpression, or
  *   `failed rule: <rule>`), or Required / Forbidden / Duplicate per `reason`, at the path
  *   extended by `fieldPath`; an evaluation error gives
- *   `Invalid value: "<type>": <error> evaluating rule: <rule>`.
+ *   `Invalid value: "<type>": <error> evaluating rule: <message, or the rule>`.
+ * - ratcheting: on update, rules without `oldSelf` are skipped where the value equals its
+ *   correlated old value.
  * The root's path is rendered `<nil>`, as upstream's nil field.Path.
  */
 import { isCelError, type CelInput, type CelResult } from '@bufbuild/cel';
 import type { FieldError } from '../../../api/errors.js';
+import { jsonEqual } from '../openapi.js';
 import { additionalSchema, isObject, type Structural } from '../structural.js';
 import { resolveFieldPath } from './field-path.js';
 import { compileRule, type CompiledRule } from './rules.js';
 import { toCel } from './values.js';
 
 export interface CelValidator {
-  /** Validates `x` (and `old`, undefined on create) at `path` ('' = the resource root). */
-  validate(x: unknown, old: unknown, path: string): FieldError[];
+  /**
+   * Validates `x` (and `old`, undefined on create) at `path` ('' = the resource root).
+   * `ratchet` (default true) skips non-transition rules on values equal to their old value.
+   */
+  validate(x: unknown, old: unknown, path: string, ratchet?: boolean): FieldError[];
 }
 
 const hasRules = new WeakMap<Structural, boolean>();
@@ -42,30 +48,30 @@ function anyRules(s: Structural | undefined): boolean {
 /** A validator for `s` and everything below it; undefined when there are no rules. */
 export function celValidatorFor(s: Structural): CelValidator | undefined {
   if (!anyRules(s)) return undefined;
-  return { validate: (x, old, path) => validateNode(x, old, s, path) };
+  return { validate: (x, old, path, ratchet = true) => validateNode(x, old, s, path, ratchet) };
 }
 
 const render = (path: string): string => path || '<nil>';
 const child = (p: string, k: string): string => (p ? `${p}.${k}` : k);
 
-function validateNode(x: unknown, old: unknown, s: Structural, path: string): FieldError[] {
+function validateNode(x: unknown, old: unknown, s: Structural, path: string, ratchet: boolean): FieldError[] {
   if (x === null || x === undefined || !anyRules(s)) return [];
   const errs: FieldError[] = [];
-  if (s.validations.length > 0) errs.push(...runRules(x, old, s, path));
+  if (s.validations.length > 0) errs.push(...runRules(x, old, s, path, ratchet));
   if (Array.isArray(x) && s.items) {
     const oldByKey = correlateList(s, old);
     x.forEach((item, i) =>
-      errs.push(...validateNode(item, oldByKey?.(item), s.items as Structural, `${path}[${i}]`)),
+      errs.push(...validateNode(item, oldByKey?.(item), s.items as Structural, `${path}[${i}]`, ratchet)),
     );
   } else if (isObject(x)) {
     const oldObj = isObject(old) ? old : undefined;
     const add = additionalSchema(s);
     for (const [k, v] of Object.entries(x)) {
       const prop = s.properties?.get(k);
-      if (prop) errs.push(...validateNode(v, oldObj?.[k], prop, child(path, k)));
+      if (prop) errs.push(...validateNode(v, oldObj?.[k], prop, child(path, k), ratchet));
       else if (add) {
         const o = s.mapType === 'atomic' ? undefined : oldObj?.[k];
-        errs.push(...validateNode(v, o, add, `${path}[${k}]`));
+        errs.push(...validateNode(v, o, add, `${path}[${k}]`, ratchet));
       }
     }
   }
@@ -92,22 +98,28 @@ function defaultOf(s: Structural | undefined, k: string): unknown {
   return s?.properties?.get(k)?.defaultValue;
 }
 
+/** @bufbuild/cel's runtime error texts in cel-go's words. */
 function celErrorText(e: Error): string {
   const m = /^field not found: (.*)$/.exec(e.message);
   if (m) return `no such key: ${m[1]}`;
+  if (e.message.startsWith('found no matching overload')) return 'no such overload';
+  if (/divide by zero/.test(e.message)) return 'division by zero';
+  if (/modulus by zero/.test(e.message)) return 'modulus by zero';
   return e.message;
 }
 
-function runRules(x: unknown, old: unknown, s: Structural, path: string): FieldError[] {
+function runRules(x: unknown, old: unknown, s: Structural, path: string, ratchet: boolean): FieldError[] {
   const errs: FieldError[] = [];
   const self = toCel(x, s);
   let oldSelf: CelInput | undefined;
   const hasOld = old !== undefined && old !== null;
   if (hasOld) oldSelf = toCel(old, s);
   for (const rule of s.validations) {
-    const c = compileRule(rule);
+    const c = compileRule(rule, s, path === '');
     if (!c.program) continue;
     if (c.usesOldSelf && !hasOld) continue;
+    // ratcheting: a rule that does not read oldSelf is not re-checked on an unchanged value
+    if (ratchet && !c.usesOldSelf && hasOld && jsonEqual(x, old)) continue;
     const vars = hasOld ? { self, oldSelf: oldSelf as CelInput } : { self };
     let r: CelResult;
     try {
@@ -145,8 +157,9 @@ function runRules(x: unknown, old: unknown, s: Structural, path: string): FieldE
   return errs;
 }
 
+/** ruleErrorString: the message when there is one, else the rule. */
 function ruleString(c: CompiledRule): string {
-  return c.rule.rule.trim();
+  return c.rule.message ? c.rule.message.trim() : c.rule.rule.trim();
 }
 
 function messageOf(c: CompiledRule, vars: { self: CelInput; oldSelf?: CelInput }): string {
@@ -159,7 +172,7 @@ function messageOf(c: CompiledRule, vars: { self: CelInput; oldSelf?: CelInput }
       // upstream falls back to message / the rule when messageExpression fails
     }
   }
-  if (c.rule.message && c.rule.message.trim()) return c.rule.message;
+  if (c.rule.message) return c.rule.message.trim();
   return `failed rule: ${ruleString(c)}`;
 }
 
