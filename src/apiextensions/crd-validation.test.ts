@@ -256,3 +256,37 @@ test('property: any JSON in the spec gives field errors or a 400, never a TypeEr
     { numRuns: 500 },
   );
 });
+
+test('with a status subresource, the root schema is an object with the allowed keywords only', () => {
+  const e = errs(
+    crd((c) => {
+      c.spec.versions[0].subresources = { status: {} };
+      c.spec.versions[0].schema.openAPIV3Schema = {
+        ...schema,
+        additionalProperties: { type: 'string' },
+        properties: undefined,
+      };
+    }),
+  );
+  assert.ok(
+    e.some((m) =>
+      /^spec\.versions\[0\]\.schema\.openAPIV3Schema: Invalid value: .*: only \[Description Type Format .* XValidations\] fields are allowed at the root of the schema if the status subresource is enabled$/.test(
+        m,
+      ),
+    ),
+    e.join('\n'),
+  );
+  const t = errs(
+    crd((c) => {
+      c.spec.versions[0].subresources = { status: {} };
+      c.spec.versions[0].schema.openAPIV3Schema = { type: 'array', items: { type: 'string' } };
+    }),
+  );
+  assert.ok(
+    t.includes(
+      'spec.versions[0].schema.openAPIV3Schema.type: Invalid value: "array": only "object" is allowed as the type at the root of the schema if the status subresource is enabled',
+    ),
+    t.join('\n'),
+  );
+  assert.deepEqual(errs(crd((c) => (c.spec.versions[0].subresources = { status: {} }))), []);
+});

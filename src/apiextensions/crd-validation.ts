@@ -121,9 +121,66 @@ function validateSubresources(sub: CrdVersion['subresources'], path: string): Fi
   return errs;
 }
 
+/** The root keywords allowed with the status subresource (validation.go allowedFieldsAtRootSchema). */
+const ROOT_ALLOWED: Readonly<Record<string, string>> = {
+  description: 'Description',
+  type: 'Type',
+  format: 'Format',
+  title: 'Title',
+  maximum: 'Maximum',
+  exclusiveMaximum: 'ExclusiveMaximum',
+  minimum: 'Minimum',
+  exclusiveMinimum: 'ExclusiveMinimum',
+  maxLength: 'MaxLength',
+  minLength: 'MinLength',
+  pattern: 'Pattern',
+  maxItems: 'MaxItems',
+  minItems: 'MinItems',
+  uniqueItems: 'UniqueItems',
+  multipleOf: 'MultipleOf',
+  required: 'Required',
+  items: 'Items',
+  properties: 'Properties',
+  externalDocs: 'ExternalDocs',
+  example: 'Example',
+  'x-kubernetes-preserve-unknown-fields': 'XPreserveUnknownFields',
+  'x-kubernetes-validations': 'XValidations',
+};
+
+/** With a status subresource the root schema is an object with only the allowed keywords. */
+function statusRootErrors(schema: Record<string, unknown>, path: string): FieldError[] {
+  for (const [k, v] of Object.entries(schema)) {
+    if (v === undefined || v === null || v === '') continue;
+    if (k === 'type') {
+      if (v !== 'object')
+        return [
+          invalid(
+            `${path}.type`,
+            v,
+            'only "object" is allowed as the type at the root of the schema if the status subresource is enabled',
+          ),
+        ];
+      continue;
+    }
+    if (!Object.hasOwn(ROOT_ALLOWED, k)) {
+      const list = Object.values(ROOT_ALLOWED).join(' ');
+      return [
+        invalid(
+          path,
+          schema,
+          `only [${list}] fields are allowed at the root of the schema if the status subresource is enabled`,
+        ),
+      ];
+    }
+  }
+  return [];
+}
+
 function validateVersion(v: CrdVersion, path: string): FieldError[] {
   const errs: FieldError[] = [];
   const schema = v.schema?.openAPIV3Schema;
+  if (schema && typeof schema === 'object' && !Array.isArray(schema) && v.subresources?.status)
+    errs.push(...statusRootErrors(schema, `${path}.schema.openAPIV3Schema`));
   if (schema === undefined || schema === null) {
     errs.push(required(`${path}.schema.openAPIV3Schema`, 'schemas are required'));
   } else if (typeof schema !== 'object' || Array.isArray(schema)) {
