@@ -210,3 +210,36 @@ test('a deprecated version warns with its text or the default one', () => {
   assert.equal(d.custom!.warning('v1beta1'), 'example.com/v1beta1 Widget is deprecated');
   assert.equal(d.custom!.warning('v1'), 'use v2');
 });
+
+test('OpenAPI v3 of a served CRD: root lists the group version, the document has the kind schema and ObjectMeta', async () => {
+  const { ResourceRegistry } = await import('../registry/registry.js');
+  const { openapiV3Doc, openapiV3Root } = await import('../apiserver/openapi.js');
+  const r = new ResourceRegistry();
+  assert.equal(openapiV3Doc('apis/example.com/v1', r), undefined);
+  r.set(
+    'widgets.example.com',
+    customResourceDescriptor(crd, () => false),
+  );
+  const root = JSON.parse(openapiV3Root(r).toString());
+  assert.deepEqual(root.paths['apis/example.com/v1'], {
+    serverRelativeURL: '/openapi/v3/apis/example.com/v1',
+  });
+  const doc = JSON.parse(openapiV3Doc('apis/example.com/v1', r)!.toString());
+  const w = doc.components.schemas['com.example.v1.Widget'];
+  assert.deepEqual(w['x-kubernetes-group-version-kind'], [
+    { group: 'example.com', kind: 'Widget', version: 'v1' },
+  ]);
+  assert.deepEqual(Object.keys(w.properties), ['apiVersion', 'kind', 'metadata', 'spec', 'status']);
+  assert.equal(w.properties.spec.properties.size.type, 'integer');
+  assert.ok(doc.components.schemas['io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta']);
+  assert.ok(doc.paths['/apis/example.com/v1/namespaces/{namespace}/widgets/{name}'].patch);
+  // The preserve-unknown-fields version publishes an open object.
+  const beta = JSON.parse(openapiV3Doc('apis/example.com/v1beta1', r)!.toString());
+  assert.equal(
+    beta.components.schemas['com.example.v1beta1.Widget']['x-kubernetes-preserve-unknown-fields'],
+    true,
+  );
+  r.delete('widgets.example.com');
+  assert.equal(openapiV3Doc('apis/example.com/v1', r), undefined);
+  assert.equal(JSON.parse(openapiV3Root(r).toString()).paths['apis/example.com/v1'], undefined);
+});

@@ -38,6 +38,7 @@ import { allResources, groupVersions } from '../registry/index.js';
 import type { ResourceDescriptor } from '../registry/index.js';
 import type { ResourceRegistry } from '../registry/registry.js';
 import { commonFieldDescription, FIELD_DESCRIPTIONS, TYPE_DESCRIPTIONS } from './openapi-docs.js';
+import { customKindSchema, customSchemaName } from '../apiextensions/openapi-schema.js';
 
 /** One OpenAPI schema object (JSON). */
 export type OpenAPISchema = Record<string, unknown>;
@@ -107,38 +108,6 @@ export function messageKeyForKind(group: string, version: string, kind: string):
 /** The upstream package segment of a group: `rbac.authorization.k8s.io` -> `rbac`, `` -> `core`. */
 function groupPackage(group: string): string {
   return group === '' ? 'core' : group.slice(0, group.includes('.') ? group.indexOf('.') : undefined);
-}
-
-/**
- * The component name of a custom resource kind: the group reversed, then version and kind
- * (`example.com`, v1, Widget -> `com.example.v1.Widget`), as apiextensions' openapi builder names it.
- */
-export function customSchemaName(group: string, version: string, kind: string): string {
-  return `${group.split('.').reverse().join('.')}.${version}.${kind}`;
-}
-
-/**
- * A custom resource kind's schema from its CRD's openAPIV3Schema: apiVersion, kind and an
- * ObjectMeta reference at the root (what the CRD schema says of metadata is not published), the
- * schema's own properties and keywords, and the GVK extension.
- */
-export function customKindSchema(d: ResourceDescriptor, version: string): OpenAPISchema {
-  const schema = d.custom?.schema(version) ?? { type: 'object', 'x-kubernetes-preserve-unknown-fields': true };
-  const { properties, ...rest } = schema as { properties?: Record<string, OpenAPISchema> };
-  const own = { ...(properties ?? {}) };
-  delete own.apiVersion;
-  delete own.kind;
-  delete own.metadata;
-  return {
-    ...rest,
-    type: 'object',
-    properties: {
-      ...typeMetaProperties(d.kind),
-      metadata: { description: commonFieldDescription('metadata', d.kind), allOf: [refTo('meta.v1.ObjectMeta')] },
-      ...own,
-    },
-    'x-kubernetes-group-version-kind': [{ group: d.group, kind: d.kind, version }],
-  };
 }
 
 /** Schema name of a served kind (with or without a protobuf schema). */
@@ -375,28 +344,41 @@ export function groupVersionDocument(
   };
 }
 
-/** Built documents per registry (STATIC without one) by path, with the generation they were built at. */
+/**
+ * Built documents per registry (STATIC without one) by path: the generation they were built at,
+ * and whether their group had custom resources then.
+ */
+type Cached = { generation: number; custom: boolean; doc: Buffer };
 const STATIC = {};
-const caches = new WeakMap<object, Map<string, { generation: number; doc: Buffer }>>();
-function cacheOf(registry: ResourceRegistry | undefined): Map<string, { generation: number; doc: Buffer }> {
+const caches = new WeakMap<object, Map<string, Cached>>();
+function cacheOf(registry: ResourceRegistry | undefined): Map<string, Cached> {
   const k = registry ?? STATIC;
   let c = caches.get(k);
   if (!c) caches.set(k, (c = new Map()));
   return c;
 }
 
+const hasCustom = (registry: ResourceRegistry | undefined, group: string): boolean =>
+  !!registry?.resources().some((r) => r.custom && r.group === group);
+
 /**
- * A cached document is current when the served set has not changed since, or when its group
- * version has no custom resources (the built-ins never change).
+ * A cached document is current when the served set has not changed since, or when its group had
+ * and has no custom resources (the built-ins never change).
  */
 function cached(path: string, registry: ResourceRegistry | undefined, group?: string): Buffer | undefined {
   const e = cacheOf(registry).get(path);
   if (!e) return undefined;
-  const gen = registry?.generation ?? 0;
-  if (e.generation === gen) return e.doc;
-  if (group !== undefined && registry && !registry.resources().some((r) => r.custom && r.group === group))
-    return e.doc;
+  if (e.generation === (registry?.generation ?? 0)) return e.doc;
+  if (group !== undefined && !e.custom && !hasCustom(registry, group)) return e.doc;
   return undefined;
+}
+
+function remember(path: string, registry: ResourceRegistry | undefined, group: string, doc: Buffer): void {
+  cacheOf(registry).set(path, {
+    generation: registry?.generation ?? 0,
+    custom: hasCustom(registry, group),
+    doc,
+  });
 }
 
 /** `/openapi/v3`: the served group versions with their document URLs. Cached. */
@@ -411,7 +393,7 @@ export function openapiV3Root(registry?: ResourceRegistry): Buffer {
       }
     }
     b = Buffer.from(JSON.stringify({ paths }));
-    cacheOf(registry).set('', { generation: registry?.generation ?? 0, doc: b });
+    remember('', registry, '', b);
   }
   return b;
 }
@@ -426,6 +408,6 @@ export function openapiV3Doc(path: string, registry?: ResourceRegistry): Buffer 
   const doc = groupVersionDocument(group, m[1] ?? m[3], registry?.resources() ?? allResources);
   if (!doc) return undefined;
   b = Buffer.from(JSON.stringify(doc));
-  cacheOf(registry).set(path, { generation: registry?.generation ?? 0, doc: b });
+  remember(path, registry, group, b);
   return b;
 }
