@@ -1,122 +1,17 @@
 /**
- * CustomResourceDefinitions end to end with the real kubectl: a namespaced kind (printer columns,
- * a CEL rule, status and scale subresources, two versions, category `all`, a selectable field)
- * and a cluster-scoped kind; api-resources, get (columns), explain, server-side apply, the CEL
- * message for an invalid object, strict field validation, `get all`, status/main separation and
- * generation, scale, strategic merge patch refused, RBAC through an aggregated ClusterRole,
- * and deleting the CRD deleting its objects.
+ * Custom resources served from CRDs, end to end with the real kubectl (1.33 and 1.27): discovery
+ * (api-resources), get with printer columns, short names, a second version, explain from the CRD
+ * schema, server-side apply (managed fields, list-type map merging), the CEL message for an
+ * invalid object, strict/warn field validation, selectable fields, `get all` by category, status
+ * and scale subresources with generation, strategic merge patch refused, cluster scope, RBAC
+ * through an aggregated ClusterRole, client-side apply, dry run, deletecollection, and malformed
+ * or protobuf bodies. CRD lifecycle (names, validation, deletion, restart): crd-lifecycle.test.ts.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, type TestServer } from './harness.js';
 import { Client, credentialsFromKubeconfig } from './client.js';
-
-const WIDGETS_CRD = `apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata:
-  name: widgets.example.com
-spec:
-  group: example.com
-  scope: Namespaced
-  names:
-    plural: widgets
-    kind: Widget
-    shortNames: [wd]
-    categories: [all]
-  versions:
-  - name: v1
-    served: true
-    storage: true
-    selectableFields:
-    - jsonPath: .spec.color
-    additionalPrinterColumns:
-    - name: Size
-      type: integer
-      jsonPath: .spec.size
-    - name: Color
-      type: string
-      jsonPath: .spec.color
-    - name: Age
-      type: date
-      jsonPath: .metadata.creationTimestamp
-    subresources:
-      status: {}
-      scale:
-        specReplicasPath: .spec.replicas
-        statusReplicasPath: .status.replicas
-    schema:
-      openAPIV3Schema:
-        type: object
-        description: A Widget is a test kind.
-        properties:
-          spec:
-            type: object
-            description: The desired widget.
-            x-kubernetes-validations:
-            - rule: "self.color != 'black'"
-              message: black is not a color
-            properties:
-              size:
-                type: integer
-                description: How big the widget is.
-              color:
-                type: string
-              replicas:
-                type: integer
-              ports:
-                type: array
-                x-kubernetes-list-type: map
-                x-kubernetes-list-map-keys: [name]
-                items:
-                  type: object
-                  required: [name]
-                  properties:
-                    name:
-                      type: string
-                    port:
-                      type: integer
-          status:
-            type: object
-            properties:
-              replicas:
-                type: integer
-  - name: v1beta1
-    served: true
-    storage: false
-    deprecated: true
-    schema:
-      openAPIV3Schema:
-        type: object
-        x-kubernetes-preserve-unknown-fields: true
-`;
-
-const GIZMOS_CRD = `apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata:
-  name: gizmos.example.com
-spec:
-  group: example.com
-  scope: Cluster
-  names:
-    plural: gizmos
-    kind: Gizmo
-  versions:
-  - name: v1
-    served: true
-    storage: true
-    schema:
-      openAPIV3Schema:
-        type: object
-        properties:
-          spec:
-            type: object
-            properties:
-              level:
-                type: integer
-`;
-
-const widget = (name: string, color: string, extra = '') =>
-  `apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: ${name}\n  namespace: foo\nspec:\n  size: 3\n  color: ${color}\n${extra}`;
+import { GIZMOS_CRD, WIDGETS_CRD, widget } from './fixtures/crds.js';
 
 for (const version of ['1.33', '1.27'])
   describe(`CustomResourceDefinitions with kubectl.${version}`, () => {
@@ -380,57 +275,6 @@ rules:
       );
     });
 
-    test('a second CRD with taken kind names is not Established (the last conflict, ListKindConflict)', async () => {
-      await ok(
-        ['apply', '-f', '-'],
-        GIZMOS_CRD.replace('name: gizmos.example.com', 'name: doohickeys.example.com').replace(
-          'plural: gizmos',
-          'plural: doohickeys',
-        ),
-      );
-      let crd: {
-        status?: { conditions?: { type: string; status: string; reason: string; message: string }[] };
-      } = {};
-      for (let i = 0; i < 50; i++) {
-        crd = JSON.parse(await ok(['get', 'crd', 'doohickeys.example.com', '-o', 'json']));
-        if (crd.status?.conditions?.length) break;
-        await new Promise((res) => setTimeout(res, 100));
-      }
-      const na = crd.status!.conditions!.find((c) => c.type === 'NamesAccepted')!;
-      assert.deepEqual(
-        [na.status, na.reason, na.message],
-        ['False', 'ListKindConflict', '"GizmoList" is already in use'],
-      );
-      assert.equal(crd.status!.conditions!.find((c) => c.type === 'Established')!.status, 'False');
-      assert.match((await k(['get', 'doohickeys'])).stderr, /doesn't have a resource type "doohickeys"/);
-      await ok(['delete', 'crd', 'doohickeys.example.com']);
-    });
-
-    test('invalid CRDs are refused with upstream texts', async () => {
-      const r = await k(
-        ['apply', '-f', '-'],
-        WIDGETS_CRD.replace('name: widgets.example.com', 'name: wrong.example.com'),
-      );
-      assert.match(
-        r.stderr,
-        /metadata\.name: Invalid value: "wrong\.example\.com": must be spec\.names\.plural\+"\."\+spec\.group/,
-      );
-      const w = await k(
-        ['apply', '-f', '-'],
-        GIZMOS_CRD.replace(/gizmos/g, 'things')
-          .replace('kind: Gizmo', 'kind: Thing')
-          .replace('  versions:', '  conversion:\n    strategy: Webhook\n  versions:'),
-      );
-      assert.match(w.stderr, /spec\.conversion\.strategy: Forbidden: Webhook conversion is not supported/);
-      const s = await k(
-        ['apply', '-f', '-'],
-        GIZMOS_CRD.replace(/gizmos/g, 'things')
-          .replace('kind: Gizmo', 'kind: Thing')
-          .replace('storage: true', 'storage: false'),
-      );
-      assert.match(s.stderr, /must have exactly one version marked as storage version/);
-    });
-
     test('client-side apply again (a merge patch), server dry run, deletecollection', async () => {
       assert.match(
         await ok(['apply', '-f', '-'], widget('w1', 'yellow')),
@@ -450,20 +294,6 @@ rules:
         /widget\.example\.com "b1" deleted/,
       );
       assert.match((await k(['get', 'widgets', '-n', 'bar'])).stderr, /No resources found/);
-    });
-
-    test('deleting a namespace deletes the custom resources in it', async () => {
-      await ok(['create', 'namespace', 'baz']);
-      await ok(['apply', '-f', '-'], widget('z1', 'red').replace('namespace: foo', 'namespace: baz'));
-      await ok(['delete', 'namespace', 'baz', '--timeout=30s']);
-      const r = await k(['get', '--raw', '/apis/example.com/v1/widgets']);
-      assert.equal(r.code, 0, r.stderr);
-      assert.equal(
-        JSON.parse(r.stdout).items.some(
-          (i: { metadata: { namespace: string } }) => i.metadata.namespace === 'baz',
-        ),
-        false,
-      );
     });
 
     test('bodies: protobuf is refused for custom resources (415); JSON CRDs are what kubectl sends', async () => {
@@ -534,59 +364,5 @@ rules:
       assert.doesNotMatch(v.stderr, /Content-Type: application\/vnd\.kubernetes\.protobuf/);
       assert.match(v.stderr, /Content-Type: application\/json/);
       await ok(['delete', 'crd', 'sprockets.example.com']);
-    });
-
-    test('a CR with a finalizer holds the CRD in Terminating; creates are refused until it is gone', async () => {
-      const HELD = GIZMOS_CRD.replace(/gizmos/g, 'holds').replace('kind: Gizmo', 'kind: Hold');
-      await ok(['apply', '-f', '-'], HELD);
-      await ok(['wait', '--for=condition=Established', 'crd/holds.example.com', '--timeout=20s']);
-      await ok(
-        ['apply', '-f', '-'],
-        'apiVersion: example.com/v1\nkind: Hold\nmetadata:\n  name: h1\n  finalizers: [example.com/hold]\n',
-      );
-      await ok(['delete', 'crd', 'holds.example.com', '--wait=false']);
-      let term: { reason?: string; message?: string } | undefined;
-      for (let i = 0; i < 50; i++) {
-        const crd = JSON.parse(await ok(['get', 'crd', 'holds.example.com', '-o', 'json']));
-        term = crd.status.conditions.find((c: { type: string }) => c.type === 'Terminating');
-        if (term?.reason === 'InstanceDeletionCheck') break;
-        await new Promise((res) => setTimeout(res, 100));
-      }
-      assert.equal(term?.reason, 'InstanceDeletionCheck');
-      assert.equal(term?.message, 'could not confirm zero CustomResources remaining: 1 remaining');
-      assert.ok(JSON.parse(await ok(['get', 'hold', 'h1', '-o', 'json'])).metadata.deletionTimestamp);
-      const c = await k(
-        ['create', '-f', '-'],
-        'apiVersion: example.com/v1\nkind: Hold\nmetadata:\n  name: h2\n',
-      );
-      assert.match(c.stderr, /create not allowed while custom resource definition is terminating/);
-      await ok(['patch', 'hold', 'h1', '--type=merge', '-p', '{"metadata":{"finalizers":null}}']);
-      let gone = false;
-      for (let i = 0; i < 100 && !gone; i++) {
-        gone = /NotFound/.test((await k(['get', 'crd', 'holds.example.com'])).stderr);
-        if (!gone) await new Promise((res) => setTimeout(res, 100));
-      }
-      assert.ok(gone, 'the CRD is gone once its last object is');
-    });
-
-    test('deleting the CRD deletes its objects', async () => {
-      await ok(['delete', 'crd', 'widgets.example.com', '--timeout=30s']);
-      assert.match(
-        (await k(['get', 'widgets', '-n', 'foo'])).stderr,
-        /doesn't have a resource type "widgets"/,
-      );
-      assert.match((await k(['get', 'crd', 'widgets.example.com'])).stderr, /NotFound/);
-      await ok(['apply', '-f', '-'], WIDGETS_CRD);
-      await ok(['wait', '--for=condition=Established', 'crd/widgets.example.com', '--timeout=20s']);
-      const out = await k(['get', 'widgets', '-n', 'foo']);
-      assert.equal(out.code, 0, out.stderr);
-      assert.match(out.stderr, /No resources found in foo namespace/);
-    });
-
-    test('CRDs and custom resources survive a restart and are served again', async () => {
-      await ok(['apply', '-f', '-'], widget('keep', 'red'));
-      await srv.stop();
-      srv = await startServer({ dir: srv.dir, port: srv.port });
-      assert.match(await ok(['get', 'widgets', '-n', 'foo']), /^keep\s+3\s+red/m);
     });
   });
