@@ -15,7 +15,7 @@
  * JSON field order follows the Go structs (TypeMeta first), as upstream's encoder writes them.
  */
 import { createHash } from 'node:crypto';
-import { allResources, groupVersions } from '../registry/index.js';
+import { allResources, groupVersions, type GroupVersions } from '../registry/index.js';
 import type { ResourceRegistry } from '../registry/registry.js';
 import type { ResourceDescriptor } from '../registry/types.js';
 
@@ -148,8 +148,10 @@ export interface DiscoveryDocuments {
 const json = (v: unknown) => Buffer.from(JSON.stringify(v));
 
 /** Builds and serializes every discovery document for `resources` (default: the whole registry). */
-export function buildDiscovery(resources: readonly ResourceDescriptor[] = allResources): DiscoveryDocuments {
-  const groups = groupVersions(resources);
+export function buildDiscovery(
+  resources: readonly ResourceDescriptor[] = allResources,
+  groups: GroupVersions[] = groupVersions(resources),
+): DiscoveryDocuments {
   const versionEntry = (group: string, version: string) => ({ groupVersion: gv(group, version), version });
   const groupDoc = (g: { group: string; versions: string[] }) => ({
     name: g.group,
@@ -241,7 +243,10 @@ export function discoveryFor(registry: ResourceRegistry | undefined): DiscoveryD
   if (!registry) return docs();
   let e = perRegistry.get(registry);
   if (!e || e.generation !== registry.generation) {
-    e = { generation: registry.generation, docs: buildDiscovery(registry.resources()) };
+    e = {
+      generation: registry.generation,
+      docs: buildDiscovery(registry.resources(), registry.groupVersions()),
+    };
     perRegistry.set(registry, e);
   }
   return e.docs;

@@ -89,3 +89,22 @@ test('discovery follows the registry: custom groups last in /apis and aggregated
   r.delete('widgets.example.com');
   assert.equal(discoveryFor(r).apiResourceList('example.com', 'v1'), undefined);
 });
+
+test('custom groups are ordered as the aggregator orders their APIServices: by <version>.<group>', () => {
+  const r = new ResourceRegistry();
+  r.set('x.b.io', custom('b.io', 'xs', 'X', ['v1']));
+  r.set('y.a.io', custom('a.io', 'ys', 'Y', ['v2']));
+  r.set('z.c.io', custom('c.io', 'zs', 'Z', ['v1beta1', 'v1']));
+  assert.deepEqual(
+    r
+      .groupVersions()
+      .slice(-3)
+      .map((g) => g.group),
+    ['b.io', 'c.io', 'a.io'],
+  );
+  const agg = JSON.parse(discoveryFor(r).aggregatedDiscovery('apis', 'v2').toString());
+  assert.deepEqual(
+    agg.items.slice(-3).map((i: { metadata: { name: string } }) => i.metadata.name),
+    ['b.io', 'c.io', 'a.io'],
+  );
+});

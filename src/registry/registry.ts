@@ -7,11 +7,18 @@
  * changes, and {@link ResourceRegistry.generation} tells caches (discovery, OpenAPI) when to
  * rebuild.
  *
- * Order: built-in groups in GROUP_ORDER, then other groups alphabetically. Upstream's aggregator
- * sorts by group priority, and every CRD group gets the same minimum priority (1000, below every
- * built-in group: crdregistration_controller.go), so custom groups follow the built-ins by name.
+ * Order: built-in groups in GROUP_ORDER, then the others. Upstream's aggregator sorts APIServices
+ * by group priority, then by APIService name (`<version>.<group>`); every CRD group gets the same
+ * priority (1000, below every built-in group: crdregistration_controller.go), so custom groups
+ * follow the built-ins, ordered by their smallest `<version>.<group>`.
  */
-import { allResources, compareKubeVersions, groupVersions, type GroupVersions } from './index.js';
+import {
+  GROUP_ORDER,
+  allResources,
+  compareKubeVersions,
+  groupVersions,
+  type GroupVersions,
+} from './index.js';
 import type { ResourceDescriptor } from './types.js';
 
 export class ResourceRegistry {
@@ -48,7 +55,14 @@ export class ResourceRegistry {
 
   /** Served groups in discovery order with their versions, preferred first (cached per generation). */
   groupVersions(): GroupVersions[] {
-    return (this.gvs ??= groupVersions(this.sorted));
+    if (this.gvs) return this.gvs;
+    const all = groupVersions(this.sorted);
+    const known = all.filter((g) => GROUP_ORDER.includes(g.group));
+    const key = (g: GroupVersions) => g.versions.map((v) => `${v}.${g.group}`).sort()[0] ?? g.group;
+    const other = all
+      .filter((g) => !GROUP_ORDER.includes(g.group))
+      .sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+    return (this.gvs = [...known, ...other]);
   }
 
   /** Adds or replaces the descriptor registered under `key` (a CRD's name). */
