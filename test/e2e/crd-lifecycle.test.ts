@@ -63,6 +63,33 @@ for (const version of ['1.33', '1.27'])
       await ok(['delete', 'crd', 'doohickeys.example.com']);
     });
 
+    test('updating a CRD re-serves it: a new printer column and short name appear', async () => {
+      await ok(['apply', '-f', '-'], widget('u1', 'red'));
+      const changed = WIDGETS_CRD.replace('shortNames: [wd]', 'shortNames: [wd, wdg]').replace(
+        '    - name: Color\n',
+        '    - name: Replicas\n      type: integer\n      jsonPath: .spec.replicas\n    - name: Color\n',
+      );
+      assert.match(
+        await ok(['apply', '-f', '-'], changed),
+        /customresourcedefinition\.apiextensions\.k8s\.io\/widgets\.example\.com configured/,
+      );
+      let out = '';
+      for (let i = 0; i < 50 && !/REPLICAS/.test(out); i++) {
+        out = (await k(['get', 'wdg', '-n', 'foo'])).stdout;
+        if (!/REPLICAS/.test(out)) await new Promise((res) => setTimeout(res, 100));
+      }
+      assert.match(out, /^NAME\s+SIZE\s+REPLICAS\s+COLOR\s+AGE\n/);
+      assert.match(out, /^u1\s+3\s+red\s+\d+s$/m);
+      // Server-side apply of the CRD itself (back to the fixture).
+      assert.match(
+        await ok(['apply', '--server-side', '--force-conflicts', '-f', '-'], WIDGETS_CRD),
+        /widgets\.example\.com serverside-applied/,
+      );
+      const crd = JSON.parse(await ok(['get', 'crd', 'widgets.example.com', '-o', 'json']));
+      assert.deepEqual(crd.spec.names.shortNames, ['wd']);
+      assert.equal(crd.metadata.generation, 3);
+    });
+
     test('invalid CRDs are refused with upstream texts', async () => {
       const r = await k(
         ['apply', '-f', '-'],
