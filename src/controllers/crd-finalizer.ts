@@ -8,7 +8,13 @@
  */
 import { deepCopy, timestamp } from '../api/meta.js';
 import type { ObjectStore } from '../apiserver/rest/object-store.js';
-import { CLEANUP_FINALIZER, setCondition, statusOf, type CrdCondition } from '../apiextensions/types.js';
+import {
+  CLEANUP_FINALIZER,
+  condition,
+  setCondition,
+  statusOf,
+  type CrdCondition,
+} from '../apiextensions/types.js';
 import { WorkQueue } from './work-queue.js';
 
 export class CrdFinalizerController {
@@ -63,11 +69,13 @@ export class CrdFinalizerController {
     const cur = this.crds.get('', name);
     const md = cur?.obj.metadata;
     if (!cur || !md?.deletionTimestamp || !md.finalizers?.includes(CLEANUP_FINALIZER)) return;
-    await this.setTerminating(name, {
-      status: 'True',
-      reason: 'InstanceDeletionInProgress',
-      message: 'CustomResource deletion is in progress',
-    });
+    // A retry while instances remain keeps InstanceDeletionCheck instead of flapping.
+    if (condition(cur.obj, 'Terminating')?.reason !== 'InstanceDeletionCheck')
+      await this.setTerminating(name, {
+        status: 'True',
+        reason: 'InstanceDeletionInProgress',
+        message: 'CustomResource deletion is in progress',
+      });
     const store = this.crStore(name);
     const remaining = store ? await this.deleteInstances(store, md.deletionTimestamp) : 0;
     if (remaining > 0) {
