@@ -56,6 +56,7 @@ test('compile: prune, default and validate a create', () => {
 test('compile: root metadata.name is checked against the schema, other metadata is not', () => {
   assert.deepEqual(v({ ...cr({}, 'much-too-long'), metadata: { name: 'much-too-long', labels: { a: 1 } } }), [
     'metadata.name: Too long: may not be more than 8 bytes',
+    '<nil>: Invalid value: null: some validation rules were not checked because the object was invalid; correct the existing errors to complete validation',
   ]);
 });
 
@@ -96,5 +97,46 @@ test('compile: ratcheting keeps unchanged invalid values, rejects changed ones',
   assert.deepEqual(v(next, old), [
     `spec.image: Invalid value: "ALSOBAD": spec.image in body should match '^[a-z]+$'`,
     'spec.ports[0].port: Invalid value: 2000: spec.ports[0].port in body should be less than or equal to 1000',
+  ]);
+});
+
+test('compile: set duplicates ignore object key order', () => {
+  const s = compileSchema({
+    type: 'object',
+    properties: {
+      spec: {
+        type: 'object',
+        properties: {
+          s: {
+            type: 'array',
+            'x-kubernetes-list-type': 'set',
+            items: {
+              type: 'object',
+              'x-kubernetes-map-type': 'atomic',
+              properties: { a: { type: 'integer' }, b: { type: 'integer' } },
+            },
+          },
+        },
+      },
+    },
+  });
+  const o = cr({
+    s: [
+      { a: 1, b: 2 },
+      { b: 2, a: 1 },
+    ],
+  });
+  assert.deepEqual(s.validate(o).map(fieldErrorString), ['spec.s[1]: Duplicate value: {"b":2,"a":1}']);
+});
+
+test('compile: CEL rules are not run when a blocking OpenAPI error exists (hasBlockingErr)', () => {
+  assert.deepEqual(v(cr({ replicas: 'x', tier: 'gold' })), [
+    'spec.replicas: Invalid value: "string": spec.replicas in body must be of type integer: "string"',
+    '<nil>: Invalid value: null: some validation rules were not checked because the object was invalid; correct the existing errors to complete validation',
+  ]);
+  // a non-blocking error (minimum) lets the rules run
+  assert.deepEqual(v(cr({ replicas: 0, tier: 'gold' })), [
+    'spec.replicas: Invalid value: 0: spec.replicas in body should be greater than or equal to 1',
+    'spec.tier: Invalid value: "string": no gold',
   ]);
 });

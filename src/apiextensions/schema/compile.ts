@@ -3,8 +3,10 @@
  *
  * {@link compile}: a CRD version's schema, checked once and turned into the per-request
  * operations of the contract (index.ts): prune, default, validate. Validation order follows
- * upstream's customResourceStrategy.Validate: OpenAPI schema validation, then list-type
- * uniqueness, then the embedded resources' apiVersion/kind/metadata, then CEL rules. On update,
+ * upstream's customResourceStrategy.Validate: OpenAPI schema validation, then the embedded
+ * resources' apiVersion/kind/metadata, then list-type uniqueness, then CEL rules, which are
+ * skipped (with `<nil>: Invalid value: null: some validation rules were not checked ...`) when an
+ * earlier error is a type, enum, required, too-long or too-many one (hasBlockingErr). On update,
  * OpenAPI and CEL errors of values unchanged from the old object are ratcheted away
  * (CRDValidationRatcheting, on by default since Kubernetes 1.30).
  */
@@ -18,6 +20,21 @@ import { validateListTypes } from './list-type.js';
 import { validateValue } from './openapi.js';
 import { pruneObject } from './prune.js';
 import { isObject, toStructural } from './structural.js';
+
+const BLOCKING = new Set<FieldError['type']>([
+  'FieldValueNotSupported',
+  'FieldValueRequired',
+  'FieldValueTooLong',
+  'FieldValueTooMany',
+  'FieldValueTypeInvalid',
+]);
+const NOT_CHECKED: FieldError = {
+  type: 'FieldValueInvalid',
+  field: '<nil>',
+  value: null,
+  detail:
+    'some validation rules were not checked because the object was invalid; correct the existing errors to complete validation',
+};
 
 /** Thrown by compileSchema for a schema validateCrdSchema rejects. */
 export class InvalidSchemaError extends Error {
@@ -63,9 +80,13 @@ export function compile(schema: JSONSchemaProps): CompiledSchema {
         }
       }
       for (const e of out) if (e.field === '') e.field = '<nil>';
-      validateListTypes(obj, root, '', out);
       validateEmbedded(obj, root, '', out);
-      if (cel) out.push(...cel.validate(obj, old, ''));
+      validateListTypes(obj, root, '', out);
+      if (cel) {
+        // hasBlockingErr (customResourceStrategy): CEL needs well-typed input
+        if (out.some((e) => BLOCKING.has(e.type))) out.push(NOT_CHECKED);
+        else out.push(...cel.validate(obj, old, ''));
+      }
       return out;
     },
   };

@@ -212,7 +212,8 @@ const rows: [string, JSONSchemaProps, string[]][] = [
     root({
       l: {
         type: 'array',
-        items: { type: 'string', 'x-kubernetes-validations': [{ rule: 'self == oldSelf' }] },
+        maxItems: 10,
+        items: { type: 'string', maxLength: 10, 'x-kubernetes-validations': [{ rule: 'self == oldSelf' }] },
       },
     }),
     [
@@ -312,4 +313,46 @@ for (const [name, schema, want] of rows) {
 
 test('compileSchema throws on a schema validateCrdSchema rejects', () => {
   assert.throws(() => compileSchema({ type: 'string' }), /must be object at the root/);
+});
+
+const MSG =
+  '(try simplifying the rule, or adding maxItems, maxProperties, and maxLength where arrays, maps, and strings are declared)';
+test('crd validation: estimated rule cost over budget (nested comprehension over an unbounded list)', () => {
+  const list = (extra: JSONSchemaProps): JSONSchemaProps =>
+    root({
+      l: {
+        type: 'array',
+        items: { type: 'string', ...extra },
+        'x-kubernetes-validations': [{ rule: 'self.all(x, self.all(y, x == y))' }],
+        ...(extra.maxLength ? { maxItems: 10 } : {}),
+      },
+    });
+  assert.deepEqual(errs(list({})), [
+    `${P}.properties[l].x-kubernetes-validations[0].rule: Forbidden: estimated rule cost exceeds budget by factor of more than 100x ${MSG}`,
+  ]);
+  assert.deepEqual(errs(list({ maxLength: 10 })), []);
+});
+
+test('crd validation: estimated rule cost multiplies by cardinality (regex on unbounded strings in a list)', () => {
+  const s = root({
+    l: {
+      type: 'array',
+      items: { type: 'string', 'x-kubernetes-validations': [{ rule: "self.matches('^[a-z]+$')" }] },
+    },
+  });
+  assert.deepEqual(errs(s), [
+    `${P}.properties[l].items.x-kubernetes-validations[0].rule: Forbidden: estimated rule cost exceeds budget by factor of more than 100x ${MSG}`,
+  ]);
+  const bounded = root({
+    l: {
+      type: 'array',
+      maxItems: 100,
+      items: {
+        type: 'string',
+        maxLength: 63,
+        'x-kubernetes-validations': [{ rule: "self.matches('^[a-z]+$')" }],
+      },
+    },
+  });
+  assert.deepEqual(errs(bounded), []);
 });

@@ -200,7 +200,11 @@ function extensions(s: Raw, p: string): FieldError[] {
       );
     }
   }
-  if (listType !== undefined && listType !== null && !['atomic', 'set', 'map'].includes(String(listType))) {
+  if (
+    listType !== undefined &&
+    listType !== null &&
+    !(typeof listType === 'string' && ['atomic', 'set', 'map'].includes(listType))
+  ) {
     errs.push(notSupported(childPath(p, 'x-kubernetes-list-type'), listType, ['atomic', 'set', 'map']));
   }
   const keys = Array.isArray(s['x-kubernetes-list-map-keys'])
@@ -355,7 +359,7 @@ function ruleShapes(s: Raw, p: string): FieldError[] {
     if (
       rule.reason !== undefined &&
       rule.reason !== null &&
-      !SUPPORTED_REASONS.includes(String(rule.reason))
+      !(typeof rule.reason === 'string' && SUPPORTED_REASONS.includes(rule.reason))
     ) {
       errs.push(notSupported(childPath(rp, 'reason'), rule.reason, SUPPORTED_REASONS));
     }

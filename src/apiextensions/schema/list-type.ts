@@ -7,6 +7,7 @@
  * (the key fields) for maps.
  */
 import type { FieldError } from '../../api/errors.js';
+import { canonicalJson } from './openapi.js';
 import { additionalSchema, isObject, type Structural } from './structural.js';
 
 const child = (p: string, k: string): string => (p ? `${p}.${k}` : k);
@@ -22,7 +23,7 @@ export function validateListTypes(
     if (s.listType === 'set') {
       const seen = new Set<string>();
       x.forEach((v, i) => {
-        const k = JSON.stringify(v);
+        const k = canonicalJson(v);
         if (seen.has(k)) errs.push({ type: 'FieldValueDuplicate', field: `${path}[${i}]`, value: v });
         seen.add(k);
       });
@@ -37,7 +38,7 @@ export function validateListTypes(
           const val = k in v ? v[k] : d?.hasDefault ? d.defaultValue : undefined;
           if (val !== undefined) kv[k] = val;
         }
-        const id = JSON.stringify(keys.map((k) => kv[k] ?? null));
+        const id = canonicalJson(keys.map((k) => kv[k] ?? null));
         if (seen.has(id)) errs.push({ type: 'FieldValueDuplicate', field: `${path}[${i}]`, value: kv });
         seen.add(id);
       });

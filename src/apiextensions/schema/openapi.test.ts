@@ -181,3 +181,10 @@ const rows: [string, unknown, JSONSchemaProps, string[]][] = [
 for (const [name, value, schema, want] of rows) {
   test(`openapi: ${name}`, () => assert.deepEqual(check(value, schema), want));
 }
+
+test('openapi: a type error does not stop the enum check (every validator runs)', () => {
+  assert.deepEqual(check({ spec: { n: 'abc' } }, spec({ n: { type: 'integer', enum: [1, 2] } })), [
+    'spec.n: Invalid value: "string": spec.n in body must be of type integer: "string"',
+    'spec.n: Unsupported value: "abc": supported values: "1", "2"',
+  ]);
+});

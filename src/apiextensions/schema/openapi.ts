@@ -54,6 +54,16 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
   return false;
 }
 
+/** JSON with object keys sorted: equal for jsonEqual values. */
+export function canonicalJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
+  if (isObject(v)) {
+    const keys = Object.keys(v).sort();
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(v[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(v ?? null);
+}
+
 const regexCache = new Map<string, RegExp | null>();
 /** A Go RE2 pattern as a JS RegExp (null when JS cannot compile it). */
 export function compilePattern(p: string): RegExp | null {
@@ -91,7 +101,11 @@ export function validateValue(v: unknown, s: Raw, name: string, errs: FieldError
   if (old && jsonEqual(old.v, v)) return;
   const field = name;
   const types =
-    s['x-kubernetes-int-or-string'] === true ? ['integer', 'string'] : s.type ? [String(s.type)] : [];
+    s['x-kubernetes-int-or-string'] === true
+      ? ['integer', 'string']
+      : typeof s.type === 'string' && s.type
+        ? [s.type]
+        : [];
   // typeValidator
   if (v === null || v === undefined) {
     if (types.length > 0 && s.nullable !== true) {
@@ -102,7 +116,7 @@ export function validateValue(v: unknown, s: Raw, name: string, errs: FieldError
   if (types.length > 0 && !typeOk(types, v)) {
     const t = jsonTypeName(v);
     errs.push(typeErr(field, `${inBody(name)} must be of type ${types.join(',')}: "${t}"`, t));
-    return;
+    // kube-openapi runs the other validators too (each applies to the value's own kind)
   }
   // schemaPropsValidator
   composite(v, s, name, errs);
@@ -296,9 +310,7 @@ function correlateItems(s: Raw, old: Old): (item: unknown) => Old {
   const keys = s['x-kubernetes-list-map-keys'];
   if (type !== 'map' || !Array.isArray(keys)) return none;
   const id = (x: unknown): string | undefined =>
-    isObject(x)
-      ? JSON.stringify(keys.map((k) => (typeof k === 'string' ? (x[k] ?? null) : null)))
-      : undefined;
+    isObject(x) ? canonicalJson(keys.map((k) => (typeof k === 'string' ? (x[k] ?? null) : null))) : undefined;
   const byId = new Map<string, unknown>();
   for (const o of olds) {
     const k = id(o);

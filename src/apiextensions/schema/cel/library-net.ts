@@ -8,7 +8,9 @@
  * - cidr (cidr.go): `isCIDR(s)`, `cidr(s)`, and on CIDRs `containsIP(ip|s)`,
  *   `containsCIDR(cidr|s)`, `ip()`, `masked()`, `prefixLength()`;
  * - optionals: `optional.of(x)`, `optional.none()`, `hasValue()`, `value()`, `orValue(x)`;
- * - format (format.go): `format.dns1123Label()` ... `.validate(s)` → optional list of errors.
+ * - format (format.go): `format.dns1123Label()` ... `.validate(s)` → optional list of errors;
+ * - semver (semverlib.go): `isSemver(s)`, `semver(s)`, `major()`, `minor()`, `patch()`,
+ *   `isGreaterThan()`, `isLessThan()`, `compareTo()`.
  * IP, CIDR, optional and format values are maps with a private marker key.
  */
 import {
@@ -16,9 +18,9 @@ import {
   celMethod,
   CelScalar,
   isCelMap,
-  listType,
   mapType,
   type CelFunc,
+  type CelInput,
   type CelValue,
 } from '@bufbuild/cel';
 import {
@@ -108,6 +110,11 @@ const cidrFuncs: CelFunc[] = [
   }),
 ];
 
+/** A CEL optional value: optional.of(v), or optional.none() for undefined. */
+export function celOptional(v: CelInput | undefined): Record<string, CelInput> {
+  return { [OPT_KEY]: v === undefined ? [] : [v] };
+}
+
 function optOf(m: CelValue): CelValue[] {
   if (!isCelMap(m) || !m.has(OPT_KEY)) throw new Error('no such overload');
   return [...(m.get(OPT_KEY) as Iterable<CelValue>)];
@@ -156,6 +163,60 @@ const formatFuncs: CelFunc[] = [
   }),
 ];
 
-/** The ip, cidr, optional and format library functions. */
-export const K8S_NET_LIBRARY: CelFunc[] = [...ipFuncs, ...cidrFuncs, ...optFuncs, ...formatFuncs];
-void listType;
+// semver (semverlib.go): strict semver 2.0.0 (`isSemver(s)`, `semver(s)`, getters, comparisons)
+const SEMVER_KEY = '@k8s.semver';
+const SEMVER_RE =
+  /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$/;
+function semverOf(m: CelValue): RegExpExecArray {
+  const r = SEMVER_RE.exec(marker(m, SEMVER_KEY));
+  if (!r) throw new Error('invalid semver');
+  return r;
+}
+function semverCompare(a: RegExpExecArray, b: RegExpExecArray): number {
+  for (let i = 1; i <= 3; i++) {
+    const d = Number(a[i]) - Number(b[i]);
+    if (d !== 0) return Math.sign(d);
+  }
+  const pa = a[4];
+  const pb = b[4];
+  if (pa === undefined || pb === undefined) return pa === pb ? 0 : pa === undefined ? 1 : -1;
+  const xa = pa.split('.');
+  const xb = pb.split('.');
+  for (let i = 0; i < Math.max(xa.length, xb.length); i++) {
+    if (xa[i] === undefined) return -1;
+    if (xb[i] === undefined) return 1;
+    const na = /^\d+$/.test(xa[i]);
+    const nb = /^\d+$/.test(xb[i]);
+    if (na && nb && Number(xa[i]) !== Number(xb[i])) return Math.sign(Number(xa[i]) - Number(xb[i]));
+    if (na !== nb) return na ? -1 : 1;
+    if (xa[i] !== xb[i]) return xa[i] < xb[i] ? -1 : 1;
+  }
+  return 0;
+}
+/** Compares two semver values; undefined when `a` is not one (the quantity overloads share names). */
+export function compareSemver(a: CelValue, b: CelValue): number | undefined {
+  if (!isCelMap(a) || !a.has(SEMVER_KEY)) return undefined;
+  return semverCompare(semverOf(a), semverOf(b));
+}
+
+const semverFuncs: CelFunc[] = [
+  celFunc('isSemver', [STRING], BOOL, (s) => SEMVER_RE.test(s)),
+  celFunc('semver', [STRING], MAP, (s) => {
+    if (!SEMVER_RE.test(s)) throw new Error(`could not parse semver "${s}"`);
+    return { [SEMVER_KEY]: s };
+  }),
+  ...(['major', 'minor', 'patch'] as const).map((name, i) =>
+    celMethod(name, MAP, [], INT, function () {
+      return BigInt(semverOf(this)[i + 1]);
+    }),
+  ),
+];
+
+/** The ip, cidr, optional, format and semver library functions. */
+export const K8S_NET_LIBRARY: CelFunc[] = [
+  ...ipFuncs,
+  ...cidrFuncs,
+  ...optFuncs,
+  ...formatFuncs,
+  ...semverFuncs,
+];

@@ -4,6 +4,7 @@
  * The Kubernetes CEL library functions (k8s.io/apiserver/pkg/cel/library) on top of
  * @bufbuild/cel's standard functions and its strings extension:
  * - lists (lists.go): `isSorted()`, `sum()`, `min()`, `max()`, `indexOf(x)`, `lastIndexOf(x)`;
+ * - cel-go ext.Sets: `sets.contains()`, `sets.equivalent()`, `sets.intersects()`; string `reverse()`;
  * - regex (regex.go): `find(re)`, `findAll(re)`, `findAll(re, n)`;
  * - urls (urls.go): `isURL(s)`, `url(s)` with `getScheme()`, `getHost()`, `getHostname()`,
  *   `getPort()`, `getEscapedPath()`, `getQuery()`;
@@ -25,7 +26,7 @@ import {
   type CelValue,
 } from '@bufbuild/cel';
 import { compilePattern } from '../openapi.js';
-import { K8S_NET_LIBRARY } from './library-net.js';
+import { compareSemver, K8S_NET_LIBRARY } from './library-net.js';
 import { parseQuantity, quantityString, type Quantity } from './quantity.js';
 
 const { BOOL, DYN, INT, STRING, DOUBLE } = CelScalar;
@@ -95,6 +96,26 @@ function regex(re: string): RegExp {
   return r;
 }
 
+// ext.Sets (sets.go in cel-go): membership over lists, by CEL equality
+const setsFuncs: CelFunc[] = [
+  celFunc('sets.contains', [LIST, LIST], BOOL, (a, b) => {
+    const av = listValues(a);
+    return listValues(b).every((x) => av.some((y) => celEq(x, y)));
+  }),
+  celFunc('sets.equivalent', [LIST, LIST], BOOL, (a, b) => {
+    const av = listValues(a);
+    const bv = listValues(b);
+    return bv.every((x) => av.some((y) => celEq(x, y))) && av.every((x) => bv.some((y) => celEq(x, y)));
+  }),
+  celFunc('sets.intersects', [LIST, LIST], BOOL, (a, b) => {
+    const av = listValues(a);
+    return listValues(b).some((x) => av.some((y) => celEq(x, y)));
+  }),
+  celMethod('reverse', STRING, [], STRING, function () {
+    return [...this].reverse().join('');
+  }),
+];
+
 const regexFuncs: CelFunc[] = [
   celMethod('find', STRING, [STRING], STRING, function (re) {
     return regex(re).exec(this)?.[0] ?? '';
@@ -152,6 +173,8 @@ function qtyOf(m: CelValue): Quantity {
   return q;
 }
 const qtyValue = (q: Quantity): Record<string, string> => ({ [QTY_KEY]: quantityString(q) });
+/** isGreaterThan / isLessThan / compareTo serve both quantities and semvers. */
+const compareAny = (a: CelValue, b: CelValue): number => compareSemver(a, b) ?? cmp(qtyOf(a), qtyOf(b));
 const cmp = (a: Quantity, b: Quantity): number => {
   const l = a.value.num * b.value.den;
   const r = b.value.num * a.value.den;
@@ -183,13 +206,13 @@ const quantityFuncs: CelFunc[] = [
     return n > 0n ? 1n : n < 0n ? -1n : 0n;
   }),
   celMethod('isGreaterThan', MAP, [MAP], BOOL, function (o) {
-    return cmp(qtyOf(this), qtyOf(o)) > 0;
+    return compareAny(this, o) > 0;
   }),
   celMethod('isLessThan', MAP, [MAP], BOOL, function (o) {
-    return cmp(qtyOf(this), qtyOf(o)) < 0;
+    return compareAny(this, o) < 0;
   }),
   celMethod('compareTo', MAP, [MAP], INT, function (o) {
-    return BigInt(cmp(qtyOf(this), qtyOf(o)));
+    return BigInt(compareAny(this, o));
   }),
   celMethod('add', MAP, [MAP], MAP, function (o) {
     return qtyValue(addQ(qtyOf(this), qtyOf(o), 1n));
@@ -224,6 +247,7 @@ function reduce(num: bigint, den: bigint): { num: bigint; den: bigint } {
 /** Every Kubernetes library function registered in the environment. */
 export const K8S_LIBRARY: CelFunc[] = [
   ...listFuncs,
+  ...setsFuncs,
   ...regexFuncs,
   ...urlFuncs,
   ...quantityFuncs,

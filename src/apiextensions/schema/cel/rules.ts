@@ -14,6 +14,8 @@ import { celEnv, parse, plan, CelScalar, type CelInput, type CelResult } from '@
 import { strings } from '@bufbuild/cel/ext';
 import { K8S_LIBRARY } from './library.js';
 import type { Structural, ValidationRule } from '../structural.js';
+import { estimateCost } from './cost.js';
+import { expandBind } from './macros.js';
 import { staticErrors } from './static-check.js';
 
 const ENV = celEnv({
@@ -28,6 +30,9 @@ export interface CompiledRule {
   program?: Program;
   messageProgram?: Program;
   usesOldSelf: boolean;
+  /** Estimated cost of one evaluation of the rule / the messageExpression (cost.ts). */
+  cost: number;
+  messageCost: number;
   /** compilation error of the rule (field `rule`). */
   error?: string;
   /** compilation error of the messageExpression. */
@@ -57,6 +62,7 @@ function compileExpr(
   let parsed: unknown;
   try {
     parsed = parse(source);
+    expandBind((parsed as { expr?: unknown }).expr);
   } catch (e) {
     return { error: `ERROR: ${(e as Error).message}` };
   }
@@ -82,17 +88,21 @@ export function compileRule(rule: ValidationRule, s: Structural, root = false): 
   if (!perSchema) cache.set(s, (perSchema = new Map()));
   const hit = perSchema.get(key);
   if (hit) return hit;
-  const out: CompiledRule = { rule, usesOldSelf: false };
+  const out: CompiledRule = { rule, usesOldSelf: false, cost: 0, messageCost: 0 };
   const r = compileExpr(rule.rule, s, root);
   if (r.error) out.error = `compilation failed: ${r.error}`;
   else {
     out.program = r.program;
     out.usesOldSelf = usesIdent(r.parsed, 'oldSelf');
+    out.cost = estimateCost(r.parsed, s, root);
   }
   if (rule.messageExpression && rule.messageExpression.trim()) {
     const m = compileExpr(rule.messageExpression, s, root);
     if (m.error) out.messageError = `messageExpression compilation failed: ${m.error}`;
-    else out.messageProgram = m.program;
+    else {
+      out.messageProgram = m.program;
+      out.messageCost = estimateCost(m.parsed, s, root);
+    }
   }
   perSchema.set(key, out);
   return out;

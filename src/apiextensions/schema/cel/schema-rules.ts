@@ -9,16 +9,36 @@
  * `optionalOldSelf` is only set on transition rules.
  */
 import type { FieldError } from '../../../api/errors.js';
-import { childPath, indexPath, invalid, keyPath } from '../paths.js';
+import { childPath, forbidden, indexPath, invalid, keyPath } from '../paths.js';
 import { toStructural, type Structural } from '../structural.js';
 import type { JSONSchemaProps } from '../index.js';
 import { resolveFieldPath } from './field-path.js';
+import {
+  cardinality,
+  costErrorMessage,
+  maxSize,
+  STATIC_ESTIMATED_COST_LIMIT,
+  STATIC_ESTIMATED_CRD_COST_LIMIT,
+} from './cost.js';
 import { compileRule } from './rules.js';
 
 export function celRuleErrors(schema: JSONSchemaProps, path: string): FieldError[] {
   const errs: FieldError[] = [];
   const root = toStructural(schema);
-  walk(root, path, undefined, errs, root);
+  const total = { cost: 0 };
+  walk(root, path, undefined, errs, root, 1, total);
+  if (errs.length === 0 && total.cost > STATIC_ESTIMATED_CRD_COST_LIMIT) {
+    errs.push(
+      forbidden(
+        path,
+        costErrorMessage(
+          'x-kubernetes-validations estimated rule cost total for entire OpenAPIv3 schema',
+          total.cost,
+          STATIC_ESTIMATED_CRD_COST_LIMIT,
+        ),
+      ),
+    );
+  }
   return errs;
 }
 
@@ -28,7 +48,10 @@ function walk(
   uncorrelatable: string | undefined,
   errs: FieldError[],
   root: Structural,
+  ancestors: number,
+  total: { cost: number },
 ): void {
+  const card = cardinality(s, ancestors);
   s.validations.forEach((rule, i) => {
     const rp = indexPath(childPath(p, 'x-kubernetes-validations'), i);
     const raw = (s.raw['x-kubernetes-validations'] as unknown[])[i];
@@ -37,6 +60,30 @@ function walk(
     }
     if (!rule.rule.trim()) return;
     const c = compileRule(rule, s, s === root);
+    if (c.program) {
+      const cost = c.cost * card;
+      if (cost > STATIC_ESTIMATED_COST_LIMIT) {
+        errs.push(
+          forbidden(
+            childPath(rp, 'rule'),
+            costErrorMessage('estimated rule cost', cost, STATIC_ESTIMATED_COST_LIMIT),
+          ),
+        );
+      }
+      total.cost += cost;
+    }
+    if (c.messageProgram && c.messageCost * card > STATIC_ESTIMATED_COST_LIMIT) {
+      errs.push(
+        forbidden(
+          childPath(rp, 'messageExpression'),
+          costErrorMessage(
+            'estimated messageExpression cost',
+            c.messageCost * card,
+            STATIC_ESTIMATED_COST_LIMIT,
+          ),
+        ),
+      );
+    }
     if (c.error) errs.push(invalid(childPath(rp, 'rule'), raw, c.error));
     if (c.messageError) errs.push(invalid(childPath(rp, 'messageExpression'), raw, c.messageError));
     if (c.program && c.usesOldSelf && uncorrelatable !== undefined) {
@@ -57,16 +104,24 @@ function walk(
       );
     }
   });
-  for (const [k, sub] of s.properties ?? []) {
-    const u = uncorrelatable ?? (s.mapType === 'atomic' ? p : undefined);
-    walk(sub, keyPath(childPath(p, 'properties'), k), u, errs, root);
-  }
+  // maps correlate whatever their x-kubernetes-map-type (MapIsCorrelatable: granular, atomic)
+  const mapU =
+    uncorrelatable ?? (s.mapType && s.mapType !== 'granular' && s.mapType !== 'atomic' ? p : undefined);
+  for (const [k, sub] of s.properties ?? [])
+    walk(sub, keyPath(childPath(p, 'properties'), k), mapU, errs, root, card, total);
   if (s.additionalProperties && s.additionalProperties !== true) {
-    const u = uncorrelatable ?? (s.mapType === 'atomic' ? p : undefined);
-    walk(s.additionalProperties, childPath(p, 'additionalProperties'), u, errs, root);
+    walk(
+      s.additionalProperties,
+      childPath(p, 'additionalProperties'),
+      mapU,
+      errs,
+      root,
+      card * maxSize(s),
+      total,
+    );
   }
   if (s.items) {
     const u = uncorrelatable ?? (s.listType !== 'map' ? p : undefined);
-    walk(s.items, childPath(p, 'items'), u, errs, root);
+    walk(s.items, childPath(p, 'items'), u, errs, root, card * maxSize(s), total);
   }
 }

@@ -40,13 +40,13 @@ const ROOT_META = toStructural({
 });
 const STRING = toStructural({ type: 'string' });
 
-interface Node {
+export interface Node {
   id?: bigint;
   exprKind?: { case?: string; value?: unknown };
 }
 
 /** The schema of a CEL value: a Structural, or undefined for dyn (no checks below it). */
-type T = Structural | undefined;
+export type T = Structural | undefined;
 
 function positionOf(parsed: unknown, id: bigint | undefined, source: string): string {
   const info = (parsed as { sourceInfo?: { positions?: Record<string, number> } }).sourceInfo;
@@ -58,7 +58,7 @@ function positionOf(parsed: unknown, id: bigint | undefined, source: string): st
   return `<input>:${line}:${col}`;
 }
 
-function fieldOf(t: T, field: string, roots: ReadonlySet<Structural>): T | 'missing' {
+export function fieldOf(t: T, field: string, roots: ReadonlySet<Structural>): T | 'missing' {
   if (!t) return undefined;
   const name = unescapeName(field);
   if (roots.has(t) || t.embeddedResource) {

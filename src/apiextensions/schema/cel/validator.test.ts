@@ -273,3 +273,42 @@ test('cel: an evaluation error names the message when the rule has one', () => {
     'spec: Invalid value: "object": no such key: max evaluating rule: min must not exceed max',
   ]);
 });
+
+test('cel: cel.bind, sets and string reverse', () => {
+  const s = specRules(
+    [
+      rule('cel.bind(total, self.min + self.max, total > 3 && total < 10)'),
+      rule(
+        'sets.contains([1, 2, 3], [self.min]) && sets.intersects([self.max], [5, 7]) && sets.equivalent([1, 2], [2, 1])',
+      ),
+      rule("'abc'.reverse() == 'cba'"),
+    ],
+    ints,
+  );
+  assert.deepEqual(run(s, { min: 1, max: 5 }), []);
+  assert.deepEqual(run(s, { min: 1, max: 1 }), [
+    'spec: Invalid value: "object": failed rule: cel.bind(total, self.min + self.max, total > 3 && total < 10)',
+    'spec: Invalid value: "object": failed rule: sets.contains([1, 2, 3], [self.min]) && sets.intersects([self.max], [5, 7]) && sets.equivalent([1, 2], [2, 1])',
+  ]);
+});
+
+test('cel: optionalOldSelf rules run on create with oldSelf = optional.none()', () => {
+  const s = withSpec({
+    type: 'object',
+    properties: {
+      mode: {
+        type: 'string',
+        'x-kubernetes-validations': [
+          rule("!oldSelf.hasValue() ? self == 'a' : self == oldSelf.value()", {
+            optionalOldSelf: true,
+            message: 'bad mode',
+          }),
+        ],
+      },
+    },
+  });
+  assert.deepEqual(run(s, { mode: 'a' }), []);
+  assert.deepEqual(run(s, { mode: 'b' }), ['spec.mode: Invalid value: "string": bad mode']);
+  assert.deepEqual(run(s, { mode: 'b' }, { mode: 'b' }), []);
+  assert.deepEqual(run(s, { mode: 'c' }, { mode: 'b' }), ['spec.mode: Invalid value: "string": bad mode']);
+});

@@ -5,20 +5,24 @@
  * (pkg/apiserver/schema/cel/validation.go):
  * - rules of a schema run on the value at that schema (`self`), depth first, parents first;
  * - transition rules (using `oldSelf`) run only when the old value correlates: same property,
- *   same key of a granular map, same keys of a `x-kubernetes-list-type: map` item;
+ *   same key of a map (granular and atomic maps both correlate, MapIsCorrelatable), same keys of
+ *   a `x-kubernetes-list-type: map` item;
  * - a false result gives `Invalid value: "<type>": <message>` (message, messageExpression, or
  *   `failed rule: <rule>`), or Required / Forbidden / Duplicate per `reason`, at the path
  *   extended by `fieldPath`; an evaluation error gives
  *   `Invalid value: "<type>": <error> evaluating rule: <message, or the rule>`.
+ * - `optionalOldSelf: true` rules also run on create, with `oldSelf` an optional (`hasValue()`,
+ *   `value()`, `orValue()`);
  * - ratcheting: on update, rules without `oldSelf` are skipped where the value equals its
  *   correlated old value.
  * The root's path is rendered `<nil>`, as upstream's nil field.Path.
  */
 import { isCelError, type CelInput, type CelResult } from '@bufbuild/cel';
 import type { FieldError } from '../../../api/errors.js';
-import { jsonEqual } from '../openapi.js';
+import { canonicalJson, jsonEqual } from '../openapi.js';
 import { additionalSchema, isObject, type Structural } from '../structural.js';
 import { resolveFieldPath } from './field-path.js';
+import { celOptional } from './library-net.js';
 import { compileRule, type CompiledRule } from './rules.js';
 import { toCel } from './values.js';
 
@@ -70,7 +74,7 @@ function validateNode(x: unknown, old: unknown, s: Structural, path: string, rat
       const prop = s.properties?.get(k);
       if (prop) errs.push(...validateNode(v, oldObj?.[k], prop, child(path, k), ratchet));
       else if (add) {
-        const o = s.mapType === 'atomic' ? undefined : oldObj?.[k];
+        const o = oldObj?.[k];
         errs.push(...validateNode(v, o, add, `${path}[${k}]`, ratchet));
       }
     }
@@ -82,7 +86,7 @@ function correlateList(s: Structural, old: unknown): ((item: unknown) => unknown
   if (s.listType !== 'map' || !Array.isArray(old) || !s.listMapKeys?.length) return undefined;
   const keys = s.listMapKeys;
   const keyOf = (v: unknown): string | undefined =>
-    isObject(v) ? JSON.stringify(keys.map((k) => v[k] ?? defaultOf(s.items, k) ?? null)) : undefined;
+    isObject(v) ? canonicalJson(keys.map((k) => v[k] ?? defaultOf(s.items, k) ?? null)) : undefined;
   const byKey = new Map<string, unknown>();
   for (const o of old) {
     const k = keyOf(o);
@@ -117,10 +121,15 @@ function runRules(x: unknown, old: unknown, s: Structural, path: string, ratchet
   for (const rule of s.validations) {
     const c = compileRule(rule, s, path === '');
     if (!c.program) continue;
-    if (c.usesOldSelf && !hasOld) continue;
+    const optional = c.usesOldSelf && c.rule.optionalOldSelf === true;
+    if (c.usesOldSelf && !hasOld && !optional) continue;
     // ratcheting: a rule that does not read oldSelf is not re-checked on an unchanged value
     if (ratchet && !c.usesOldSelf && hasOld && jsonEqual(x, old)) continue;
-    const vars = hasOld ? { self, oldSelf: oldSelf as CelInput } : { self };
+    const vars = optional
+      ? { self, oldSelf: celOptional(hasOld ? oldSelf : undefined) }
+      : hasOld
+        ? { self, oldSelf: oldSelf as CelInput }
+        : { self };
     let r: CelResult;
     try {
       r = c.program(vars);
@@ -166,8 +175,9 @@ function messageOf(c: CompiledRule, vars: { self: CelInput; oldSelf?: CelInput }
   if (c.messageProgram) {
     try {
       const m = c.messageProgram(vars);
-      if (typeof m === 'string' && m.trim() && !/[\r\n]/.test(m))
-        return m.length > 5120 ? m.slice(0, 5120) : m;
+      const t = typeof m === 'string' ? m.trim() : '';
+      // upstream falls back to the message / rule when the result is empty, too long or multi-line
+      if (t && t.length <= 5120 && !/\n/.test(t)) return t;
     } catch {
       // upstream falls back to message / the rule when messageExpression fails
     }
