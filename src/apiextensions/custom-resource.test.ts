@@ -243,3 +243,50 @@ test('OpenAPI v3 of a served CRD: root lists the group version, the document has
   assert.equal(openapiV3Doc('apis/example.com/v1', r), undefined);
   assert.equal(JSON.parse(openapiV3Root(r).toString()).paths['apis/example.com/v1'], undefined);
 });
+
+test('discovery of a CR: full response kinds, status before scale, fewer verbs while terminating', async () => {
+  const { ResourceRegistry } = await import('../registry/registry.js');
+  const { discoveryFor } = await import('../apiserver/discovery.js');
+  let terminating = false;
+  const r = new ResourceRegistry();
+  const d = customResourceDescriptor(crd, () => terminating);
+  r.set('widgets.example.com', d);
+  const agg = JSON.parse(discoveryFor(r).aggregatedDiscovery('apis', 'v2').toString());
+  const g = agg.items.find((i: { metadata: { name: string } }) => i.metadata.name === 'example.com');
+  assert.deepEqual(
+    g.versions.map((v: { version: string }) => v.version),
+    ['v1', 'v1beta1'],
+  );
+  const w = g.versions[0].resources[0];
+  assert.deepEqual(w, {
+    resource: 'widgets',
+    responseKind: { group: 'example.com', version: 'v1', kind: 'Widget' },
+    scope: 'Namespaced',
+    singularResource: 'widget',
+    verbs: ['delete', 'deletecollection', 'get', 'list', 'patch', 'create', 'update', 'watch'],
+    shortNames: ['wd'],
+    subresources: [
+      {
+        subresource: 'status',
+        responseKind: { group: 'example.com', version: 'v1', kind: 'Widget' },
+        verbs: ['get', 'patch', 'update'],
+      },
+      {
+        subresource: 'scale',
+        responseKind: { group: 'autoscaling', version: 'v1', kind: 'Scale' },
+        verbs: ['get', 'patch', 'update'],
+      },
+    ],
+  });
+  const legacy = JSON.parse(discoveryFor(r).apiResourceList('example.com', 'v1')!.toString());
+  assert.deepEqual(
+    legacy.resources.map((x: { name: string }) => x.name),
+    ['widgets', 'widgets/scale', 'widgets/status'],
+  );
+  assert.equal(legacy.resources[0].storageVersionHash.length, 12);
+  terminating = true;
+  r.set('widgets.example.com', d);
+  const t = JSON.parse(discoveryFor(r).apiResourceList('example.com', 'v1')!.toString());
+  assert.deepEqual(t.resources[0].verbs, ['delete', 'deletecollection', 'get', 'list', 'watch']);
+  assert.ok(d.verbs.includes('update'), 'updates (finalizer removal) stay possible');
+});

@@ -33,6 +33,9 @@ export const CR_VERBS: readonly string[] = [
   'watch',
 ];
 
+/** What discovery lists while the CRD is terminating (the discovery controller's reduced set). */
+const TERMINATING_VERBS: string[] = ['delete', 'deletecollection', 'get', 'list', 'watch'];
+
 function selectableField(path: string): (obj: KubeObject) => string {
   const compiled = parseJsonPath(path);
   return (obj) => {
@@ -79,6 +82,7 @@ export function customResourceDescriptor(crd: Crd, terminating: () => boolean): 
     applySchema: (v) => perVersion.get(v)?.apply,
     warning: (v) => perVersion.get(v)?.warning,
     terminating,
+    discoveryVerbs: () => (terminating() ? TERMINATING_VERBS : base.verbs),
   };
   const base: ResourceDescriptor = {
     group,

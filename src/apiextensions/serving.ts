@@ -96,12 +96,17 @@ export class CustomResourceServing {
   private async sync(name: string, crd: KubeObject | undefined): Promise<void> {
     if (this.stopped) return;
     if (!crd) return this.unserve(name);
+    const wasTerminating = this.terminating.has(name);
     if (crd.metadata?.deletionTimestamp) this.terminating.add(name);
     else this.terminating.delete(name);
     if (!isConditionTrue(crd, 'Established')) return;
     const fingerprint = JSON.stringify([specOf(crd), statusOf(crd).acceptedNames, crd.metadata?.uid]);
     const cur = this.served.get(name);
-    if (cur?.fingerprint === fingerprint) return;
+    if (cur?.fingerprint === fingerprint) {
+      // Same serving; a change of terminating shows in discovery (its verbs), so re-enter it.
+      if (wasTerminating !== this.terminating.has(name)) this.deps.registry.set(name, cur.desc);
+      return;
+    }
     const desc = customResourceDescriptor(crd, () => this.terminating.has(name));
     let cache = cur?.cache;
     if (!cache || storagePrefix(cur!.desc) !== storagePrefix(desc)) {

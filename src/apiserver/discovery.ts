@@ -81,13 +81,16 @@ const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? 
 type ApiResourceEntry = Record<string, unknown> & { name: string };
 
 /** metav1.APIResource entries (the resource, then one per subresource) for one group version. */
+/** Advertised verbs; a terminating CRD's resources list only the read and delete ones. */
+const verbsOf = (d: ResourceDescriptor): string[] => d.custom?.discoveryVerbs() ?? d.verbs;
+
 function apiResources(d: ResourceDescriptor): ApiResourceEntry[] {
   const main: ApiResourceEntry = {
     name: d.resource,
     singularName: d.singular,
     namespaced: d.namespaced,
     kind: d.kind,
-    verbs: d.verbs,
+    verbs: verbsOf(d),
   };
   if (d.shortNames?.length) main.shortNames = d.shortNames;
   if (d.categories?.length) main.categories = d.categories;
@@ -111,17 +114,26 @@ function apiResources(d: ResourceDescriptor): ApiResourceEntry[] {
 }
 
 /** apidiscovery.APIResourceDiscovery for one resource. */
-function aggregatedResource(d: ResourceDescriptor): Record<string, unknown> {
+function aggregatedResource(d: ResourceDescriptor, version: string): Record<string, unknown> {
+  // The CRD discovery controller fills in group and version of every response kind
+  // (apiextensions-apiserver discovery_controller.go) and lists status before scale.
+  const custom = d.custom !== undefined;
   const r: Record<string, unknown> = {
     resource: d.resource,
-    responseKind: { group: '', version: '', kind: d.kind },
+    responseKind: { group: custom ? d.group : '', version: custom ? version : '', kind: d.kind },
     scope: d.namespaced ? 'Namespaced' : 'Cluster',
     singularResource: d.singular,
-    verbs: d.verbs,
+    verbs: verbsOf(d),
   };
   if (d.shortNames?.length) r.shortNames = d.shortNames;
   if (d.categories?.length) r.categories = d.categories;
-  if (d.subresources.length) {
+  if (custom && d.subresources.length) {
+    r.subresources = d.subresources.map((s) => ({
+      subresource: s.name,
+      responseKind: { group: s.group ?? d.group, version: s.version ?? version, kind: s.kind },
+      verbs: s.verbs,
+    }));
+  } else if (d.subresources.length) {
     r.subresources = [...d.subresources].sort(byName).map((s) => ({
       subresource: s.name,
       responseKind: { group: s.group ?? '', version: s.version ?? '', kind: s.kind },
@@ -188,7 +200,7 @@ export function buildDiscovery(
         metadata: g.group ? { name: g.group } : {},
         versions: g.versions.map((v) => ({
           version: v,
-          resources: served(g.group, v).map(aggregatedResource),
+          resources: served(g.group, v).map((d) => aggregatedResource(d, v)),
           freshness: 'Current',
         })),
       }));

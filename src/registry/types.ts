@@ -122,6 +122,8 @@ export interface CustomResourceFacts {
   applySchema(version: string): Schema | undefined;
   /** The deprecation warning of a deprecated version (sent as a Warning header), if any. */
   warning(version: string): string | undefined;
+  /** The verbs discovery lists: a terminating CRD's resources lose create, patch and update. */
+  discoveryVerbs(): string[];
   /** Whether the CRD is being deleted: creates are refused (405) as upstream does. */
   terminating(): boolean;
 }
