@@ -290,3 +290,23 @@ test('with a status subresource, the root schema is an object with the allowed k
   );
   assert.deepEqual(errs(crd((c) => (c.spec.versions[0].subresources = { status: {} }))), []);
 });
+
+test('protected groups need the api-approved.kubernetes.io annotation (validateAPIApproval)', () => {
+  const prot = (ann?: string) =>
+    crd((c) => {
+      c.spec.group = 'widgets.k8s.io';
+      c.metadata.name = 'widgets.widgets.k8s.io';
+      if (ann !== undefined) c.metadata.annotations = { 'api-approved.kubernetes.io': ann };
+    });
+  assert.deepEqual(errs(prot()), [
+    'metadata.annotations[api-approved.kubernetes.io]: Required value: protected groups must have approval annotation "api-approved.kubernetes.io", see https://github.com/kubernetes/enhancements/pull/1111',
+  ]);
+  assert.deepEqual(errs(prot('yes please')), [
+    'metadata.annotations[api-approved.kubernetes.io]: Invalid value: "yes please": protected groups must have approval annotation "api-approved.kubernetes.io" with either a URL or a reason starting with "unapproved", see https://github.com/kubernetes/enhancements/pull/1111',
+  ]);
+  assert.deepEqual(errs(prot('https://github.com/kubernetes/kubernetes/pull/78458')), []);
+  assert.deepEqual(errs(prot('unapproved, experimental-only')), []);
+  // An update that keeps the (missing) approval state is not refused for it.
+  const old = prot() as any;
+  assert.deepEqual(errs(prot(), old), []);
+});

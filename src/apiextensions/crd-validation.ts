@@ -281,6 +281,53 @@ export function validateCrdSpec(spec: CrdSpec, path = 'spec'): FieldError[] {
   return errs;
 }
 
+const APPROVAL = 'api-approved.kubernetes.io';
+const APPROVAL_DOC = 'see https://github.com/kubernetes/enhancements/pull/1111';
+
+/** GetAPIApprovalState: missing, bypassed ("unapproved..."), invalid, or approved (a URL). */
+function approvalState(md: KubeObject['metadata']): 'missing' | 'bypassed' | 'invalid' | 'approved' {
+  const v = md?.annotations?.[APPROVAL];
+  if (typeof v !== 'string' || v === '') return 'missing';
+  if (v.startsWith('unapproved')) return 'bypassed';
+  if (v.startsWith('/')) return 'approved';
+  try {
+    new URL(v);
+    return 'approved';
+  } catch {
+    return 'invalid';
+  }
+}
+
+/**
+ * validateAPIApproval: CRDs in `k8s.io` / `kubernetes.io` groups need the approval annotation; an
+ * update that does not change the approval state is never refused for it.
+ */
+function validateApproval(obj: KubeObject, old: KubeObject | undefined): FieldError[] {
+  const g = str(specOf(obj).group);
+  const prot =
+    g === 'k8s.io' || g.endsWith('.k8s.io') || g === 'kubernetes.io' || g.endsWith('.kubernetes.io');
+  if (!prot) return [];
+  const state = approvalState(obj.metadata);
+  if (old && approvalState(old.metadata) === state) return [];
+  const field = `metadata.annotations[${APPROVAL}]`;
+  if (state === 'missing')
+    return [
+      required(
+        field,
+        `protected groups must have approval annotation ${JSON.stringify(APPROVAL)}, ${APPROVAL_DOC}`,
+      ),
+    ];
+  if (state === 'invalid')
+    return [
+      invalid(
+        field,
+        obj.metadata?.annotations?.[APPROVAL],
+        `protected groups must have approval annotation ${JSON.stringify(APPROVAL)} with either a URL or a reason starting with "unapproved", ${APPROVAL_DOC}`,
+      ),
+    ];
+  return [];
+}
+
 /** The whole-object validation the CRD descriptor runs on create and update. */
 export function validateCrd(obj: KubeObject, ctx: ValidationContext): FieldError[] {
   const spec = specOf(obj);
@@ -290,6 +337,7 @@ export function validateCrd(obj: KubeObject, ctx: ValidationContext): FieldError
   if (name && name !== `${str(names.plural)}.${str(spec.group)}`)
     errs.push(invalid('metadata.name', name, 'must be spec.names.plural+"."+spec.group'));
   errs.push(...validateCrdSpec(spec));
+  errs.push(...validateApproval(obj, ctx.old));
   const status = statusOf(obj);
   errs.push(...validateNames(status.acceptedNames ?? {}, 'status.acceptedNames'));
   if (ctx.old) {
