@@ -290,3 +290,10 @@ test('discovery of a CR: full response kinds, status before scale, fewer verbs w
   assert.deepEqual(t.resources[0].verbs, ['delete', 'deletecollection', 'get', 'list', 'watch']);
   assert.ok(d.verbs.includes('update'), 'updates (finalizer removal) stay possible');
 });
+
+test('served under the accepted names: a requested short name that was refused is not served', () => {
+  const c = structuredClone(crd);
+  c.spec.names.shortNames = ['wd', 'taken'];
+  const d = customResourceDescriptor(c, () => false);
+  assert.deepEqual(d.shortNames, ['wd']);
+});

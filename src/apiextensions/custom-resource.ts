@@ -61,7 +61,9 @@ interface VersionServing {
  */
 export function customResourceDescriptor(crd: Crd, terminating: () => boolean): ResourceDescriptor {
   const spec = specOf(crd);
-  const names = { ...(spec.names ?? {}), ...(statusOf(crd).acceptedNames ?? {}) };
+  // Served under the accepted names only: a requested name that conflicts is not served.
+  const accepted = statusOf(crd).acceptedNames;
+  const names = accepted?.plural && accepted.kind ? accepted : (spec.names ?? {});
   const group = spec.group ?? '';
   const kind = names.kind ?? '';
   const all: CrdVersion[] = Array.isArray(spec.versions) ? spec.versions : [];
