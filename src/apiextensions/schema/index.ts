@@ -13,6 +13,9 @@ import type { FieldError } from '../../api/errors.js';
 import { compile } from './compile.js';
 import { validateCrdSchemaImpl } from './crd-validation.js';
 
+/** Thrown by compileSchema for a schema validateCrdSchema rejects (`.errors` holds the field errors). */
+export { InvalidSchemaError } from './compile.js';
+
 /** apiextensions.k8s.io/v1 JSONSchemaProps as JSON (openAPIV3Schema), including x-kubernetes-* keys. */
 export type JSONSchemaProps = Record<string, unknown>;
 

@@ -4,6 +4,7 @@
  * The Kubernetes CEL library functions (k8s.io/apiserver/pkg/cel/library) on top of
  * @bufbuild/cel's standard functions and its strings extension:
  * - lists (lists.go): `isSorted()`, `sum()`, `min()`, `max()`, `indexOf(x)`, `lastIndexOf(x)`;
+ * - cel-go ext.Lists: `slice()`, `flatten()`, `sort()`, `distinct()`, `reverse()`, `lists.range(n)`;
  * - cel-go ext.Sets: `sets.contains()`, `sets.equivalent()`, `sets.intersects()`; string `reverse()`;
  * - regex (regex.go): `find(re)`, `findAll(re)`, `findAll(re, n)`;
  * - urls (urls.go): `isURL(s)`, `url(s)` with `getScheme()`, `getHost()`, `getHostname()`,
@@ -19,6 +20,7 @@ import {
   celFunc,
   celMethod,
   CelScalar,
+  isCelList,
   isCelMap,
   listType,
   mapType,
@@ -95,6 +97,31 @@ function regex(re: string): RegExp {
   if (!r) throw new Error(`invalid regex: ${re}`);
   return r;
 }
+
+// cel-go ext.Lists (in the Kubernetes CEL environment from 1.31 on)
+const extListFuncs: CelFunc[] = [
+  celMethod('slice', LIST, [INT, INT], LIST, function (a, b) {
+    const v = listValues(this);
+    if (a < 0n || b < a || b > BigInt(v.length))
+      throw new Error(`cannot slice(${a}, ${b}) a list of size ${v.length}`);
+    return v.slice(Number(a), Number(b));
+  }),
+  celMethod('flatten', LIST, [], LIST, function () {
+    return listValues(this).flatMap((x) => (isCelList(x) ? listValues(x) : [x]));
+  }),
+  celMethod('sort', LIST, [], LIST, function () {
+    return listValues(this).sort(compareCel);
+  }),
+  celMethod('distinct', LIST, [], LIST, function () {
+    const out: CelValue[] = [];
+    for (const x of listValues(this)) if (!out.some((y) => celEq(x, y))) out.push(x);
+    return out;
+  }),
+  celMethod('reverse', LIST, [], LIST, function () {
+    return listValues(this).reverse();
+  }),
+  celFunc('lists.range', [INT], LIST, (n) => Array.from({ length: Number(n) }, (_, i) => BigInt(i))),
+];
 
 // ext.Sets (sets.go in cel-go): membership over lists, by CEL equality
 const setsFuncs: CelFunc[] = [
@@ -248,6 +275,7 @@ function reduce(num: bigint, den: bigint): { num: bigint; den: bigint } {
 export const K8S_LIBRARY: CelFunc[] = [
   ...listFuncs,
   ...setsFuncs,
+  ...extListFuncs,
   ...regexFuncs,
   ...urlFuncs,
   ...quantityFuncs,

@@ -16,6 +16,7 @@ import { K8S_LIBRARY } from './library.js';
 import type { Structural, ValidationRule } from '../structural.js';
 import { estimateCost } from './cost.js';
 import { expandBind } from './macros.js';
+import { rewriteOptionalSelect } from './optional-syntax.js';
 import { staticErrors } from './static-check.js';
 
 const ENV = celEnv({
@@ -59,14 +60,15 @@ function compileExpr(
   s: Structural | undefined,
   root: boolean,
 ): { program?: Program; error?: string; parsed?: unknown } {
+  const text = rewriteOptionalSelect(source);
   let parsed: unknown;
   try {
-    parsed = parse(source);
+    parsed = parse(text);
     expandBind((parsed as { expr?: unknown }).expr);
   } catch (e) {
     return { error: `ERROR: ${(e as Error).message}` };
   }
-  const errs = staticErrors(parsed, source, ENV, s, root);
+  const errs = staticErrors(parsed, text, ENV, s, root);
   if (errs.length > 0) return { error: errs.map((e) => `ERROR: ${e}`).join('\n') };
   try {
     const p = plan(ENV, parsed as Parameters<typeof plan>[1]);

@@ -214,6 +214,11 @@ const netRules: [string, string, boolean][] = [
     true,
   ],
   [
+    'semver',
+    "isSemver('1.2.3') && !isSemver('1.2') && semver('1.2.3').minor() == 2 && semver('1.2.3').isGreaterThan(semver('1.2.3-rc.1')) && semver('2.0.0').compareTo(semver('10.0.0')) == -1",
+    true,
+  ],
+  [
     'format',
     "!format.dns1123Label().validate('my-name').hasValue() && format.dns1123Label().validate('My_Name').hasValue() && format.named('uuid').hasValue()",
     true,
@@ -311,4 +316,28 @@ test('cel: optionalOldSelf rules run on create with oldSelf = optional.none()', 
   assert.deepEqual(run(s, { mode: 'b' }), ['spec.mode: Invalid value: "string": bad mode']);
   assert.deepEqual(run(s, { mode: 'b' }, { mode: 'b' }), []);
   assert.deepEqual(run(s, { mode: 'c' }, { mode: 'b' }), ['spec.mode: Invalid value: "string": bad mode']);
+});
+
+test('cel: optional field selection (`.?`) with orValue / hasValue', () => {
+  const s = withSpec({
+    type: 'object',
+    properties: { a: { type: 'object', properties: { b: { type: 'string' } } }, note: { type: 'string' } },
+    'x-kubernetes-validations': [
+      rule("self.?a.?b.orValue('none') != 'bad'"),
+      rule("!self.?note.hasValue() || self.note != '.?x'", { message: "note may not be '.?x'" }),
+    ],
+  });
+  assert.deepEqual(run(s, {}), []);
+  assert.deepEqual(run(s, { a: {} }), []);
+  assert.deepEqual(run(s, { a: { b: 'bad' }, note: '.?x' }), [
+    `spec: Invalid value: "object": failed rule: self.?a.?b.orValue('none') != 'bad'`,
+    `spec: Invalid value: "object": note may not be '.?x'`,
+  ]);
+});
+
+test('cel library: ext.Lists', () => {
+  const r =
+    '[3, 1, 2].sort() == [1, 2, 3] && [1, 2, 3, 4].slice(1, 3) == [2, 3] && [[1], [2, 3]].flatten() == [1, 2, 3] && [1, 1, 2].distinct() == [1, 2] && [1, 2].reverse() == [2, 1] && lists.range(3) == [0, 1, 2]';
+  const s = withSpec({ type: 'object', 'x-kubernetes-validations': [rule(r)] });
+  assert.deepEqual(run(s, {}), []);
 });
