@@ -186,7 +186,12 @@ function validateVersion(v: CrdVersion, path: string): FieldError[] {
   } else if (typeof schema !== 'object' || Array.isArray(schema)) {
     errs.push(invalid(`${path}.schema.openAPIV3Schema`, schema, 'must be an object'));
   } else {
-    errs.push(...validateCrdSchema(schema, `${path}.schema.openAPIV3Schema`));
+    try {
+      errs.push(...validateCrdSchema(schema, `${path}.schema.openAPIV3Schema`));
+    } catch (e) {
+      // Never a 500 for a schema the library cannot digest (upstream: "error building validator").
+      errs.push(invalid(`${path}.schema`, '', `error building validator: ${(e as Error).message}`));
+    }
   }
   errs.push(...validateSubresources(v.subresources, `${path}.subresources`));
   (v.additionalPrinterColumns ?? []).forEach((c, i) =>
