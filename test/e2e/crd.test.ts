@@ -9,7 +9,7 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, type TestServer } from './harness.js';
+import { mainJs, run, startServer, type TestServer } from './harness.js';
 import { Client, credentialsFromKubeconfig } from './client.js';
 import { GIZMOS_CRD, WIDGETS_CRD, widget } from './fixtures/crds.js';
 
@@ -272,6 +272,24 @@ rules:
       assert.equal(
         await ok(['auth', 'can-i', 'list', 'widgets.example.com', '-n', 'foo', '--as=jane']),
         'yes\n',
+      );
+      // kubeauth explain resolves a bare custom resource name through the cluster's CRDs.
+      const e = await run(process.execPath, [
+        mainJs,
+        'explain',
+        '--kubeconfig',
+        srv.kubeconfig,
+        '--as',
+        'jane',
+        '-n',
+        'foo',
+        'list',
+        'wd',
+      ]);
+      assert.equal(e.code, 0, e.stderr + e.stdout);
+      assert.match(
+        e.stdout,
+        /can list resource "widgets" in API group "example\.com" in the namespace "foo"\nallowed by ClusterRoleBinding "jane-view" of ClusterRole "view"/,
       );
     });
 
