@@ -286,11 +286,16 @@ export function validateCrdSpec(spec: CrdSpec, path = 'spec'): FieldError[] {
   return errs;
 }
 
-const APPROVAL = 'api-approved.kubernetes.io';
-const APPROVAL_DOC = 'see https://github.com/kubernetes/enhancements/pull/1111';
+export const APPROVAL = 'api-approved.kubernetes.io';
+export const APPROVAL_DOC = 'see https://github.com/kubernetes/enhancements/pull/1111';
+
+/** IsProtectedCommunityGroup: k8s.io and kubernetes.io groups need API approval. */
+export function isProtectedGroup(g: string): boolean {
+  return g === 'k8s.io' || g.endsWith('.k8s.io') || g === 'kubernetes.io' || g.endsWith('.kubernetes.io');
+}
 
 /** GetAPIApprovalState: missing, bypassed ("unapproved..."), invalid, or approved (a URL). */
-function approvalState(md: KubeObject['metadata']): 'missing' | 'bypassed' | 'invalid' | 'approved' {
+export function approvalState(md: KubeObject['metadata']): 'missing' | 'bypassed' | 'invalid' | 'approved' {
   const v = md?.annotations?.[APPROVAL];
   if (typeof v !== 'string' || v === '') return 'missing';
   if (v.startsWith('unapproved')) return 'bypassed';

@@ -6,7 +6,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { calculateNames } from './crd-names.js';
+import type { KubeObject } from '../api/types.js';
+import { approvalCondition, calculateNames } from './crd-names.js';
 
 const crd = (
   name: string,
@@ -79,4 +80,25 @@ test('names already held are kept; an Established CRD stays Established', () => 
   const r = calculateNames(mine, [other]);
   assert.equal(r.namesAccepted.status, 'True');
   assert.equal(r.established.status, 'True');
+});
+
+test('KubernetesAPIApprovalPolicyConformant for protected groups (apiapproval controller)', () => {
+  const c = (group: string, ann?: string): KubeObject => {
+    const annotations: Record<string, string> = {};
+    if (ann !== undefined) annotations['api-approved.kubernetes.io'] = ann;
+    return { metadata: { name: 'x', annotations }, spec: { group } };
+  };
+  assert.equal(approvalCondition(c('example.com')), undefined);
+  assert.deepEqual(approvalCondition(c('x.k8s.io', 'https://github.com/kubernetes/kubernetes/pull/1')), {
+    type: 'KubernetesAPIApprovalPolicyConformant',
+    status: 'True',
+    reason: 'ApprovedAnnotation',
+    message: 'approved in https://github.com/kubernetes/kubernetes/pull/1',
+  });
+  assert.equal(
+    approvalCondition(c('x.kubernetes.io', 'unapproved, testing'))!.message,
+    'not approved: "unapproved, testing"',
+  );
+  assert.equal(approvalCondition(c('k8s.io'))!.reason, 'MissingAnnotation');
+  assert.equal(approvalCondition(c('x.k8s.io', 'nope'))!.reason, 'InvalidAnnotation');
 });

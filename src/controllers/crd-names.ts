@@ -19,6 +19,7 @@ import {
   type CrdCondition,
   type CrdNames,
 } from '../apiextensions/types.js';
+import { APPROVAL, APPROVAL_DOC, approvalState, isProtectedGroup } from '../apiextensions/crd-validation.js';
 import { WorkQueue } from './work-queue.js';
 
 interface Calculated {
@@ -92,6 +93,41 @@ export function calculateNames(crd: KubeObject, others: readonly KubeObject[]): 
   return { names, namesAccepted: na, established: est };
 }
 
+/**
+ * The API approval controller's condition (pkg/controller/apiapproval) for CRDs in protected
+ * groups: KubernetesAPIApprovalPolicyConformant, from the api-approved.kubernetes.io annotation.
+ */
+export function approvalCondition(crd: KubeObject): CrdCondition | undefined {
+  if (!isProtectedGroup(specOf(crd).group ?? '')) return undefined;
+  const v = crd.metadata?.annotations?.[APPROVAL] ?? '';
+  const type = 'KubernetesAPIApprovalPolicyConformant';
+  switch (approvalState(crd.metadata)) {
+    case 'approved':
+      return { type, status: 'True', reason: 'ApprovedAnnotation', message: `approved in ${v}` };
+    case 'bypassed':
+      return {
+        type,
+        status: 'False',
+        reason: 'UnapprovedAnnotation',
+        message: `not approved: ${JSON.stringify(v)}`,
+      };
+    case 'invalid':
+      return {
+        type,
+        status: 'False',
+        reason: 'InvalidAnnotation',
+        message: `protected groups must have approval annotation ${JSON.stringify(APPROVAL)} with either a URL or a reason starting with "unapproved", ${APPROVAL_DOC}`,
+      };
+    default:
+      return {
+        type,
+        status: 'False',
+        reason: 'MissingAnnotation',
+        message: `protected groups must have approval annotation ${JSON.stringify(APPROVAL)}, ${APPROVAL_DOC}`,
+      };
+  }
+}
+
 function clean(n: CrdNames): CrdNames {
   const out: CrdNames = {};
   for (const [k, v] of Object.entries(n))
@@ -158,7 +194,10 @@ export class CrdNamesController {
       const status = {
         ...st,
         acceptedNames: clean(calc.names),
-        conditions: setCondition(setCondition(st.conditions, calc.namesAccepted, now), calc.established, now),
+        conditions: ((conds) => {
+          const approval = approvalCondition(next);
+          return approval ? setCondition(conds, approval, now) : conds;
+        })(setCondition(setCondition(st.conditions, calc.namesAccepted, now), calc.established, now)),
       };
       const same =
         JSON.stringify(status.acceptedNames) === JSON.stringify(clean(st.acceptedNames ?? {})) &&
