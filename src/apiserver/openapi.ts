@@ -39,6 +39,8 @@ import type { ResourceDescriptor } from '../registry/index.js';
 import type { ResourceRegistry } from '../registry/registry.js';
 import { commonFieldDescription, FIELD_DESCRIPTIONS, TYPE_DESCRIPTIONS } from './openapi-docs.js';
 import { customKindSchema, customSchemaName } from '../apiextensions/openapi-schema.js';
+import { crdComponents } from '../apiextensions/crd-openapi.js';
+import { isCrdResource } from '../apiextensions/crd-resource.js';
 
 /** One OpenAPI schema object (JSON). */
 export type OpenAPISchema = Record<string, unknown>;
@@ -296,6 +298,10 @@ export function componentSchemas(
   for (const r of kinds) {
     if (r.custom) {
       out[customSchemaName(group, version, r.kind)] = customKindSchema(r, version);
+      continue;
+    }
+    if (isCrdResource(r)) {
+      Object.assign(out, crdComponents());
       continue;
     }
     out[kindSchemaName(group, version, r.kind)] = kindSchema(group, version, r.kind);

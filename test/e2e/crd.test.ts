@@ -96,6 +96,13 @@ for (const version of ['1.33', '1.27'])
       assert.match(out, /^ {2}size\t<integer>\n {4}How big the widget is\./m);
       const top = await ok(['explain', 'widgets']);
       assert.match(top, /A Widget is a test kind\./);
+      const crd = await ok(['explain', 'crd.spec.versions']);
+      assert.match(
+        crd,
+        /^GROUP:\s+apiextensions\.k8s\.io\nKIND:\s+CustomResourceDefinition\nVERSION:\s+v1\n/,
+      );
+      assert.match(crd, /^ {2}served\t<boolean> -required-$/m);
+      assert.match(crd, /^ {2}schema\t<CustomResourceValidation>$/m);
       assert.match(top, /^ {2}metadata\t<ObjectMeta>$/m);
     });
 
