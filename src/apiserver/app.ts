@@ -39,6 +39,10 @@ import { CsrSigner } from '../controllers/csr-signer.js';
 import type { CertAndKey } from '../pki/cert.js';
 import { reconcileBootstrapPolicy } from '../controllers/rbac-bootstrap.js';
 import { allResources } from '../registry/index.js';
+import { ResourceRegistry } from '../registry/registry.js';
+import { CustomResourceServing } from '../apiextensions/serving.js';
+import { CrdNamesController } from '../controllers/crd-names.js';
+import { CrdFinalizerController } from '../controllers/crd-finalizer.js';
 import type { ResourceDescriptor } from '../registry/types.js';
 import type { KubeObject } from '../api/types.js';
 import { TokenSigner } from '../serviceaccount/jwt.js';
@@ -93,7 +97,9 @@ export interface ApiServerOptions {
 
 export interface ApiServer {
   port: number;
+  /** Every served resource's store, custom resources included (entries come and go with CRDs). */
   stores: Map<ResourceDescriptor, ObjectStore>;
+  registry: ResourceRegistry;
   client: InternalClient;
   close(): Promise<void>;
 }
@@ -266,6 +272,15 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
   nsController.start();
   const apiServices = new APIServiceController(client, { now, log });
   await apiServices.start();
+  // Custom resources: served once their CRD is Established (apiextensions/serving.ts).
+  const registry = new ResourceRegistry();
+  const crds = storeFor('apiextensions.k8s.io', 'customresourcedefinitions')!;
+  const crServing = new CustomResourceServing({ registry, stores, store: o.store, crds, log });
+  await crServing.start();
+  const crdNames = new CrdNamesController(crds, now, log);
+  crdNames.start();
+  const crdFinalizer = new CrdFinalizerController(crds, (n) => crServing.storeFor(n), now, log);
+  crdFinalizer.start();
   const csrSigner = o.clusterSigning
     ? new CsrSigner(storeFor('certificates.k8s.io', 'certificatesigningrequests')!, o.clusterSigning.ca, {
         now,
@@ -294,8 +309,9 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
     { name: 'poststarthook/start-cluster-role-aggregation', check: () => undefined },
     { name: 'poststarthook/start-csr-signer', check: () => undefined },
     { name: 'autoregister-completion', check: () => undefined },
+    { name: 'poststarthook/start-apiextensions-controllers', check: () => undefined },
   ];
-  const rest = restHandler({ env, stores });
+  const rest = restHandler({ env, stores, registry });
   const nonResourceCfg = {
     version: {
       ...KUBERNETES_VERSION,
@@ -309,6 +325,7 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
     serverAddress: `${o.advertiseAddress}:${o.port}`,
     livez: checks.slice(0, 2),
     readyz: checks,
+    registry,
   };
   const api = async (ctx: RequestContext): Promise<void> =>
     ctx.info.isResourceRequest ? rest(ctx) : handleNonResource(ctx, nonResourceCfg);
@@ -348,6 +365,9 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
     tokenCleaner.stop();
     rootCa?.stop();
     trust.stop();
+    crdNames.stop();
+    crdFinalizer.stop();
+    crServing.stop();
     caches.forEach((c) => c.stop());
     throw e;
   }
@@ -355,17 +375,21 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
   return {
     port: server.port,
     stores,
+    registry,
     client,
     async close() {
       nsController.stop();
       apiServices.stop();
       aggregation.stop();
+      crdNames.stop();
+      crdFinalizer.stop();
       csrSigner?.stop();
       tokenCleaner.stop();
       rootCa?.stop();
       trust.stop();
       authz.informers.forEach((i) => i.stop());
       await server.close();
+      crServing.stop();
       caches.forEach((c) => c.stop());
     },
   };

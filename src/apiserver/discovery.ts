@@ -15,7 +15,8 @@
  * JSON field order follows the Go structs (TypeMeta first), as upstream's encoder writes them.
  */
 import { createHash } from 'node:crypto';
-import { allResources, groupVersions } from '../registry/index.js';
+import { allResources, groupVersions, type GroupVersions } from '../registry/index.js';
+import type { ResourceRegistry } from '../registry/registry.js';
 import type { ResourceDescriptor } from '../registry/types.js';
 
 export type AggregatedVersion = 'v2' | 'v2beta1';
@@ -80,13 +81,16 @@ const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? 
 type ApiResourceEntry = Record<string, unknown> & { name: string };
 
 /** metav1.APIResource entries (the resource, then one per subresource) for one group version. */
+/** Advertised verbs; a terminating CRD's resources list only the read and delete ones. */
+const verbsOf = (d: ResourceDescriptor): string[] => d.custom?.discoveryVerbs() ?? d.verbs;
+
 function apiResources(d: ResourceDescriptor): ApiResourceEntry[] {
   const main: ApiResourceEntry = {
     name: d.resource,
     singularName: d.singular,
     namespaced: d.namespaced,
     kind: d.kind,
-    verbs: d.verbs,
+    verbs: verbsOf(d),
   };
   if (d.shortNames?.length) main.shortNames = d.shortNames;
   if (d.categories?.length) main.categories = d.categories;
@@ -110,17 +114,26 @@ function apiResources(d: ResourceDescriptor): ApiResourceEntry[] {
 }
 
 /** apidiscovery.APIResourceDiscovery for one resource. */
-function aggregatedResource(d: ResourceDescriptor): Record<string, unknown> {
+function aggregatedResource(d: ResourceDescriptor, version: string): Record<string, unknown> {
+  // The CRD discovery controller fills in group and version of every response kind
+  // (apiextensions-apiserver discovery_controller.go) and lists status before scale.
+  const custom = d.custom !== undefined;
   const r: Record<string, unknown> = {
     resource: d.resource,
-    responseKind: { group: '', version: '', kind: d.kind },
+    responseKind: { group: custom ? d.group : '', version: custom ? version : '', kind: d.kind },
     scope: d.namespaced ? 'Namespaced' : 'Cluster',
     singularResource: d.singular,
-    verbs: d.verbs,
+    verbs: verbsOf(d),
   };
   if (d.shortNames?.length) r.shortNames = d.shortNames;
   if (d.categories?.length) r.categories = d.categories;
-  if (d.subresources.length) {
+  if (custom && d.subresources.length) {
+    r.subresources = d.subresources.map((s) => ({
+      subresource: s.name,
+      responseKind: { group: s.group ?? d.group, version: s.version ?? version, kind: s.kind },
+      verbs: s.verbs,
+    }));
+  } else if (d.subresources.length) {
     r.subresources = [...d.subresources].sort(byName).map((s) => ({
       subresource: s.name,
       responseKind: { group: s.group ?? '', version: s.version ?? '', kind: s.kind },
@@ -147,8 +160,10 @@ export interface DiscoveryDocuments {
 const json = (v: unknown) => Buffer.from(JSON.stringify(v));
 
 /** Builds and serializes every discovery document for `resources` (default: the whole registry). */
-export function buildDiscovery(resources: readonly ResourceDescriptor[] = allResources): DiscoveryDocuments {
-  const groups = groupVersions(resources);
+export function buildDiscovery(
+  resources: readonly ResourceDescriptor[] = allResources,
+  groups: GroupVersions[] = groupVersions(resources),
+): DiscoveryDocuments {
   const versionEntry = (group: string, version: string) => ({ groupVersion: gv(group, version), version });
   const groupDoc = (g: { group: string; versions: string[] }) => ({
     name: g.group,
@@ -165,6 +180,7 @@ export function buildDiscovery(resources: readonly ResourceDescriptor[] = allRes
   const served = (group: string, version: string) =>
     resources
       .filter((d) => d.group === group && d.versions.includes(version))
+      .map((d) => d.custom?.forVersion(version) ?? d)
       .sort((a, b) => (a.resource < b.resource ? -1 : a.resource > b.resource ? 1 : 0));
 
   const resourceLists = new Map<string, Buffer>();
@@ -184,7 +200,7 @@ export function buildDiscovery(resources: readonly ResourceDescriptor[] = allRes
         metadata: g.group ? { name: g.group } : {},
         versions: g.versions.map((v) => ({
           version: v,
-          resources: served(g.group, v).map(aggregatedResource),
+          resources: served(g.group, v).map((d) => aggregatedResource(d, v)),
           freshness: 'Current',
         })),
       }));
@@ -228,6 +244,25 @@ export function buildDiscovery(resources: readonly ResourceDescriptor[] = allRes
 
 let defaultDocs: DiscoveryDocuments | undefined;
 const docs = () => (defaultDocs ??= buildDiscovery());
+
+const perRegistry = new WeakMap<ResourceRegistry, { generation: number; docs: DiscoveryDocuments }>();
+
+/**
+ * The documents of a registry's current served set, rebuilt (once) after each change of the set;
+ * without a registry, the static built-ins'.
+ */
+export function discoveryFor(registry: ResourceRegistry | undefined): DiscoveryDocuments {
+  if (!registry) return docs();
+  let e = perRegistry.get(registry);
+  if (!e || e.generation !== registry.generation) {
+    e = {
+      generation: registry.generation,
+      docs: buildDiscovery(registry.resources(), registry.groupVersions()),
+    };
+    perRegistry.set(registry, e);
+  }
+  return e.docs;
+}
 
 /** `/api` for the whole registry; see {@link DiscoveryDocuments.legacyApiVersions}. */
 export const legacyApiVersions = (serverAddress: string): Buffer => docs().legacyApiVersions(serverAddress);

@@ -12,6 +12,7 @@ import type { RequestContext } from './context.js';
 import { openapiV3Doc, openapiV3Root } from './openapi.js';
 import { serveOpenAPIv2 } from './openapi-v2-serve.js';
 import { writeBytes, writeJsonDocument } from './responses.js';
+import type { ResourceRegistry } from '../registry/registry.js';
 
 export interface HealthCheck {
   name: string;
@@ -24,6 +25,8 @@ export interface NonResourceConfig {
   serverAddress: string;
   livez: HealthCheck[];
   readyz: HealthCheck[];
+  /** The served set (built-in and custom resources); the static built-ins without it. */
+  registry?: ResourceRegistry;
 }
 
 async function health(ctx: RequestContext, kind: string, checks: HealthCheck[], sub: string): Promise<void> {
@@ -61,38 +64,39 @@ export async function handleNonResource(ctx: RequestContext, cfg: NonResourceCon
       return health(ctx, kind, checks, path.slice(kind.length + 2));
   }
   if (path === '/openapi/v2') return serveOpenAPIv2(ctx);
-  if (path === '/openapi/v3') return writeBytes(ctx, 200, openapiV3Root());
+  if (path === '/openapi/v3') return writeBytes(ctx, 200, openapiV3Root(cfg.registry));
   if (path.startsWith('/openapi/v3/')) {
-    const doc = openapiV3Doc(path.slice('/openapi/v3/'.length));
+    const doc = openapiV3Doc(path.slice('/openapi/v3/'.length), cfg.registry);
     if (doc) return writeBytes(ctx, 200, doc);
     throw notFoundPath();
   }
   const accept = ctx.req.headers['accept'] as string | undefined;
+  const docs = discovery.discoveryFor(cfg.registry);
   if (path === '/api' || path === '/apis') {
     const neg = discovery.negotiateDiscovery(accept);
     if (neg.kind === 'aggregated') {
       return writeJsonDocument(
         ctx,
         200,
-        discovery.aggregatedDiscovery(path === '/api' ? 'api' : 'apis', neg.version),
+        docs.aggregatedDiscovery(path === '/api' ? 'api' : 'apis', neg.version),
         neg.contentType,
       );
     }
     return writeJsonDocument(
       ctx,
       200,
-      path === '/api' ? discovery.legacyApiVersions(cfg.serverAddress) : discovery.legacyApiGroupList(),
+      path === '/api' ? docs.legacyApiVersions(cfg.serverAddress) : docs.legacyApiGroupList(),
     );
   }
   let m: RegExpExecArray | null;
   if ((m = /^\/api\/([^/]+)$/.exec(path))) {
-    const b = discovery.apiResourceList('', m[1]);
+    const b = docs.apiResourceList('', m[1]);
     if (b) return writeJsonDocument(ctx, 200, b);
   } else if ((m = /^\/apis\/([^/]+)$/.exec(path))) {
-    const b = discovery.apiGroup(m[1]);
+    const b = docs.apiGroup(m[1]);
     if (b) return writeJsonDocument(ctx, 200, b);
   } else if ((m = /^\/apis\/([^/]+)\/([^/]+)$/.exec(path))) {
-    const b = discovery.apiResourceList(m[1], m[2]);
+    const b = docs.apiResourceList(m[1], m[2]);
     if (b) return writeJsonDocument(ctx, 200, b);
   }
   if (path === '/') {

@@ -36,7 +36,11 @@ import { strategicSchemaFor } from '../api/patch/schema-kinds.js';
 import type { Schema as PatchSchema } from '../api/patch/schema.js';
 import { allResources, groupVersions } from '../registry/index.js';
 import type { ResourceDescriptor } from '../registry/index.js';
+import type { ResourceRegistry } from '../registry/registry.js';
 import { commonFieldDescription, FIELD_DESCRIPTIONS, TYPE_DESCRIPTIONS } from './openapi-docs.js';
+import { customKindSchema, customSchemaName } from '../apiextensions/openapi-schema.js';
+import { crdComponents } from '../apiextensions/crd-openapi.js';
+import { isCrdResource } from '../apiextensions/crd-resource.js';
 
 /** One OpenAPI schema object (JSON). */
 export type OpenAPISchema = Record<string, unknown>;
@@ -275,16 +279,32 @@ function reachable(roots: readonly string[]): Set<string> {
   return seen;
 }
 
-function servedKinds(group: string, version: string): ResourceDescriptor[] {
-  return allResources.filter((r) => r.group === group && r.versions.includes(version));
+function servedKinds(
+  group: string,
+  version: string,
+  resources: readonly ResourceDescriptor[],
+): ResourceDescriptor[] {
+  return resources.filter((r) => r.group === group && r.versions.includes(version));
 }
 
 /** `components.schemas` of one group version: its kinds and everything they reference. */
-export function componentSchemas(group: string, version: string): Record<string, OpenAPISchema> {
-  const kinds = servedKinds(group, version);
+export function componentSchemas(
+  group: string,
+  version: string,
+  resources: readonly ResourceDescriptor[] = allResources,
+): Record<string, OpenAPISchema> {
+  const kinds = servedKinds(group, version, resources);
   const roots: string[] = [];
   const out: Record<string, OpenAPISchema> = {};
   for (const r of kinds) {
+    if (r.custom) {
+      out[customSchemaName(group, version, r.kind)] = customKindSchema(r, version);
+      continue;
+    }
+    if (isCrdResource(r)) {
+      Object.assign(out, crdComponents());
+      continue;
+    }
     out[kindSchemaName(group, version, r.kind)] = kindSchema(group, version, r.kind);
     const key = messageKeyForKind(group, version, r.kind);
     if (key) roots.push(key);
@@ -300,8 +320,12 @@ export function componentSchemas(group: string, version: string): Record<string,
 // ---- documents --------------------------------------------------------------------------------
 
 /** The GV document for `/openapi/v3/<path>` (`api/v1`, `apis/<group>/<version>`), or undefined. */
-export function groupVersionDocument(group: string, version: string): OpenAPISchema | undefined {
-  const kinds = servedKinds(group, version);
+export function groupVersionDocument(
+  group: string,
+  version: string,
+  resources: readonly ResourceDescriptor[] = allResources,
+): OpenAPISchema | undefined {
+  const kinds = servedKinds(group, version, resources);
   if (kinds.length === 0) return undefined;
   const prefix = group ? `/apis/${group}/${version}` : `/api/${version}`;
   const paths: Record<string, unknown> = {};
@@ -323,38 +347,74 @@ export function groupVersionDocument(group: string, version: string): OpenAPISch
     openapi: '3.0.0',
     info: { title: 'Kubernetes', version: 'v1.33.0' },
     paths,
-    components: { schemas: componentSchemas(group, version) },
+    components: { schemas: componentSchemas(group, version, resources) },
   };
 }
 
-const cache = new Map<string, Buffer>();
+/**
+ * Built documents per registry (STATIC without one) by path: the generation they were built at,
+ * and whether their group had custom resources then.
+ */
+type Cached = { generation: number; custom: boolean; doc: Buffer };
+const STATIC = {};
+const caches = new WeakMap<object, Map<string, Cached>>();
+function cacheOf(registry: ResourceRegistry | undefined): Map<string, Cached> {
+  const k = registry ?? STATIC;
+  let c = caches.get(k);
+  if (!c) caches.set(k, (c = new Map()));
+  return c;
+}
+
+const hasCustom = (registry: ResourceRegistry | undefined, group: string): boolean =>
+  !!registry?.resources().some((r) => r.custom && r.group === group);
+
+/**
+ * A cached document is current when the served set has not changed since, or when its group had
+ * and has no custom resources (the built-ins never change).
+ */
+function cached(path: string, registry: ResourceRegistry | undefined, group?: string): Buffer | undefined {
+  const e = cacheOf(registry).get(path);
+  if (!e) return undefined;
+  if (e.generation === (registry?.generation ?? 0)) return e.doc;
+  if (group !== undefined && !e.custom && !hasCustom(registry, group)) return e.doc;
+  return undefined;
+}
+
+function remember(path: string, registry: ResourceRegistry | undefined, group: string, doc: Buffer): void {
+  cacheOf(registry).set(path, {
+    generation: registry?.generation ?? 0,
+    custom: hasCustom(registry, group),
+    doc,
+  });
+}
 
 /** `/openapi/v3`: the served group versions with their document URLs. Cached. */
-export function openapiV3Root(): Buffer {
-  let b = cache.get('');
+export function openapiV3Root(registry?: ResourceRegistry): Buffer {
+  let b = cached('', registry);
   if (!b) {
     const paths: Record<string, { serverRelativeURL: string }> = {};
-    for (const gv of groupVersions()) {
+    for (const gv of registry ? registry.groupVersions() : groupVersions()) {
       for (const version of gv.versions) {
         const p = gv.group ? `apis/${gv.group}/${version}` : `api/${version}`;
         paths[p] = { serverRelativeURL: `/openapi/v3/${p}` };
       }
     }
     b = Buffer.from(JSON.stringify({ paths }));
-    cache.set('', b);
+    remember('', registry, '', b);
   }
   return b;
 }
 
 /** `/openapi/v3/<path>`: one GV document (built once, then served from cache), or undefined. */
-export function openapiV3Doc(path: string): Buffer | undefined {
-  let b = cache.get(path);
-  if (b) return b;
+export function openapiV3Doc(path: string, registry?: ResourceRegistry): Buffer | undefined {
   const m = /^(?:api\/(v1)|apis\/([^/]+)\/([^/]+))$/.exec(path);
   if (!m) return undefined;
-  const doc = groupVersionDocument(m[2] ?? '', m[1] ?? m[3]);
+  const group = m[2] ?? '';
+  let b = cached(path, registry, group);
+  if (b) return b;
+  const doc = groupVersionDocument(group, m[1] ?? m[3], registry?.resources() ?? allResources);
   if (!doc) return undefined;
   b = Buffer.from(JSON.stringify(doc));
-  cache.set(path, b);
+  remember(path, registry, group, b);
   return b;
 }

@@ -10,11 +10,12 @@
  */
 import { existsSync } from 'node:fs';
 import { formatGrants, loadRbac, whoCan } from '../analysis/access.js';
-import { clientFromKubeconfig } from '../client/kube-client.js';
+import { clientFromKubeconfig, type KubeClient } from '../client/kube-client.js';
 import type { Attributes } from '../authz/interfaces.js';
 import { explain, formatExplanation } from '../authz/rbac/explain.js';
 import type { RbacObject } from '../authz/rbac/types.js';
 import { allResources } from '../registry/index.js';
+import type { ResourceDescriptor } from '../registry/types.js';
 import { FlagError, formatHelp, parseFlags, type FlagSpec } from './flags.js';
 
 const common: FlagSpec[] = [
@@ -44,8 +45,43 @@ const explainFlags: FlagSpec[] = [
   },
 ];
 
+/** What resolving a bare resource name needs: plural, singular, short names and group. */
+export type ResourceNames = Pick<ResourceDescriptor, 'resource' | 'singular' | 'shortNames' | 'group'>;
+
+/**
+ * The names of the cluster's custom resources (from its CRDs' accepted names), so a bare
+ * `widgets` or short name resolves as kubectl would; none when CRDs cannot be listed.
+ */
+export async function customResourceNames(client: KubeClient): Promise<ResourceNames[]> {
+  const crds = await client.list('/apis/apiextensions.k8s.io/v1/customresourcedefinitions').catch(() => []);
+  return crds.flatMap((c) => {
+    const spec = (c.spec ?? {}) as { group?: string };
+    const n = ((c.status as { acceptedNames?: Record<string, unknown> } | undefined)?.acceptedNames ??
+      {}) as {
+      plural?: string;
+      singular?: string;
+      shortNames?: string[];
+    };
+    return n.plural && spec.group
+      ? [{ resource: n.plural, singular: n.singular ?? '', shortNames: n.shortNames, group: spec.group }]
+      : [];
+  });
+}
+
+/** Whether a bare name (no `.group`) is a built-in resource; custom names are looked up otherwise. */
+function needsCustomNames(positional: string[]): boolean {
+  const what = positional[1] ?? '';
+  if (what.startsWith('/') || what.split('/')[0]!.includes('.')) return false;
+  const r = what.split('/')[0]!;
+  return !allResources.some((d) => d.resource === r || d.singular === r || d.shortNames?.includes(r));
+}
+
 /** VERB RESOURCE[.GROUP][/SUB] [NAME] or VERB /path → request attributes without the user. */
-export function parseRequest(positional: string[], namespace: string): Omit<Attributes, 'user'> {
+export function parseRequest(
+  positional: string[],
+  namespace: string,
+  known: readonly ResourceNames[] = allResources,
+): Omit<Attributes, 'user'> {
   const [verb, what, name = ''] = positional;
   if (!verb || !what)
     throw new FlagError('expected VERB RESOURCE[.GROUP][/SUBRESOURCE] [NAME] or VERB /path');
@@ -67,7 +103,7 @@ export function parseRequest(positional: string[], namespace: string): Omit<Attr
   let resource = dot < 0 ? resGroup : resGroup.slice(0, dot);
   let apiGroup = dot < 0 ? '' : resGroup.slice(dot + 1);
   if (dot < 0) {
-    const d = allResources.find(
+    const d = known.find(
       (r) => r.resource === resource || r.singular === resource || r.shortNames?.includes(resource),
     );
     if (d) {
@@ -107,7 +143,7 @@ export async function runExplain(argv: string[]): Promise<number> {
     return 0;
   }
   if (!f.as) throw new FlagError('--as is required');
-  const req = parseRequest(positional, String(f.namespace || f.n));
+  let req = parseRequest(positional, String(f.namespace || f.n));
   const groups = [...(f['as-group'] as string[])];
   if (!groups.includes('system:authenticated') && f.as !== 'system:anonymous')
     groups.push('system:authenticated');
@@ -117,7 +153,13 @@ export async function runExplain(argv: string[]): Promise<number> {
     );
     return 0;
   }
-  const store = await loadRbac(clientFromKubeconfig(kubeconfigPath(String(f.kubeconfig))));
+  const client = clientFromKubeconfig(kubeconfigPath(String(f.kubeconfig)));
+  if (needsCustomNames(positional))
+    req = parseRequest(positional, String(f.namespace || f.n), [
+      ...allResources,
+      ...(await customResourceNames(client)),
+    ]);
+  const store = await loadRbac(client);
   const e = explain(store, { ...req, user: { name: String(f.as), uid: '', groups, extra: {} } });
   process.stdout.write(formatExplanation(e) + '\n');
   return e.decision === 'Allow' ? 0 : 1;
@@ -135,8 +177,11 @@ export async function runWhoCan(argv: string[]): Promise<number> {
     );
     return 0;
   }
-  const req = parseRequest(positional, String(f.namespace || f.n));
   const client = clientFromKubeconfig(kubeconfigPath(String(f.kubeconfig)));
+  const known = needsCustomNames(positional)
+    ? [...allResources, ...(await customResourceNames(client))]
+    : allResources;
+  const req = parseRequest(positional, String(f.namespace || f.n), known);
   const lists = await Promise.all(
     ['clusterroles', 'roles', 'clusterrolebindings', 'rolebindings'].map((r) =>
       client.list(`/apis/rbac.authorization.k8s.io/v1/${r}`),

@@ -39,6 +39,7 @@ test('groupVersions: core first, upstream order, preferred version first', () =>
       'policy',
       'rbac.authorization.k8s.io',
       'storage.k8s.io',
+      'apiextensions.k8s.io',
       'scheduling.k8s.io',
       'coordination.k8s.io',
     ],

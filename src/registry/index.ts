@@ -6,6 +6,7 @@
  * authentication.k8s.io ...); within a group, versions are preferred-first.
  */
 import { apiregistrationResources } from './resources/apiregistration.js';
+import { apiextensionsResources } from '../apiextensions/crd-resource.js';
 import { appsResources } from './resources/apps.js';
 import { authenticationResources } from './resources/authentication.js';
 import { authorizationResources } from './resources/authorization.js';
@@ -50,6 +51,7 @@ export const GROUP_ORDER: readonly string[] = [
   'policy',
   'rbac.authorization.k8s.io',
   'storage.k8s.io',
+  'apiextensions.k8s.io',
   'scheduling.k8s.io',
   'coordination.k8s.io',
 ];
@@ -69,6 +71,7 @@ export const allResources: ResourceDescriptor[] = [
   ...policyResources,
   ...rbacResources,
   ...storageResources,
+  ...apiextensionsResources,
   ...schedulingResources,
   ...coordinationResources,
 ].sort(

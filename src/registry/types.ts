@@ -6,6 +6,7 @@
  */
 import type { FieldError } from '../api/errors.js';
 import type { KubeObject } from '../api/types.js';
+import type { Schema } from '../api/patch/schema.js';
 
 export interface SubresourceDescriptor {
   /** e.g. "status", "approval", "token", "log", "scale", "eviction", "binding", "proxy" */
@@ -123,4 +124,38 @@ export interface ResourceDescriptor {
    * (path segment, RBAC), 'dns1035' (DNS-1035 label, Services), 'none' (any name, CSRs).
    */
   nameValidation?: 'subdomain' | 'label' | 'path' | 'dns1035' | 'none';
+  /** Set on the descriptors of custom resources (built from a CRD by src/apiextensions/). */
+  custom?: CustomResourceFacts;
+}
+
+/** What the generic layers need to know of a custom resource beyond the common descriptor. */
+export interface CustomResourceFacts {
+  /** The CRD's metadata.name (`<plural>.<group>`). */
+  crdName: string;
+  /** The version objects are stored in (status.storedVersions gets it). */
+  storageVersion: string;
+  /**
+   * The descriptor serving one version: its Table columns, defaults, validation, selectable
+   * fields and subresources are that version's. Cached; the same object on every call.
+   */
+  forVersion(version: string): ResourceDescriptor;
+  /** The version's openAPIV3Schema, if it has one. */
+  schema(version: string): Record<string, unknown> | undefined;
+  /**
+   * Drops the fields the version's schema does not declare (in place) and returns their paths
+   * (`spec.foo`), for fieldValidation.
+   */
+  prune(version: string, obj: KubeObject): string[];
+  /** The scale subresource's JSON paths (`.spec.replicas` ...), when the version has one. */
+  scale(
+    version: string,
+  ): { specReplicasPath: string; statusReplicasPath: string; labelSelectorPath?: string } | undefined;
+  /** The version's schema as server-side apply and managed fields read it (list types, maps). */
+  applySchema(version: string): Schema | undefined;
+  /** The deprecation warning of a deprecated version (sent as a Warning header), if any. */
+  warning(version: string): string | undefined;
+  /** The verbs discovery lists: a terminating CRD's resources lose create, patch and update. */
+  discoveryVerbs(): string[];
+  /** Whether the CRD is being deleted: creates are refused (405) as upstream does. */
+  terminating(): boolean;
 }

@@ -21,6 +21,7 @@
 import { ApiError, badRequest } from '../errors.js';
 import { checkDepth, clone, deepEqual, isObject, type JsonObject } from '../patch/json.js';
 import type { KubeObject } from '../types.js';
+import type { Schema } from '../patch/schema.js';
 import { intersection, isEmpty, members, pathString, union, difference, type FieldSet } from './fieldpath.js';
 import {
   encodeManagedFields,
@@ -45,6 +46,8 @@ export interface ApplyOptions {
   now: Date;
   /** Reset fields excluded from ownership, as in UpdateOptions. */
   ignoredFields?: string[][];
+  /** The kind's schema when it is not a built-in one (a custom resource's, from its CRD). */
+  schema?: Schema;
 }
 
 export interface ApplyResult {
@@ -151,7 +154,7 @@ export function tryServerSideApply(
   if (isObject(applied.metadata) && applied.metadata.managedFields != null) {
     throw badRequest('metadata.managedFields must be nil');
   }
-  const schema = schemaOf(applied.apiVersion || !live ? applied : live);
+  const schema = opts.schema ?? schemaOf(applied.apiVersion || !live ? applied : live);
   const liveObj = withoutManagedFields(live);
   const config = withoutManagedFields(applied);
   const managers = tryDecode(live?.metadata?.managedFields) ?? (live ? beforeFirstApply(live, opts) : []);

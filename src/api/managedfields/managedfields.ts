@@ -60,6 +60,8 @@ export interface UpdateOptions {
   ignoredFields?: string[][];
   /** capManagers' limit on Update entries (default 10, upstream's DefaultMaxUpdateManagers). */
   maxUpdateManagers?: number;
+  /** The kind's schema when it is not a built-in one (a custom resource's, from its CRD). */
+  schema?: Schema;
 }
 
 /** Fields never tracked (stripmeta.go). `metadata` itself is stripped as a member only. */
@@ -228,7 +230,7 @@ export function updateManagedFields(
   opts: UpdateOptions,
 ): KubeObject {
   checkDepth(newObj, 'object');
-  const schema = schemaOf(newObj);
+  const schema = opts.schema ?? schemaOf(newObj);
   let managers = managersFor(oldObj, newObj, opts.subresource);
   if (oldObj && managers.length === 0) {
     // skipnonapplied.go: nothing tracked on an existing object; keep it that way.

@@ -16,6 +16,7 @@ import type { CachedObject } from './object-store.js';
 import { writeCached } from './read.js';
 import { asServedVersion, servedApiVersion, type RequestScope } from './scope.js';
 import { deleteDryRun } from './dry-run.js';
+import { isCrdResource, markCrdForDeletion } from '../../apiextensions/crd-resource.js';
 
 export interface DeleteOptions {
   preconditions?: { uid?: string; resourceVersion?: string };
@@ -102,7 +103,9 @@ export async function deleteOne(
   if (s.desc.resource === 'namespaces' && !s.desc.group && IMMORTAL_NAMESPACES.has(name)) {
     throw forbidden(s.store.gr, name, `this namespace may not be deleted`);
   }
+  const isCrd = isCrdResource(s.desc);
   const needsFinalize =
+    isCrd ||
     (cur.obj.metadata?.finalizers?.length ?? 0) > 0 ||
     (s.desc.resource === 'namespaces' &&
       !s.desc.group &&
@@ -119,6 +122,7 @@ export async function deleteOne(
         next.metadata!.deletionGracePeriodSeconds = 0;
         if (s.desc.resource === 'namespaces' && !s.desc.group)
           next.status = { ...((next.status as object) ?? {}), phase: 'Terminating' };
+        if (isCrd) markCrdForDeletion(next, next.metadata!.deletionTimestamp);
         return next;
       },
       { dryRun },

@@ -7,11 +7,26 @@
  */
 import { badRequest } from '../../api/errors.js';
 import type { KubeObject } from '../../api/types.js';
-import { strictDecodingMessage, unknownFieldError, unknownFields } from './field-validation.js';
+import { deepCopy } from '../../api/meta.js';
+import {
+  strictDecodingMessage,
+  unknownFieldError,
+  unknownFields,
+  type UnknownFieldsOptions,
+} from './field-validation.js';
 import { servedApiVersion, type RequestScope } from './scope.js';
 import { patchInvalid, sortedJson } from './typed-decode.js';
 
 export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
+
+/**
+ * The unknown fields of a request object: from the built-in schema tables, or for a custom
+ * resource from its CRD schema's pruning (what upstream's CR decoder reports).
+ */
+function unknownOf(s: RequestScope, obj: KubeObject, opts: UnknownFieldsOptions): string[] | undefined {
+  if (s.desc.custom) return s.desc.custom.prune(s.version, opts.prune ? obj : deepCopy(obj));
+  return unknownFields(servedApiVersion(s), s.desc.kind, obj, opts);
+}
 
 /** The fieldValidation directive; missing or empty is Warn (upstream's default since GA, rest.go). */
 export function validateFieldValidation(s: RequestScope): FieldValidation {
@@ -40,7 +55,7 @@ export function checkBodyFields(
   directive: FieldValidation,
   sorted: boolean,
 ): void {
-  const unknown = unknownFields(servedApiVersion(s), s.desc.kind, obj, { sorted, prune: true });
+  const unknown = unknownOf(s, obj, { sorted, prune: true });
   if (!unknown?.length) return;
   const errs = unknown.map(unknownFieldError);
   if (directive === 'Strict') {
@@ -101,7 +116,7 @@ export function checkPatchedFields(
   directive: FieldValidation,
   patchErrs: readonly string[],
 ): void {
-  const unknown = unknownFields(servedApiVersion(s), s.desc.kind, next, { sorted: true, prune: true }) ?? [];
+  const unknown = unknownOf(s, next, { sorted: true, prune: true }) ?? [];
   const errs = [...patchErrs, ...unknown.map(unknownFieldError)];
   if (errs.length === 0 || directive === 'Ignore') return;
   if (directive === 'Warn') return addWarnings(s, errs);
@@ -128,7 +143,7 @@ export function jsonPatchOpErrors(patch: unknown[]): string[] {
  * field not declared in schema`), as a 500 there (kubernetes#122480, #139253); answered 400 here.
  */
 export function checkAppliedFields(s: RequestScope, applied: KubeObject): void {
-  const unknown = unknownFields(servedApiVersion(s), s.desc.kind, applied, { sorted: true });
+  const unknown = unknownOf(s, applied, { sorted: true });
   if (!unknown?.length) return;
   const errs = unknown.map((p) => `.${p}: field not declared in schema`);
   const gvk = `${s.desc.group}/${s.version}, Kind=${s.desc.kind}`;

@@ -6,6 +6,7 @@
  */
 import { ApiError, methodNotSupported, notFoundPath } from '../../api/errors.js';
 import { findResource } from '../../registry/index.js';
+import type { ResourceRegistry } from '../../registry/registry.js';
 import type { ResourceDescriptor } from '../../registry/types.js';
 import type { RequestContext } from '../context.js';
 import { handleDelete, handleDeleteCollection } from './delete.js';
@@ -21,13 +22,21 @@ import { handleCreate, handlePatch, handleUpdate } from './write.js';
 export interface RestDeps {
   env: ServerEnv;
   stores: Map<ResourceDescriptor, ObjectStore>;
+  /** The served set, built-in and custom; without it only the static built-ins are served. */
+  registry?: ResourceRegistry;
 }
 
 export function restHandler(deps: RestDeps): (ctx: RequestContext) => Promise<void> {
   return async (ctx) => {
     const i = ctx.info;
-    const desc = findResource(i.apiGroup, i.apiVersion, i.resource);
-    if (!desc) throw notFoundPath();
+    const base = deps.registry
+      ? deps.registry.find(i.apiGroup, i.apiVersion, i.resource)
+      : findResource(i.apiGroup, i.apiVersion, i.resource);
+    if (!base) throw notFoundPath();
+    // A custom resource is served per version (its schema, columns and subresources).
+    const desc = base.custom ? base.custom.forVersion(i.apiVersion) : base;
+    const deprecated = base.custom?.warning(i.apiVersion);
+    if (deprecated) ctx.warnings.push(deprecated);
     if (desc.namespaced === false && i.namespace && i.resource !== 'namespaces') throw notFoundPath();
     const gr = { group: desc.group, resource: desc.resource };
     const out = negotiate(ctx.req.headers['accept'] as string | undefined);
@@ -38,7 +47,7 @@ export function restHandler(deps: RestDeps): (ctx: RequestContext) => Promise<vo
         i.namespace,
       );
     }
-    const store = deps.stores.get(desc);
+    const store = deps.stores.get(base);
     if (!store) throw notFoundPath();
     const s: RequestScope = { ctx, desc, version: i.apiVersion, store, out, env: deps.env };
     const ns = desc.namespaced ? i.namespace : '';
@@ -69,6 +78,16 @@ export function restHandler(deps: RestDeps): (ctx: RequestContext) => Promise<vo
         return handleWatch(s, ns);
       case 'create':
         if (i.name) throw methodNotSupported(gr, 'create');
+        if (desc.custom?.terminating()) {
+          // crdHandler.serveResource: no new objects while the CRD's instances are being removed.
+          const { code, reason, details } = methodNotSupported(gr, 'create');
+          throw new ApiError(
+            code,
+            reason,
+            'create not allowed while custom resource definition is terminating',
+            details,
+          );
+        }
         return handleCreate(s, ns);
       case 'update':
         return handleUpdate(s, ns, i.name);

@@ -191,6 +191,20 @@ export class ObjectStore {
       const next = await mutate(cur);
       if (next === undefined) return cur;
       if (opts.dryRun) return { key: cur.key, obj: next, ...encodeCached(next), rv: cur.rv };
+      if (this.deleteDuringUpdate(cur.obj, next)) {
+        // The last finalizer of an object being deleted is gone: the update deletes it.
+        try {
+          const r = await this.store.delete(cur.key, cur.rv);
+          await this.awaitObservers(r.revision);
+          return { key: cur.key, obj: next, ...encodeCached(next), rv: r.revision };
+        } catch (e) {
+          if (e instanceof StorageError && e.code === 'Conflict' && attempt < 16) {
+            await this.cache.waitForRevision(e.revision ?? (await this.store.currentRevision()));
+            continue;
+          }
+          this.mapError(e, name);
+        }
+      }
       try {
         const kv = await this.store.update(cur.key, encodeForStorage(next), cur.rv);
         return await this.settle(kv);
@@ -202,6 +216,22 @@ export class ObjectStore {
         this.mapError(e, name);
       }
     }
+  }
+
+  /**
+   * shouldDeleteDuringUpdate (genericregistry/store.go): an update that leaves no finalizers on
+   * an object already being deleted (with no grace period) removes it. Namespaces wait for their
+   * spec.finalizers too (ShouldDeleteNamespaceDuringUpdate).
+   */
+  private deleteDuringUpdate(old: KubeObject, next: KubeObject): boolean {
+    const om = old.metadata;
+    if (!om?.deletionTimestamp || (next.metadata?.finalizers?.length ?? 0) > 0) return false;
+    if ((om.deletionGracePeriodSeconds ?? 0) !== 0) return false;
+    if (this.desc.group === '' && this.desc.resource === 'namespaces') {
+      const fin = (next.spec as { finalizers?: unknown[] } | undefined)?.finalizers;
+      if (Array.isArray(fin) && fin.length > 0) return false;
+    }
+    return true;
   }
 
   /**

@@ -39,7 +39,7 @@ export function checkTypeMeta(desc: ResourceDescriptor, version: string, obj: Ku
     );
   }
   // Multi-version kinds stay in the URL's version until toStorageVersion converts them.
-  obj.apiVersion = apiVersionOf(desc.group, desc.convert ? version : desc.versions[0]);
+  obj.apiVersion = apiVersionOf(desc.group, desc.convert ? version : (desc.custom?.storageVersion ?? desc.versions[0]));
   obj.kind = desc.kind;
 }
 
@@ -59,10 +59,13 @@ export function toStorageVersion(desc: ResourceDescriptor, obj: KubeObject): Kub
   }
 }
 
-/** The part of an object that bumps metadata.generation when it changes. */
-function specOf(o: KubeObject): Record<string, unknown> {
-  const { metadata: _m, status: _s, apiVersion: _a, kind: _k, ...rest } = o;
-  return rest;
+/**
+ * The part of an object that bumps metadata.generation when it changes. Custom resources without
+ * a status subresource count everything but metadata (customresource/strategy.go copyNonMetadata).
+ */
+function specOf(o: KubeObject, desc: ResourceDescriptor): Record<string, unknown> {
+  const { metadata: _m, status, apiVersion: _a, kind: _k, ...rest } = o;
+  return desc.custom && !desc.hasStatus ? { ...rest, status } : rest;
 }
 
 function throwIfInvalid(desc: ResourceDescriptor, obj: KubeObject, errs: FieldError[]): void {
@@ -220,7 +223,7 @@ export function prepareForUpdate(
   // regardless of key order, so a re-apply of the same configuration is not a spec change.
   if (desc.tracksGeneration) {
     const gen = om.generation ?? 1;
-    md.generation = target === 'main' && !deepEqual(specOf(obj), specOf(old)) ? gen + 1 : gen;
+    md.generation = target === 'main' && !deepEqual(specOf(obj, desc), specOf(old, desc)) ? gen + 1 : gen;
   }
   throwIfInvalid(desc, obj, [
     ...validateObjectMeta(obj, desc, { old }),

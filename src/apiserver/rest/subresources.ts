@@ -24,6 +24,7 @@ import type { RequestScope } from './scope.js';
 import { handlePatch, handleUpdate, finishUpdate, isDryRun } from './write.js';
 import { handleTokenRequest } from './token-request.js';
 import { decodeTypedBody } from './typed-decode.js';
+import { handleCustomScale } from '../../apiextensions/scale.js';
 
 function subresourceVerbs(s: RequestScope, sub: string): string[] | undefined {
   return s.desc.subresources.find((x) => x.name === sub)?.verbs;
@@ -50,8 +51,10 @@ export async function handleSubresource(
       return handleApproval(s, name);
     case 'finalize':
       return handleFinalize(s, name);
-    case 'scale':
-      return handleScale(s, ns, name);
+    case 'scale': {
+      const paths = s.desc.custom?.scale(s.version);
+      return paths ? handleCustomScale(s, ns, name, paths) : handleScale(s, ns, name);
+    }
     case 'log':
       return handleLog(s, ns, name);
     case 'binding':

@@ -117,6 +117,7 @@ function applyUpgradingClientSide(
     ...(target === 'status' ? { subresource: 'status' } : {}),
     now: s.env.now(),
     ignoredFields: reset,
+    schema: s.desc.custom?.applySchema(s.version),
   }).object;
 }
 
@@ -163,6 +164,7 @@ function managed(
     subresource,
     now: s.env.now(),
     ignoredFields: ignored(s, subresource ? 'status' : 'main'),
+    schema: s.desc.custom?.applySchema(s.version),
   });
 }
 
@@ -259,6 +261,14 @@ export async function handlePatch(
   const directive = validateFieldValidation(s);
   const dryRun = isDryRun(s);
   const kind = patchKindOf(s.ctx.req.headers['content-type']);
+  if (kind === 'strategic' && s.desc.custom) {
+    // Custom resources have no Go struct to merge by (patch.go: the CRD handler's patch types).
+    throw new ApiError(
+      415,
+      'UnsupportedMediaType',
+      'the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml',
+    );
+  }
   const raw = await readBody(s.ctx.req);
   if (raw.length === 0) throw badRequest('the body of the request was empty');
   const patch = kind === 'apply' ? parseYaml(raw) : parseJson(raw);
