@@ -103,6 +103,8 @@ export interface AuthenticationOptions {
   apiAudiences: string[];
   /** --token-auth-file, parsed. */
   tokenFile?: TokenAuthenticator;
+  /** --basic-auth-file (removed upstream in 1.19; kept for the seed, with a warning). */
+  passwordFile?: RequestAuthenticator;
   /** The authenticating proxy (--requestheader-*); off without a CA. */
   requestHeader?: RequestHeaderOptions;
   /** --enable-bootstrap-token-auth: Secrets of type bootstrap.kubernetes.io/token in kube-system. */
@@ -171,6 +173,8 @@ function buildAuthenticator(
   const parts: RequestAuthenticator[] = [];
   if (o.authentication?.requestHeader)
     parts.push(new RequestHeaderAuthenticator(o.authentication.requestHeader));
+  // Kubernetes ≤ 1.18 put the password file between the proxy and x509.
+  if (o.authentication?.passwordFile) parts.push(o.authentication.passwordFile);
   if (o.tls.clientCa) parts.push(new X509Authenticator({ caPem: o.tls.clientCa }));
   if (tokens) parts.push(bearerTokenAuthenticator(tokens, o.authentication?.apiAudiences ?? []));
   const main = withAuthenticatedGroup(

@@ -184,6 +184,12 @@ export const serveFlags: FlagSpec[] = [
     help: 'If set, the file that will be used to secure the secure port of the API server via token authentication (CSV: token,user,uid,"group1,group2").',
   },
   {
+    name: 'basic-auth-file',
+    type: 'string',
+    default: '',
+    help: 'If set, the file that will be used to admit requests to the secure port of the API server via http basic authentication (CSV: password,user,uid,"group1,group2"). Removed from Kubernetes in 1.19 and not recommended; kept for the seed walkthrough.',
+  },
+  {
     name: 'enable-bootstrap-token-auth',
     type: 'bool',
     default: false,
