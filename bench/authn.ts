@@ -27,9 +27,7 @@ function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
-function load(
-  opts: Record<string, unknown>,
-): Promise<{
+function load(opts: Record<string, unknown>): Promise<{
   rps: number;
   requests: number;
   errors: number;

@@ -17,6 +17,7 @@ import {
   type RequestHeaderOptions,
 } from '../authn/request-header.js';
 import { BootstrapTokenCleaner } from '../controllers/bootstrap-token-cleaner.js';
+import { ServiceAccountTokensController } from '../controllers/serviceaccount-tokens.js';
 import { AuthenticationTrustPublisher, RootCaPublisher } from '../controllers/configmap-publisher.js';
 import type { RequestAuthenticator, TokenAuthenticator } from '../authn/interfaces.js';
 import {
@@ -286,6 +287,17 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
     log,
   );
   await trust.start();
+  const saTokens =
+    env.tokens && o.rootCaPem
+      ? new ServiceAccountTokensController(
+          storeFor('', 'secrets')!,
+          storeFor('', 'serviceaccounts')!,
+          env.tokens.signer,
+          o.rootCaPem,
+          log,
+        )
+      : undefined;
+  saTokens?.start();
   // kubeadm enables kube-controller-manager's tokencleaner; kubeauth runs it always.
   const tokenCleaner = new BootstrapTokenCleaner(storeFor('', 'secrets')!, { now, log });
   tokenCleaner.start();
@@ -350,6 +362,7 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
     apiServices.stop();
     aggregation.stop();
     tokenCleaner.stop();
+    saTokens?.stop();
     rootCa?.stop();
     trust.stop();
     caches.forEach((c) => c.stop());
@@ -366,6 +379,7 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
       aggregation.stop();
       csrSigner?.stop();
       tokenCleaner.stop();
+      saTokens?.stop();
       rootCa?.stop();
       trust.stop();
       authz.informers.forEach((i) => i.stop());
