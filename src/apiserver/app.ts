@@ -43,6 +43,7 @@ import { allResources } from '../registry/index.js';
 import type { ResourceDescriptor } from '../registry/types.js';
 import type { KubeObject } from '../api/types.js';
 import { TokenSigner } from '../serviceaccount/jwt.js';
+import { issuerDiscoveryDocs, JWKS_PATH, type IssuerDiscoveryDocs } from '../serviceaccount/discovery.js';
 import type { Store } from '../storage/interfaces.js';
 import { buildAuthorization } from './authorization.js';
 import { rulesFor } from '../authz/rbac/resolver.js';
@@ -111,7 +112,7 @@ export interface AuthenticationOptions {
   /** --enable-bootstrap-token-auth: Secrets of type bootstrap.kubernetes.io/token in kube-system. */
   bootstrapTokens?: boolean;
   /** Service-account token verification (--service-account-key-file, -issuer, -lookup). */
-  serviceAccounts?: { keys: PublicKeyEntry[]; issuers: string[]; lookup: boolean };
+  serviceAccounts?: { keys: PublicKeyEntry[]; issuers: string[]; lookup: boolean; jwksUri?: string };
   /** --authentication-token-webhook-config-file, -version, -cache-ttl. */
   webhook?: { connection: WebhookConnection; version: 'v1' | 'v1beta1'; cacheTtlMs: number };
   /** Token cache TTLs (kube-apiserver: success 10 s, failure 0). */
@@ -325,6 +326,7 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
     serverAddress: `${o.advertiseAddress}:${o.port}`,
     livez: checks.slice(0, 2),
     readyz: checks,
+    issuerDiscovery: undefined as IssuerDiscoveryDocs | undefined,
   };
   const api = async (ctx: RequestContext): Promise<void> =>
     ctx.info.isResourceRequest ? rest(ctx) : handleNonResource(ctx, nonResourceCfg);
@@ -369,6 +371,17 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
     throw e;
   }
   nonResourceCfg.serverAddress = `${o.advertiseAddress}:${server.port}`;
+  // Issuer discovery is served when the issuer is an https URL (openidmetadata.go); the JWKS URI
+  // defaults to this server's own address.
+  const sa = o.authentication?.serviceAccounts;
+  if (sa && sa.issuers[0]?.startsWith('https://')) {
+    const host = o.advertiseAddress.includes(':') ? `[${o.advertiseAddress}]` : o.advertiseAddress;
+    nonResourceCfg.issuerDiscovery = await issuerDiscoveryDocs(
+      sa.issuers[0],
+      sa.jwksUri || `https://${host}:${server.port}${JWKS_PATH}`,
+      sa.keys,
+    );
+  }
   return {
     port: server.port,
     stores,

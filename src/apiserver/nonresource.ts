@@ -12,6 +12,11 @@ import type { RequestContext } from './context.js';
 import { openapiV3Doc, openapiV3Root } from './openapi.js';
 import { serveOpenAPIv2 } from './openapi-v2-serve.js';
 import { writeBytes, writeJsonDocument } from './responses.js';
+import {
+  JWKS_PATH,
+  OPENID_CONFIGURATION_PATH,
+  type IssuerDiscoveryDocs,
+} from '../serviceaccount/discovery.js';
 
 export interface HealthCheck {
   name: string;
@@ -24,6 +29,8 @@ export interface NonResourceConfig {
   serverAddress: string;
   livez: HealthCheck[];
   readyz: HealthCheck[];
+  /** Service-account issuer discovery documents, when the issuer is an https URL. */
+  issuerDiscovery?: IssuerDiscoveryDocs;
 }
 
 async function health(ctx: RequestContext, kind: string, checks: HealthCheck[], sub: string): Promise<void> {
@@ -59,6 +66,14 @@ export async function handleNonResource(ctx: RequestContext, cfg: NonResourceCon
   ] as const) {
     if (path === `/${kind}` || path.startsWith(`/${kind}/`))
       return health(ctx, kind, checks, path.slice(kind.length + 2));
+  }
+  if (path === OPENID_CONFIGURATION_PATH && cfg.issuerDiscovery) {
+    ctx.res.setHeader('cache-control', 'public, max-age=3600');
+    return writeBytes(ctx, 200, cfg.issuerDiscovery.openidConfiguration, 'application/json');
+  }
+  if (path === JWKS_PATH && cfg.issuerDiscovery) {
+    ctx.res.setHeader('cache-control', 'public, max-age=3600');
+    return writeBytes(ctx, 200, cfg.issuerDiscovery.jwks, 'application/jwk-set+json');
   }
   if (path === '/openapi/v2') return serveOpenAPIv2(ctx);
   if (path === '/openapi/v3') return writeBytes(ctx, 200, openapiV3Root());

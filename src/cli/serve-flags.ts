@@ -132,6 +132,12 @@ export const serveFlags: FlagSpec[] = [
     help: 'Identifier of the service account token issuer; repeatable: the first signs new tokens, every one is accepted.',
   },
   {
+    name: 'service-account-jwks-uri',
+    type: 'string',
+    default: '',
+    help: 'Overrides the URI for the JSON Web Key Set in the discovery doc served at /.well-known/openid-configuration (default https://<advertise-address>:<port>/openid/v1/jwks).',
+  },
+  {
     name: 'service-account-lookup',
     type: 'bool',
     default: true,

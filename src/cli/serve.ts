@@ -237,7 +237,12 @@ export async function run(argv: string[]): Promise<number> {
       requestHeader,
       webhook,
       bootstrapTokens: Boolean(f['enable-bootstrap-token-auth']),
-      serviceAccounts: { keys: verifyKeys, issuers, lookup: Boolean(f['service-account-lookup']) },
+      serviceAccounts: {
+        keys: verifyKeys,
+        issuers,
+        lookup: Boolean(f['service-account-lookup']),
+        jwksUri: String(f['service-account-jwks-uri']) || undefined,
+      },
     },
   });
   const ms = Number(process.hrtime.bigint() - started) / 1e6;

@@ -248,6 +248,39 @@ describe('bearer-token authentication', () => {
     }
   });
 
+  test('issuer discovery: a relying party verifies a service-account token with the published JWKS', async () => {
+    const token = (await admin(['create', 'token', 'default', '--audience', 'vault'])).stdout.trim();
+    const get = async (p: string, auth?: string) =>
+      run('curl', [
+        '-sk',
+        ...(auth ? ['-H', `Authorization: Bearer ${auth}`] : []),
+        '-w',
+        '\n%{http_code}\n%{content_type}',
+        `https://127.0.0.1:${srv.port}${p}`,
+      ]);
+    const sa = (await admin(['create', 'token', 'default'])).stdout.trim();
+    const cfg = await get('/.well-known/openid-configuration', sa);
+    const cfgLines = cfg.stdout.trimEnd().split('\n');
+    const [cfgCode, cfgType] = cfgLines.slice(-2);
+    const cfgBody = cfgLines.slice(0, -2).join('\n');
+    assert.equal(cfgCode, '200');
+    assert.equal(cfgType, 'application/json');
+    const doc = JSON.parse(cfgBody);
+    assert.equal(doc.issuer, 'https://kubernetes.default.svc.cluster.local');
+    assert.equal(doc.jwks_uri, `https://127.0.0.1:${srv.port}/openid/v1/jwks`);
+    assert.deepEqual(doc.id_token_signing_alg_values_supported, ['RS256']);
+    const jwks = await get('/openid/v1/jwks', sa);
+    const lines = jwks.stdout.trimEnd().split('\n');
+    assert.equal(lines.at(-2), '200');
+    assert.equal(lines.at(-1), 'application/jwk-set+json');
+    const { createLocalJWKSet, jwtVerify } = await import('jose');
+    const set = createLocalJWKSet(JSON.parse(lines.slice(0, -2).join('\n')));
+    const { payload } = await jwtVerify(token, set, { issuer: doc.issuer, audience: 'vault' });
+    assert.equal(payload.sub, 'system:serviceaccount:default:default');
+    // Anonymous callers are not granted discovery by default (system:service-account-issuer-discovery binds system:serviceaccounts).
+    assert.equal((await get('/openid/v1/jwks')).stdout.trimEnd().split('\n').at(-2), '403');
+  });
+
   test("the seed's tiller scenario: a kube-system account bound to cluster-admin", async () => {
     assert.equal((await admin(['create', 'serviceaccount', '--namespace', 'kube-system', 'tiller'])).code, 0);
     assert.equal(
