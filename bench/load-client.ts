@@ -6,6 +6,7 @@
  *
  *   node --import tsx bench/load-client.ts '{"port":6443,"path":"/api/v1/...","connections":8,"streams":10,"seconds":5,"ca":"...","cert":"...","key":"..."}'
  */
+import { readFileSync } from 'node:fs';
 import http2 from 'node:http2';
 
 interface Opts {
@@ -21,9 +22,14 @@ interface Opts {
   ca: string;
   cert?: string;
   key?: string;
+  /** Extra request headers (e.g. a fixed Authorization). */
+  headers?: Record<string, string>;
+  /** A file of bearer tokens, one a line: request i sends token i (each used once, uncached). */
+  tokensFile?: string;
 }
 
 const o = JSON.parse(process.argv[2]) as Opts;
+const tokens = o.tokensFile ? readFileSync(o.tokensFile, 'utf8').split('\n').filter(Boolean) : undefined;
 const latencies: number[] = [];
 const statuses: Record<string, number> = {};
 let requests = 0;
@@ -47,7 +53,9 @@ function loop(session: http2.ClientHttp2Session): Promise<void> {
         ':method': o.method ?? 'GET',
         ':path': o.path.replace('{i}', String(i)),
         accept: 'application/json',
+        ...(o.headers ?? {}),
       };
+      if (tokens) headers.authorization = `Bearer ${tokens[i % tokens.length]}`;
       if (o.body) headers['content-type'] = 'application/json';
       const req = session.request(headers);
       let status = 0;

@@ -17,6 +17,7 @@ import {
   type RequestHeaderOptions,
 } from '../authn/request-header.js';
 import { BootstrapTokenCleaner } from '../controllers/bootstrap-token-cleaner.js';
+import { ServiceAccountTokensController } from '../controllers/serviceaccount-tokens.js';
 import { AuthenticationTrustPublisher, RootCaPublisher } from '../controllers/configmap-publisher.js';
 import type { RequestAuthenticator, TokenAuthenticator } from '../authn/interfaces.js';
 import {
@@ -46,6 +47,7 @@ import { CrdFinalizerController } from '../controllers/crd-finalizer.js';
 import type { ResourceDescriptor } from '../registry/types.js';
 import type { KubeObject } from '../api/types.js';
 import { TokenSigner } from '../serviceaccount/jwt.js';
+import { issuerDiscoveryDocs, JWKS_PATH, type IssuerDiscoveryDocs } from '../serviceaccount/discovery.js';
 import type { Store } from '../storage/interfaces.js';
 import { buildAuthorization } from './authorization.js';
 import { rulesFor } from '../authz/rbac/resolver.js';
@@ -109,12 +111,14 @@ export interface AuthenticationOptions {
   apiAudiences: string[];
   /** --token-auth-file, parsed. */
   tokenFile?: TokenAuthenticator;
+  /** --basic-auth-file (removed upstream in 1.19; kept for the seed, with a warning). */
+  passwordFile?: RequestAuthenticator;
   /** The authenticating proxy (--requestheader-*); off without a CA. */
   requestHeader?: RequestHeaderOptions;
   /** --enable-bootstrap-token-auth: Secrets of type bootstrap.kubernetes.io/token in kube-system. */
   bootstrapTokens?: boolean;
   /** Service-account token verification (--service-account-key-file, -issuer, -lookup). */
-  serviceAccounts?: { keys: PublicKeyEntry[]; issuers: string[]; lookup: boolean };
+  serviceAccounts?: { keys: PublicKeyEntry[]; issuers: string[]; lookup: boolean; jwksUri?: string };
   /** --authentication-token-webhook-config-file, -version, -cache-ttl. */
   webhook?: { connection: WebhookConnection; version: 'v1' | 'v1beta1'; cacheTtlMs: number };
   /** Token cache TTLs (kube-apiserver: success 10 s, failure 0). */
@@ -177,6 +181,8 @@ function buildAuthenticator(
   const parts: RequestAuthenticator[] = [];
   if (o.authentication?.requestHeader)
     parts.push(new RequestHeaderAuthenticator(o.authentication.requestHeader));
+  // Kubernetes ≤ 1.18 put the password file between the proxy and x509.
+  if (o.authentication?.passwordFile) parts.push(o.authentication.passwordFile);
   if (o.tls.clientCa) parts.push(new X509Authenticator({ caPem: o.tls.clientCa }));
   if (tokens) parts.push(bearerTokenAuthenticator(tokens, o.authentication?.apiAudiences ?? []));
   const main = withAuthenticatedGroup(
@@ -297,6 +303,17 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
     log,
   );
   await trust.start();
+  const saTokens =
+    env.tokens && o.rootCaPem
+      ? new ServiceAccountTokensController(
+          storeFor('', 'secrets')!,
+          storeFor('', 'serviceaccounts')!,
+          env.tokens.signer,
+          o.rootCaPem,
+          log,
+        )
+      : undefined;
+  saTokens?.start();
   // kubeadm enables kube-controller-manager's tokencleaner; kubeauth runs it always.
   const tokenCleaner = new BootstrapTokenCleaner(storeFor('', 'secrets')!, { now, log });
   tokenCleaner.start();
@@ -326,6 +343,7 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
     livez: checks.slice(0, 2),
     readyz: checks,
     registry,
+    issuerDiscovery: undefined as IssuerDiscoveryDocs | undefined,
   };
   const api = async (ctx: RequestContext): Promise<void> =>
     ctx.info.isResourceRequest ? rest(ctx) : handleNonResource(ctx, nonResourceCfg);
@@ -363,6 +381,7 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
     apiServices.stop();
     aggregation.stop();
     tokenCleaner.stop();
+    saTokens?.stop();
     rootCa?.stop();
     trust.stop();
     crdNames.stop();
@@ -372,6 +391,17 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
     throw e;
   }
   nonResourceCfg.serverAddress = `${o.advertiseAddress}:${server.port}`;
+  // Issuer discovery is served when the issuer is an https URL (openidmetadata.go); the JWKS URI
+  // defaults to this server's own address.
+  const sa = o.authentication?.serviceAccounts;
+  if (sa && sa.issuers[0]?.startsWith('https://')) {
+    const host = o.advertiseAddress.includes(':') ? `[${o.advertiseAddress}]` : o.advertiseAddress;
+    nonResourceCfg.issuerDiscovery = await issuerDiscoveryDocs(
+      sa.issuers[0],
+      sa.jwksUri || `https://${host}:${server.port}${JWKS_PATH}`,
+      sa.keys,
+    );
+  }
   return {
     port: server.port,
     stores,
@@ -385,6 +415,7 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
       crdFinalizer.stop();
       csrSigner?.stop();
       tokenCleaner.stop();
+      saTokens?.stop();
       rootCa?.stop();
       trust.stop();
       authz.informers.forEach((i) => i.stop());

@@ -13,6 +13,11 @@ import { openapiV3Doc, openapiV3Root } from './openapi.js';
 import { serveOpenAPIv2 } from './openapi-v2-serve.js';
 import { writeBytes, writeJsonDocument } from './responses.js';
 import type { ResourceRegistry } from '../registry/registry.js';
+import {
+  JWKS_PATH,
+  OPENID_CONFIGURATION_PATH,
+  type IssuerDiscoveryDocs,
+} from '../serviceaccount/discovery.js';
 
 export interface HealthCheck {
   name: string;
@@ -27,6 +32,8 @@ export interface NonResourceConfig {
   readyz: HealthCheck[];
   /** The served set (built-in and custom resources); the static built-ins without it. */
   registry?: ResourceRegistry;
+  /** Service-account issuer discovery documents, when the issuer is an https URL. */
+  issuerDiscovery?: IssuerDiscoveryDocs;
 }
 
 async function health(ctx: RequestContext, kind: string, checks: HealthCheck[], sub: string): Promise<void> {
@@ -62,6 +69,14 @@ export async function handleNonResource(ctx: RequestContext, cfg: NonResourceCon
   ] as const) {
     if (path === `/${kind}` || path.startsWith(`/${kind}/`))
       return health(ctx, kind, checks, path.slice(kind.length + 2));
+  }
+  if (path === OPENID_CONFIGURATION_PATH && cfg.issuerDiscovery) {
+    ctx.res.setHeader('cache-control', 'public, max-age=3600');
+    return writeBytes(ctx, 200, cfg.issuerDiscovery.openidConfiguration, 'application/json');
+  }
+  if (path === JWKS_PATH && cfg.issuerDiscovery) {
+    ctx.res.setHeader('cache-control', 'public, max-age=3600');
+    return writeBytes(ctx, 200, cfg.issuerDiscovery.jwks, 'application/jwk-set+json');
   }
   if (path === '/openapi/v2') return serveOpenAPIv2(ctx);
   if (path === '/openapi/v3') return writeBytes(ctx, 200, openapiV3Root(cfg.registry));

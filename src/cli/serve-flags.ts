@@ -132,6 +132,12 @@ export const serveFlags: FlagSpec[] = [
     help: 'Identifier of the service account token issuer; repeatable: the first signs new tokens, every one is accepted.',
   },
   {
+    name: 'service-account-jwks-uri',
+    type: 'string',
+    default: '',
+    help: 'Overrides the URI for the JSON Web Key Set in the discovery doc served at /.well-known/openid-configuration (default https://<advertise-address>:<port>/openid/v1/jwks).',
+  },
+  {
     name: 'service-account-lookup',
     type: 'bool',
     default: true,
@@ -182,6 +188,12 @@ export const serveFlags: FlagSpec[] = [
     type: 'string',
     default: '',
     help: 'If set, the file that will be used to secure the secure port of the API server via token authentication (CSV: token,user,uid,"group1,group2").',
+  },
+  {
+    name: 'basic-auth-file',
+    type: 'string',
+    default: '',
+    help: 'If set, the file that will be used to admit requests to the secure port of the API server via http basic authentication (CSV: password,user,uid,"group1,group2"). Removed from Kubernetes in 1.19 and not recommended; kept for the seed walkthrough.',
   },
   {
     name: 'enable-bootstrap-token-auth',

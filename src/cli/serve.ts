@@ -10,6 +10,7 @@ import path from 'node:path';
 import { startApiServer } from '../apiserver/app.js';
 import { parsePublicKeysPem } from '../authn/service-account.js';
 import { TokenFileAuthenticator } from '../authn/token-file.js';
+import { BASIC_AUTH_WARNING, PasswordFileAuthenticator } from '../authn/password-file.js';
 import { connectionFromKubeconfigFile, type WebhookConnection } from '../webhook/client.js';
 import { ensurePki } from '../pki/index.js';
 import { ensureSelfSignedServing } from '../pki/selfsigned.js';
@@ -184,6 +185,15 @@ export async function run(argv: string[]): Promise<number> {
       throw new FlagError(`--authentication-token-webhook-config-file: ${(e as Error).message}`);
     }
   }
+  let passwordFile: PasswordFileAuthenticator | undefined;
+  if (f['basic-auth-file']) {
+    process.stderr.write(`W ${BASIC_AUTH_WARNING}\n`);
+    try {
+      passwordFile = PasswordFileAuthenticator.fromFile(String(f['basic-auth-file']));
+    } catch (e) {
+      throw new FlagError(`--basic-auth-file: ${(e as Error).message}`);
+    }
+  }
   let tokenFile: TokenFileAuthenticator | undefined;
   if (f['token-auth-file']) {
     try {
@@ -223,10 +233,16 @@ export async function run(argv: string[]): Promise<number> {
     authentication: {
       apiAudiences: audiences,
       tokenFile,
+      passwordFile,
       requestHeader,
       webhook,
       bootstrapTokens: Boolean(f['enable-bootstrap-token-auth']),
-      serviceAccounts: { keys: verifyKeys, issuers, lookup: Boolean(f['service-account-lookup']) },
+      serviceAccounts: {
+        keys: verifyKeys,
+        issuers,
+        lookup: Boolean(f['service-account-lookup']),
+        jwksUri: String(f['service-account-jwks-uri']) || undefined,
+      },
     },
   });
   const ms = Number(process.hrtime.bigint() - started) / 1e6;

@@ -53,6 +53,31 @@ export class TokenSigner {
     } else throw new Error(`unsupported service account signing key type ${type}`);
   }
 
+  /**
+   * A legacy Secret-based token (pkg/serviceaccount/legacy.go LegacyClaims): issuer
+   * `kubernetes/serviceaccount`, no expiry, no audience, the four kubernetes.io/serviceaccount/*
+   * claims naming the namespace, the Secret and the account.
+   */
+  signLegacy(namespace: string, serviceAccount: BoundRef, secretName: string): string {
+    return this.signPayload({
+      iss: 'kubernetes/serviceaccount',
+      'kubernetes.io/serviceaccount/namespace': namespace,
+      'kubernetes.io/serviceaccount/secret.name': secretName,
+      'kubernetes.io/serviceaccount/service-account.name': serviceAccount.name,
+      'kubernetes.io/serviceaccount/service-account.uid': serviceAccount.uid,
+      sub: `system:serviceaccount:${namespace}:${serviceAccount.name}`,
+    });
+  }
+
+  private signPayload(payload: Record<string, unknown>): string {
+    const signingInput = `${b64url(JSON.stringify({ alg: this.alg, kid: this.kid }))}.${b64url(JSON.stringify(payload))}`;
+    const hash = this.alg.endsWith('384') ? 'sha384' : this.alg.endsWith('512') ? 'sha512' : 'sha256';
+    const sig = this.alg.startsWith('ES')
+      ? sign(hash, Buffer.from(signingInput), { key: this.key, dsaEncoding: 'ieee-p1363' })
+      : sign(hash, Buffer.from(signingInput), this.key);
+    return `${signingInput}.${b64url(sig)}`;
+  }
+
   sign(c: ServiceAccountClaims): { token: string; expiresAt: number } {
     const exp = c.issuedAt + c.expirationSeconds;
     const k8s: Record<string, unknown> = { namespace: c.namespace, serviceaccount: c.serviceAccount };
@@ -70,11 +95,6 @@ export class TokenSigner {
       nbf: c.issuedAt,
       sub: `system:serviceaccount:${c.namespace}:${c.serviceAccount.name}`,
     };
-    const signingInput = `${b64url(JSON.stringify({ alg: this.alg, kid: this.kid }))}.${b64url(JSON.stringify(payload))}`;
-    const hash = this.alg.endsWith('384') ? 'sha384' : this.alg.endsWith('512') ? 'sha512' : 'sha256';
-    const sig = this.alg.startsWith('ES')
-      ? sign(hash, Buffer.from(signingInput), { key: this.key, dsaEncoding: 'ieee-p1363' })
-      : sign(hash, Buffer.from(signingInput), this.key);
-    return { token: `${signingInput}.${b64url(sig)}`, expiresAt: exp };
+    return { token: this.signPayload(payload), expiresAt: exp };
   }
 }

@@ -198,6 +198,89 @@ describe('bearer-token authentication', () => {
     assert.match(srv.output(), /pod UID \([0-9a-f-]+\) does not match service account pod ref claim/);
   });
 
+  test('legacy Secret tokens: filled in by the tokens controller, refused once the Secret is gone', async () => {
+    assert.equal((await admin(['create', 'serviceaccount', 'legacy'])).code, 0);
+    const secret = {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'legacy-token', annotations: { 'kubernetes.io/service-account.name': 'legacy' } },
+      type: 'kubernetes.io/service-account-token',
+    };
+    assert.equal((await admin(['create', '-f', '-'], JSON.stringify(secret))).code, 0);
+    let data: Record<string, string> = {};
+    for (const until = Date.now() + 10_000; !data.token;) {
+      data = JSON.parse((await admin(['get', 'secret', 'legacy-token', '-o', 'json'])).stdout).data ?? {};
+      assert.ok(Date.now() < until, 'token not filled in');
+      if (!data.token) await new Promise((r) => setTimeout(r, 200));
+    }
+    assert.equal(Buffer.from(data.namespace, 'base64').toString(), 'default');
+    assert.match(Buffer.from(data['ca.crt'], 'base64').toString(), /BEGIN CERTIFICATE/);
+    const token = Buffer.from(data.token, 'base64').toString();
+    const claims = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString());
+    assert.equal(claims.iss, 'kubernetes/serviceaccount');
+    assert.equal(claims['kubernetes.io/serviceaccount/secret.name'], 'legacy-token');
+    const who = await as(token, ['auth', 'whoami', '-o', 'json']);
+    assert.equal(who.code, 0, who.stderr);
+    assert.equal(JSON.parse(who.stdout).status.userInfo.username, 'system:serviceaccount:default:legacy');
+    assert.equal((await admin(['delete', 'secret', 'legacy-token'])).code, 0);
+    // A success stays in the token cache for 10 s (upstream's TokenSuccessCacheTTL).
+    for (const until = Date.now() + 15_000; ;) {
+      if (/You must be logged in/.test((await as(token, ['auth', 'whoami'])).stderr)) break;
+      assert.ok(Date.now() < until, 'token still accepted 15 s after its Secret was deleted');
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    // Deleting the account deletes its token Secrets.
+    assert.equal(
+      (
+        await admin(
+          ['create', '-f', '-'],
+          JSON.stringify({ ...secret, metadata: { ...secret.metadata, name: 'legacy-token-2' } }),
+        )
+      ).code,
+      0,
+    );
+    assert.equal((await admin(['delete', 'serviceaccount', 'legacy'])).code, 0);
+    for (const until = Date.now() + 10_000; ;) {
+      const g = await admin(['get', 'secret', 'legacy-token-2', '--ignore-not-found', '-o', 'name']);
+      if (!g.stdout.trim()) break;
+      assert.ok(Date.now() < until, 'token Secret of a deleted account not deleted');
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  });
+
+  test('issuer discovery: a relying party verifies a service-account token with the published JWKS', async () => {
+    const token = (await admin(['create', 'token', 'default', '--audience', 'vault'])).stdout.trim();
+    const get = async (p: string, auth?: string) =>
+      run('curl', [
+        '-sk',
+        ...(auth ? ['-H', `Authorization: Bearer ${auth}`] : []),
+        '-w',
+        '\n%{http_code}\n%{content_type}',
+        `https://127.0.0.1:${srv.port}${p}`,
+      ]);
+    const sa = (await admin(['create', 'token', 'default'])).stdout.trim();
+    const cfg = await get('/.well-known/openid-configuration', sa);
+    const cfgLines = cfg.stdout.trimEnd().split('\n');
+    const [cfgCode, cfgType] = cfgLines.slice(-2);
+    const cfgBody = cfgLines.slice(0, -2).join('\n');
+    assert.equal(cfgCode, '200');
+    assert.equal(cfgType, 'application/json');
+    const doc = JSON.parse(cfgBody);
+    assert.equal(doc.issuer, 'https://kubernetes.default.svc.cluster.local');
+    assert.equal(doc.jwks_uri, `https://127.0.0.1:${srv.port}/openid/v1/jwks`);
+    assert.deepEqual(doc.id_token_signing_alg_values_supported, ['RS256']);
+    const jwks = await get('/openid/v1/jwks', sa);
+    const lines = jwks.stdout.trimEnd().split('\n');
+    assert.equal(lines.at(-2), '200');
+    assert.equal(lines.at(-1), 'application/jwk-set+json');
+    const { createLocalJWKSet, jwtVerify } = await import('jose');
+    const set = createLocalJWKSet(JSON.parse(lines.slice(0, -2).join('\n')));
+    const { payload } = await jwtVerify(token, set, { issuer: doc.issuer, audience: 'vault' });
+    assert.equal(payload.sub, 'system:serviceaccount:default:default');
+    // Anonymous callers are not granted discovery by default (system:service-account-issuer-discovery binds system:serviceaccounts).
+    assert.equal((await get('/openid/v1/jwks')).stdout.trimEnd().split('\n').at(-2), '403');
+  });
+
   test("the seed's tiller scenario: a kube-system account bound to cluster-admin", async () => {
     assert.equal((await admin(['create', 'serviceaccount', '--namespace', 'kube-system', 'tiller'])).code, 0);
     assert.equal(
