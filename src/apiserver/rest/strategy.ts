@@ -39,7 +39,10 @@ export function checkTypeMeta(desc: ResourceDescriptor, version: string, obj: Ku
     );
   }
   // Multi-version kinds stay in the URL's version until toStorageVersion converts them.
-  obj.apiVersion = apiVersionOf(desc.group, desc.convert ? version : (desc.custom?.storageVersion ?? desc.versions[0]));
+  obj.apiVersion = apiVersionOf(
+    desc.group,
+    desc.convert ? version : (desc.custom?.storageVersion ?? desc.versions[0]),
+  );
   obj.kind = desc.kind;
 }
 
