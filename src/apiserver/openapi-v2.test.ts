@@ -101,9 +101,9 @@ test('paths: upstream operation ids, actions, GVK and inline fieldValidation on 
     'readApiregistrationV1APIServiceStatus',
   ])
     assert.ok(ids.includes(id), id);
-  // Until CRDs are served, the Namespace PATCH has no fieldValidation (see patchParams).
+  // CRDs are served, so the Namespace PATCH carries fieldValidation like every other (see patchParams).
   const nsPatch = paths['/api/v1/namespaces/{name}']!.patch as OpenAPISchema;
-  assert.ok(!(nsPatch.parameters as OpenAPISchema[]).some((p) => p.name === 'fieldValidation'));
+  assert.ok((nsPatch.parameters as OpenAPISchema[]).some((p) => p.name === 'fieldValidation'));
   for (const r of allResources)
     if (!r.virtual && r.verbs.includes('patch'))
       for (const v of r.versions) {

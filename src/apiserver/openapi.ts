@@ -54,6 +54,7 @@ const PACKAGE_PREFIX: Readonly<Record<string, string>> = {
   intstr: 'io.k8s.apimachinery.pkg.util.intstr',
   runtime: 'io.k8s.apimachinery.pkg.runtime',
   apiregistration: 'io.k8s.kube-aggregator.pkg.apis.apiregistration',
+  apiextensions: 'io.k8s.apiextensions-apiserver.pkg.apis.apiextensions',
 };
 
 /** Upstream's schema name of a protobuf message key: `core.v1.Pod` -> `io.k8s.api.core.v1.Pod`. */
@@ -116,7 +117,8 @@ function groupPackage(group: string): string {
 /** Schema name of a served kind (with or without a protobuf schema). */
 export function kindSchemaName(group: string, version: string, kind: string): string {
   const key = messageKeyForKind(group, version, kind);
-  return key ? schemaName(key) : `io.k8s.api.${groupPackage(group)}.${version}.${kind}`;
+  const pkg = groupPackage(group);
+  return key ? schemaName(key) : `${PACKAGE_PREFIX[pkg] ?? `io.k8s.api.${pkg}`}.${version}.${kind}`;
 }
 
 // ---- strategic-merge / apply metadata -------------------------------------------------------
