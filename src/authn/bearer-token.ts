@@ -49,12 +49,14 @@ export function bearerTokenAuthenticator(
   apiAudiences: readonly string[],
   warn?: (msg: string) => void,
 ): RequestAuthenticator {
+  // One frozen array for every request: the token cache keeps the key prefix of the array it saw last.
+  const requested = Object.freeze([...apiAudiences]) as string[];
   return {
     async authenticate(req: AuthRequest): Promise<AuthResult> {
       const values = req.headers['authorization'];
       const token = bearerTokenOf(values?.[0], warn);
       if (token === undefined) return { ok: false };
-      const r = await tokens.authenticateToken(token, [...apiAudiences]);
+      const r = await tokens.authenticateToken(token, requested);
       if (r.ok) {
         if (!audiencesMatch(apiAudiences, r.response.audiences))
           return { ok: false, error: new Error('Unable to match the audience') };

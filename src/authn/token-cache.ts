@@ -42,11 +42,19 @@ export class CachedTokenAuthenticator implements TokenAuthenticator {
     this.now = o.now ?? Date.now;
   }
 
+  private lastAudiences?: readonly string[];
+  private lastPrefix = '';
+
   /** The cache key of a token for a set of audiences (exported for the benchmark). */
   key(token: string, audiences: readonly string[]): string {
-    let prefix = this.secret;
-    for (const a of audiences) prefix += `${a.length}:${a}`;
-    return hash('sha256', `${prefix}|${audiences.length}|${token}`, 'base64');
+    // The audiences are nearly always the same array (the API audiences): keep its prefix.
+    if (audiences !== this.lastAudiences) {
+      let prefix = this.secret;
+      for (const a of audiences) prefix += `${a.length}:${a}`;
+      this.lastPrefix = `${prefix}|${audiences.length}|`;
+      this.lastAudiences = audiences;
+    }
+    return hash('sha256', this.lastPrefix + token, 'base64');
   }
 
   get size(): number {
