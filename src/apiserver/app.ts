@@ -81,7 +81,13 @@ export interface ApiServerOptions {
   authorizers: AuthorizerConfig[];
   serviceClusterIpRange: string;
   advertiseAddress: string;
-  serviceAccount?: { signingKeyPem: string; issuer: string; apiAudiences: string[] };
+  serviceAccount?: {
+    signingKeyPem: string;
+    issuer: string;
+    apiAudiences: string[];
+    maxExpirationSeconds?: number;
+    extendExpiration?: boolean;
+  };
   /** Token authentication (kube-apiserver's authenticator config); none when absent. */
   authentication?: AuthenticationOptions;
   now?: () => Date;
@@ -261,6 +267,8 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
           signer: new TokenSigner(o.serviceAccount.signingKeyPem),
           issuer: o.serviceAccount.issuer,
           apiAudiences: o.serviceAccount.apiAudiences,
+          maxExpirationSeconds: o.serviceAccount.maxExpirationSeconds ?? 0,
+          extendExpiration: o.serviceAccount.extendExpiration ?? true,
         }
       : undefined,
   };

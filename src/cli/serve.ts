@@ -147,6 +147,10 @@ export async function run(argv: string[]): Promise<number> {
       throw new FlagError(`--service-account-key-file: ${(e as Error).message}`);
     }
   });
+  // pkg/kubeapiserver/options/authentication.go: between 1 hour and 2^32 seconds when set.
+  const maxTokenSeconds = Math.floor(parseDuration(String(f['service-account-max-token-expiration'])) / 1000);
+  if (maxTokenSeconds !== 0 && (maxTokenSeconds < 3600 || maxTokenSeconds > 2 ** 32))
+    throw new FlagError('the service-account-max-token-expiration must be between 1 hour and 2^32 seconds');
   const rhCa = String(f['requestheader-client-ca-file']);
   const headerList = (name: string) => (f[name] as string[]).flatMap((v) => v.split(',')).filter(Boolean);
   if (
@@ -229,7 +233,15 @@ export async function run(argv: string[]): Promise<number> {
       },
       durationSeconds: parseDuration(String(f['cluster-signing-duration'])) / 1000,
     },
-    serviceAccount: saKey ? { signingKeyPem: saKey, issuer: issuers[0], apiAudiences: audiences } : undefined,
+    serviceAccount: saKey
+      ? {
+          signingKeyPem: saKey,
+          issuer: issuers[0],
+          apiAudiences: audiences,
+          maxExpirationSeconds: maxTokenSeconds,
+          extendExpiration: Boolean(f['service-account-extend-token-expiration']),
+        }
+      : undefined,
     authentication: {
       apiAudiences: audiences,
       tokenFile,
