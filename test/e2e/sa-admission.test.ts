@@ -127,6 +127,19 @@ describe('ServiceAccount admission (kubectl)', () => {
     assert.equal(raw.json().reason, 'Forbidden');
   });
 
+  test('an update may not change serviceAccountName (ValidatePodUpdate)', async () => {
+    const r = await k(['patch', 'pod', 'web', '-p', '{"spec":{"serviceAccountName":"quiet"}}']);
+    assert.notEqual(r.code, 0);
+    assert.match(
+      r.stderr,
+      /The Pod "web" is invalid: spec: Forbidden: pod updates may not change fields other than `spec.containers\[\*\].image`/,
+    );
+    const label = await k(['label', 'pod', 'web', 'tier=front']);
+    assert.equal(label.code, 0, label.stderr);
+    const pod = parse((await k(['get', 'pod', 'web', '-o', 'yaml'])).stdout);
+    assert.equal(pod.spec.serviceAccountName, 'default');
+  });
+
   test('a mirror pod may not reference service accounts', async () => {
     const r = await c.request(
       'POST',

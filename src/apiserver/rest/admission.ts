@@ -200,7 +200,31 @@ const createHooks: Record<string, CreateHook> = {
   },
 };
 
+/** ValidatePodUpdate's text (pkg/apis/core/validation/validation.go) for a spec change it forbids. */
+export const POD_UPDATE_FORBIDDEN =
+  'pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)';
+
 const updateHooks: Record<string, UpdateHook> = {
+  '/pods': (_s, obj, old, target) => {
+    if (target === 'status') return;
+    // The account is fixed at creation: an update that leaves it out keeps it (the PUT of an
+    // object read back before admission's defaults); naming another one is refused as upstream's
+    // ValidatePodUpdate refuses any spec change outside its list (upstream also appends a Go diff
+    // of the two specs to the detail; it is not reproduced here).
+    const spec = (obj.spec ??= {}) as Record<string, unknown>;
+    const oldSpec = (old.spec ?? {}) as Record<string, unknown>;
+    const was = (oldSpec.serviceAccountName as string | undefined) ?? '';
+    if (!spec.serviceAccountName && !spec.serviceAccount) {
+      if (was) spec.serviceAccountName = spec.serviceAccount = was;
+      return;
+    }
+    const now = (spec.serviceAccountName as string | undefined) || (spec.serviceAccount as string);
+    if (now !== was)
+      throw invalid('', 'Pod', obj.metadata?.name ?? '', [
+        { type: 'FieldValueForbidden', field: 'spec', detail: POD_UPDATE_FORBIDDEN },
+      ]);
+    spec.serviceAccountName = spec.serviceAccount = now;
+  },
   '/services': (_s, obj, old) => {
     const spec = (obj.spec ??= {}) as Record<string, unknown>;
     const oldSpec = (old.spec ?? {}) as Record<string, unknown>;
