@@ -323,6 +323,7 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
     log,
   );
   await trust.start();
+  o.tls.clientCaBundle?.onChange((pem) => trust.setClientCa(pem));
   const saTokens =
     env.tokens && o.rootCaPem
       ? new ServiceAccountTokensController(

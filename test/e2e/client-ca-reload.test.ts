@@ -50,6 +50,28 @@ function whoAmI(port: number, client: CertAndKey): Promise<[number, string]> {
   });
 }
 
+function publishedCaFrom(port: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        path: '/api/v1/namespaces/kube-system/configmaps/extension-apiserver-authentication',
+        headers: { authorization: 'Bearer reader-token-0123456789' },
+        rejectUnauthorized: false,
+        agent: false,
+      },
+      (res) => {
+        let body = '';
+        res.on('data', (d) => (body += d));
+        res.on('end', () => resolve(JSON.parse(body).data?.['client-ca-file'] ?? ''));
+      },
+    );
+    req.on('error', reject);
+    req.end();
+  });
+}
+
 async function eventually(what: string, f: () => Promise<boolean>, ms = 8000): Promise<void> {
   const deadline = Date.now() + ms;
   while (!(await f())) {
@@ -82,12 +104,18 @@ describe('--client-ca-file reload', () => {
     bob = await issueCertAndKey(ca2, kb, { subject: { commonName: 'bob', organizations: ['ops'] }, usages });
     caFile = path.join(dir, 'client-ca.crt');
     writeCa(ca1.certPem);
-    srv = await startServer({ args: ['--client-ca-file', caFile, '--anonymous-auth=false'] });
+    // The admin kubeconfig's certificate is from the cluster CA, not in this file: a token reads.
+    const tokens = path.join(dir, 'tokens.csv');
+    writeFileSync(tokens, 'reader-token-0123456789,admin,admin-uid,"system:masters"\n');
+    srv = await startServer({
+      args: ['--client-ca-file', caFile, '--anonymous-auth=false', '--token-auth-file', tokens],
+    });
   });
   after(async () => {
     await srv?.stop();
   });
 
+  const publishedCa = () => publishedCaFrom(srv.port);
   const kubectlAs = (who: CertAndKey) => {
     const file = path.join(dir, `kc-${Math.random().toString(36).slice(2)}.yaml`);
     const b64 = (s: string) => Buffer.from(s).toString('base64');
@@ -120,6 +148,7 @@ describe('--client-ca-file reload', () => {
   test('a second CA added to the file authenticates within seconds, removed again gives 401', async () => {
     assert.deepEqual(await whoAmI(srv.port, alice), [201, 'alice']);
     assert.equal((await whoAmI(srv.port, bob))[0], 401);
+    assert.equal(await publishedCa(), ca1.certPem);
     const before = await kubectlAs(bob);
     assert.notEqual(before.code, 0);
     assert.match(before.stderr, /Unauthorized/);
@@ -128,6 +157,11 @@ describe('--client-ca-file reload', () => {
     await eventually('bob authenticates', async () => (await whoAmI(srv.port, bob))[0] === 201);
     assert.deepEqual(await whoAmI(srv.port, bob), [201, 'bob']);
     assert.deepEqual(await whoAmI(srv.port, alice), [201, 'alice']);
+    // The extension-apiserver-authentication ConfigMap publishes the new bundle.
+    await eventually(
+      'the ConfigMap follows',
+      async () => (await publishedCa()) === ca1.certPem + ca2.certPem,
+    );
     // kubectl (Go TLS) sends its certificate only when the CertificateRequest names its CA.
     const now = await kubectlAs(bob);
     assert.equal(now.code, 0, now.stderr);
