@@ -141,3 +141,44 @@ test('TestRejectsMirrorPodWithServiceAccount / WithSecretVolumes / WithServiceAc
   assert.equal(ok.spec!.serviceAccountName, undefined);
   assert.equal(ok.spec!.volumes, undefined);
 });
+
+test('TestAllowsReferencedSecret / TestRejectsUnreferencedSecret* with kubernetes.io/enforce-mountable-secrets', () => {
+  const sa: ServiceAccountLike = {
+    metadata: { name: 'default', annotations: { 'kubernetes.io/enforce-mountable-secrets': 'true' } },
+    secrets: [{ name: 'foo' }],
+  };
+  const ok: PodLike = {
+    spec: { volumes: [{ name: 'v', secret: { secretName: 'foo' } }], containers: [{ name: 'c' }] },
+  };
+  assert.equal(admitServiceAccount(ok, 'ns', deps({ 'ns/default': sa })), undefined);
+  const cases: [PodLike['spec'], string][] = [
+    [
+      { volumes: [{ name: 'v', secret: { secretName: 'bar' } }] },
+      'volume with secret.secretName="bar" is not allowed because service account default does not reference that secret',
+    ],
+    [
+      {
+        containers: [
+          { name: 'c', env: [{ name: 'E', valueFrom: { secretKeyRef: { name: 'bar', key: 'k' } } }] },
+        ],
+      } as never,
+      'container c with envVar E referencing secret.secretName="bar" is not allowed because service account default does not reference that secret',
+    ],
+    [
+      { initContainers: [{ name: 'i', envFrom: [{ secretRef: { name: 'bar' } }] }] },
+      'init container i with envFrom referencing secret.secretName="bar" is not allowed because service account default does not reference that secret',
+    ],
+    [
+      { imagePullSecrets: [{ name: 'bar' }] },
+      'imagePullSecrets[0].name="bar" is not allowed because service account default does not reference that imagePullSecret',
+    ],
+  ];
+  for (const [spec, want] of cases)
+    assert.equal(admitServiceAccount({ spec }, 'ns', deps({ 'ns/default': sa })), want);
+  // Without the annotation (or "false") nothing is limited.
+  const open = {
+    ...sa,
+    metadata: { name: 'default', annotations: { 'kubernetes.io/enforce-mountable-secrets': 'false' } },
+  };
+  assert.equal(admitServiceAccount({ spec: cases[0][0] }, 'ns', deps({ 'ns/default': open })), undefined);
+});

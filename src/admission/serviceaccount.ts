@@ -11,6 +11,12 @@
  * reason the pod is refused (the caller turns it into a 403 Forbidden for the pod).
  */
 import { generateName, type Randomness } from '../api/meta.js';
+import {
+  enforcesMountableSecrets,
+  limitSecretReferences,
+  type SecretsPodSpec,
+  type SecretsServiceAccount,
+} from './mountable-secrets.js';
 
 export const DEFAULT_SERVICE_ACCOUNT = 'default';
 export const DEFAULT_API_TOKEN_MOUNT_PATH = '/var/run/secrets/kubernetes.io/serviceaccount';
@@ -39,7 +45,7 @@ export interface PodLike {
   metadata?: { namespace?: string; annotations?: Record<string, string> | null };
   spec?: PodSpec;
 }
-export interface ServiceAccountLike {
+export interface ServiceAccountLike extends SecretsServiceAccount {
   automountServiceAccountToken?: boolean;
   imagePullSecrets?: { name?: string }[];
 }
@@ -67,6 +73,8 @@ export function admitServiceAccount(
   if (shouldAutomount(sa, spec)) mountServiceAccountToken(spec, deps.rnd);
   if (!spec.imagePullSecrets?.length && sa.imagePullSecrets?.length)
     spec.imagePullSecrets = sa.imagePullSecrets.map((s) => ({ name: s.name ?? '' }));
+  // Validate, after Admit's changes.
+  if (enforcesMountableSecrets(sa)) return limitSecretReferences(sa, spec as SecretsPodSpec);
   return undefined;
 }
 
