@@ -32,6 +32,7 @@ import type { WebhookConnection } from '../webhook/client.js';
 import { tokenUnion } from '../authn/token-union.js';
 import { union, unionFailOnError, withAuthenticatedGroup } from '../authn/union.js';
 import { X509Authenticator } from '../authn/x509.js';
+import type { DynamicCaBundle } from '../authn/dynamic-ca.js';
 import type { AuthorizerConfig } from '../authz/config.js';
 import { APIServiceController } from '../controllers/apiservices.js';
 import { ClusterRoleAggregationController } from '../controllers/clusterrole-aggregation-controller.js';
@@ -75,13 +76,26 @@ export interface ApiServerOptions {
   store: Store;
   host: string;
   port: number;
-  tls: { cert: string; key: string; clientCa?: string; sni?: SniCert[] };
+  tls: {
+    cert: string;
+    key: string;
+    clientCa?: string;
+    sni?: SniCert[];
+    /** --client-ca-file watched for changes: x509 and the CertificateRequest follow it. */
+    clientCaBundle?: DynamicCaBundle;
+  };
   anonymousAuth: boolean;
   /** The authorizer chain in order (from --authorization-mode or --authorization-config). */
   authorizers: AuthorizerConfig[];
   serviceClusterIpRange: string;
   advertiseAddress: string;
-  serviceAccount?: { signingKeyPem: string; issuer: string; apiAudiences: string[] };
+  serviceAccount?: {
+    signingKeyPem: string;
+    issuer: string;
+    apiAudiences: string[];
+    maxExpirationSeconds?: number;
+    extendExpiration?: boolean;
+  };
   /** Token authentication (kube-apiserver's authenticator config); none when absent. */
   authentication?: AuthenticationOptions;
   now?: () => Date;
@@ -183,7 +197,11 @@ function buildAuthenticator(
     parts.push(new RequestHeaderAuthenticator(o.authentication.requestHeader));
   // Kubernetes ≤ 1.18 put the password file between the proxy and x509.
   if (o.authentication?.passwordFile) parts.push(o.authentication.passwordFile);
-  if (o.tls.clientCa) parts.push(new X509Authenticator({ caPem: o.tls.clientCa }));
+  if (o.tls.clientCa) {
+    const x509 = new X509Authenticator({ caPem: o.tls.clientCa });
+    o.tls.clientCaBundle?.onChange((pem) => x509.setCaPem(pem));
+    parts.push(x509);
+  }
   if (tokens) parts.push(bearerTokenAuthenticator(tokens, o.authentication?.apiAudiences ?? []));
   const main = withAuthenticatedGroup(
     parts.length ? union(...parts) : { authenticate: () => ({ ok: false }) },
@@ -261,6 +279,8 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
           signer: new TokenSigner(o.serviceAccount.signingKeyPem),
           issuer: o.serviceAccount.issuer,
           apiAudiences: o.serviceAccount.apiAudiences,
+          maxExpirationSeconds: o.serviceAccount.maxExpirationSeconds ?? 0,
+          extendExpiration: o.serviceAccount.extendExpiration ?? true,
         }
       : undefined,
   };
@@ -303,6 +323,7 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
     log,
   );
   await trust.start();
+  o.tls.clientCaBundle?.onChange((pem) => trust.setClientCa(pem));
   const saTokens =
     env.tokens && o.rootCaPem
       ? new ServiceAccountTokensController(
@@ -390,6 +411,13 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
     caches.forEach((c) => c.stop());
     throw e;
   }
+  const caBundle = o.tls.clientCaBundle;
+  if (caBundle) {
+    caBundle.onChange((pem) =>
+      server.setClientCa([pem, o.authentication?.requestHeader?.caPem].filter(Boolean).join('\n')),
+    );
+    caBundle.start();
+  }
   nonResourceCfg.serverAddress = `${o.advertiseAddress}:${server.port}`;
   // Issuer discovery is served when the issuer is an https URL (openidmetadata.go); the JWKS URI
   // defaults to this server's own address.
@@ -408,6 +436,7 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
     registry,
     client,
     async close() {
+      caBundle?.stop();
       nsController.stop();
       apiServices.stop();
       aggregation.stop();

@@ -31,6 +31,8 @@ export interface RunningServer {
   server: http2.Http2SecureServer;
   port: number;
   close(): Promise<void>;
+  /** Replaces the CA list of the CertificateRequest (a reloaded --client-ca-file) for new handshakes. */
+  setClientCa(ca: string): void;
 }
 
 /** With no explicit patterns, the certificate's DNS SANs (or its CN) name it (--tls-sni-cert-key). */
@@ -45,7 +47,7 @@ function namesOf(certPem: string): string[] {
   return cn ? [cn] : [];
 }
 
-function sniCallback(sni: SniCert[], fallback: tls.SecureContext) {
+function sniCallback(sni: SniCert[], fallbackOf: () => tls.SecureContext) {
   const exact = new Map<string, tls.SecureContext>();
   const wildcard = new Map<string, tls.SecureContext>();
   for (const s of sni) {
@@ -58,7 +60,7 @@ function sniCallback(sni: SniCert[], fallback: tls.SecureContext) {
   return (servername: string, cb: (err: Error | null, ctx?: tls.SecureContext) => void) => {
     const name = servername.toLowerCase();
     const hit = exact.get(name) ?? wildcard.get(name.slice(name.indexOf('.') + 1));
-    cb(null, hit ?? fallback);
+    cb(null, hit ?? fallbackOf());
   };
 }
 
@@ -74,11 +76,8 @@ export function listen(opts: ListenOptions, handler: Handler): Promise<RunningSe
     settings: { maxConcurrentStreams: 250 },
     maxSessionMemory: 64,
   };
-  if (opts.sni?.length)
-    base.SNICallback = sniCallback(
-      opts.sni,
-      tls.createSecureContext({ cert: opts.cert, key: opts.key, ca: opts.clientCa }),
-    );
+  let fallback = tls.createSecureContext({ cert: opts.cert, key: opts.key, ca: opts.clientCa });
+  if (opts.sni?.length) base.SNICallback = sniCallback(opts.sni, () => fallback);
   const server = http2.createSecureServer(base, (req, res) => {
     const ctx = newContext(req, res);
     handler(ctx).catch((e) => {
@@ -102,6 +101,10 @@ export function listen(opts: ListenOptions, handler: Handler): Promise<RunningSe
       resolve({
         server,
         port,
+        setClientCa(ca) {
+          server.setSecureContext({ cert: opts.cert, key: opts.key, ca, minVersion: 'TLSv1.2' });
+          fallback = tls.createSecureContext({ cert: opts.cert, key: opts.key, ca });
+        },
         close: () =>
           new Promise<void>((r) => {
             server.close(() => r());

@@ -64,13 +64,19 @@ export interface X509Options {
 }
 
 export class X509Authenticator implements RequestAuthenticator {
-  private readonly roots: X509Certificate[];
-  private readonly cache = new WeakMap<object, Verified>();
+  private roots: X509Certificate[];
+  private cache = new WeakMap<object, Verified>();
   private readonly now: () => number;
 
   constructor(opts: X509Options) {
     this.roots = splitPem(opts.caPem).map((p) => new X509Certificate(p));
     this.now = opts.now ?? Date.now;
+  }
+
+  /** A reloaded --client-ca-file: later requests verify against it (per-connection results dropped). */
+  setCaPem(caPem: string): void {
+    this.roots = splitPem(caPem).map((p) => new X509Certificate(p));
+    this.cache = new WeakMap();
   }
 
   authenticate(req: AuthRequest): AuthResult {

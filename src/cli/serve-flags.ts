@@ -144,6 +144,18 @@ export const serveFlags: FlagSpec[] = [
     help: 'If true, validate ServiceAccount tokens exist in etcd as part of authentication.',
   },
   {
+    name: 'service-account-max-token-expiration',
+    type: 'duration',
+    default: '0s',
+    help: 'The maximum validity duration of a token created by the service account token issuer; a longer TokenRequest is shortened to it (0 = no limit).',
+  },
+  {
+    name: 'service-account-extend-token-expiration',
+    type: 'bool',
+    default: true,
+    help: 'Turns on projected service account expiration extension during token generation (warnafter at the requested 1h7s, valid for a year).',
+  },
+  {
     name: 'api-audiences',
     type: 'stringArray',
     default: [],

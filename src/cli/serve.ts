@@ -9,6 +9,7 @@ import { hostname } from 'node:os';
 import path from 'node:path';
 import { startApiServer } from '../apiserver/app.js';
 import { parsePublicKeysPem } from '../authn/service-account.js';
+import { DynamicCaBundle } from '../authn/dynamic-ca.js';
 import { TokenFileAuthenticator } from '../authn/token-file.js';
 import { BASIC_AUTH_WARNING, PasswordFileAuthenticator } from '../authn/password-file.js';
 import { connectionFromKubeconfigFile, type WebhookConnection } from '../webhook/client.js';
@@ -128,6 +129,14 @@ export async function run(argv: string[]): Promise<number> {
     key = pki.leaves.apiserver.keyPem;
   }
   const clientCa = f['client-ca-file'] ? readPem(String(f['client-ca-file'])) : pki.cas.ca.certPem;
+  let clientCaBundle: DynamicCaBundle | undefined;
+  if (f['client-ca-file']) {
+    try {
+      clientCaBundle = new DynamicCaBundle(String(f['client-ca-file']), undefined, clientCa);
+    } catch (e) {
+      throw new FlagError(`--client-ca-file: ${(e as Error).message}`);
+    }
+  }
   const saKey = f['service-account-signing-key-file']
     ? readPem(String(f['service-account-signing-key-file']))
     : pki.serviceAccount.privateKeyPem;
@@ -147,6 +156,10 @@ export async function run(argv: string[]): Promise<number> {
       throw new FlagError(`--service-account-key-file: ${(e as Error).message}`);
     }
   });
+  // pkg/kubeapiserver/options/authentication.go: between 1 hour and 2^32 seconds when set.
+  const maxTokenSeconds = Math.floor(parseDuration(String(f['service-account-max-token-expiration'])) / 1000);
+  if (maxTokenSeconds !== 0 && (maxTokenSeconds < 3600 || maxTokenSeconds > 2 ** 32))
+    throw new FlagError('the service-account-max-token-expiration must be between 1 hour and 2^32 seconds');
   const rhCa = String(f['requestheader-client-ca-file']);
   const headerList = (name: string) => (f[name] as string[]).flatMap((v) => v.split(',')).filter(Boolean);
   if (
@@ -210,7 +223,7 @@ export async function run(argv: string[]): Promise<number> {
     store,
     host: String(f['bind-address']),
     port,
-    tls: { cert, key, clientCa, sni: parseSni(f['tls-sni-cert-key'] as string[]) },
+    tls: { cert, key, clientCa, clientCaBundle, sni: parseSni(f['tls-sni-cert-key'] as string[]) },
     anonymousAuth: Boolean(f['anonymous-auth']),
     authorizers: authorizerConfigs(f, set),
     serviceClusterIpRange: range,
@@ -229,7 +242,15 @@ export async function run(argv: string[]): Promise<number> {
       },
       durationSeconds: parseDuration(String(f['cluster-signing-duration'])) / 1000,
     },
-    serviceAccount: saKey ? { signingKeyPem: saKey, issuer: issuers[0], apiAudiences: audiences } : undefined,
+    serviceAccount: saKey
+      ? {
+          signingKeyPem: saKey,
+          issuer: issuers[0],
+          apiAudiences: audiences,
+          maxExpirationSeconds: maxTokenSeconds,
+          extendExpiration: Boolean(f['service-account-extend-token-expiration']),
+        }
+      : undefined,
     authentication: {
       apiAudiences: audiences,
       tokenFile,

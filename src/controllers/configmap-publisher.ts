@@ -190,6 +190,12 @@ export class AuthenticationTrustPublisher {
     this.watcher?.cancel();
   }
 
+  /** A reloaded --client-ca-file is published as upstream's controller does on a CA change. */
+  setClientCa(pem: string): void {
+    this.data['client-ca-file'] = pem;
+    this.queue.add('sync');
+  }
+
   private sync(): Promise<void> {
     return ensureConfigMap(this.client, 'kube-system', 'extension-apiserver-authentication', this.data);
   }

@@ -1,12 +1,16 @@
 /**
  * Built-in admission run inside the write handlers (after authorization, before storage), as
  * upstream's admission chain: NamespaceLifecycle (the namespace must exist and not be
- * terminating; the immortal namespaces cannot be deleted), ServiceAccount (pods default to the
- * "default" service account), Service cluster-IP allocation from --service-cluster-ip-range.
+ * terminating; the immortal namespaces cannot be deleted), ServiceAccount (admission/serviceaccount.ts), Service cluster-IP allocation from --service-cluster-ip-range.
  */
 import { ApiError, forbidden, invalid, notFound } from '../../api/errors.js';
 import type { KubeObject } from '../../api/types.js';
 import { admitNodeRestriction } from '../../admission/noderestriction.js';
+import {
+  admitServiceAccount,
+  type PodLike,
+  type ServiceAccountLike,
+} from '../../admission/serviceaccount.js';
 import { parseCsr } from '../../pki/csr.js';
 import { checkBindingWrite, checkRoleWrite, storeEscalationResolver } from '../../authz/rbac/escalation.js';
 import type { RequestScope } from './scope.js';
@@ -126,7 +130,7 @@ export async function admitCreate(s: RequestScope, obj: KubeObject): Promise<voi
   checkNodeRestriction(s, 'CREATE', obj, undefined);
   await checkRbacEscalation(s, obj);
   const hook = createHooks[`${s.desc.group}/${s.desc.resource}`];
-  if (hook) hook(s, obj);
+  if (hook) await hook(s, obj);
 }
 
 export async function admitUpdate(
@@ -141,15 +145,25 @@ export async function admitUpdate(
   if (hook) hook(s, obj, old, target);
 }
 
-type CreateHook = (s: RequestScope, obj: KubeObject) => void;
+type CreateHook = (s: RequestScope, obj: KubeObject) => void | Promise<void>;
 type UpdateHook = (s: RequestScope, obj: KubeObject, old: KubeObject, target: UpdateTarget) => void;
 
 const createHooks: Record<string, CreateHook> = {
-  '/pods': (_s, obj) => {
-    const spec = (obj.spec ??= {}) as Record<string, unknown>;
-    // plugin/pkg/admission/serviceaccount: default the service account name.
-    if (!spec.serviceAccountName) spec.serviceAccountName = (spec.serviceAccount as string) || 'default';
-    if (!spec.serviceAccount) spec.serviceAccount = spec.serviceAccountName;
+  '/pods': async (s, obj) => {
+    const ns = obj.metadata?.namespace ?? '';
+    const sas = s.env.storeFor('', 'serviceaccounts');
+    const spec = (obj.spec ?? {}) as { serviceAccountName?: string; serviceAccount?: string };
+    const wanted = spec.serviceAccountName || spec.serviceAccount || 'default';
+    // Upstream's getServiceAccount retries the "default" account (made by the controller right
+    // after its namespace) up to 10 times, 100-200 ms apart.
+    if (wanted === 'default' && sas && !sas.get(ns, wanted)) {
+      for (let i = 0; i < 10 && !sas.get(ns, wanted); i++) await new Promise((r) => setTimeout(r, 100));
+    }
+    const reason = admitServiceAccount(obj as PodLike, ns, {
+      getServiceAccount: (n, name) => sas?.get(n, name)?.obj as ServiceAccountLike | undefined,
+      rnd: s.env.rnd,
+    });
+    if (reason) throw forbidden({ group: '', resource: 'pods' }, obj.metadata?.name ?? '', reason);
   },
   '/services': (s, obj) => {
     const spec = (obj.spec ??= {}) as Record<string, unknown>;
@@ -186,7 +200,31 @@ const createHooks: Record<string, CreateHook> = {
   },
 };
 
+/** ValidatePodUpdate's text (pkg/apis/core/validation/validation.go) for a spec change it forbids. */
+export const POD_UPDATE_FORBIDDEN =
+  'pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)';
+
 const updateHooks: Record<string, UpdateHook> = {
+  '/pods': (_s, obj, old, target) => {
+    if (target === 'status') return;
+    // The account is fixed at creation: an update that leaves it out keeps it (the PUT of an
+    // object read back before admission's defaults); naming another one is refused as upstream's
+    // ValidatePodUpdate refuses any spec change outside its list (upstream also appends a Go diff
+    // of the two specs to the detail; it is not reproduced here).
+    const spec = (obj.spec ??= {}) as Record<string, unknown>;
+    const oldSpec = (old.spec ?? {}) as Record<string, unknown>;
+    const was = (oldSpec.serviceAccountName as string | undefined) ?? '';
+    if (!spec.serviceAccountName && !spec.serviceAccount) {
+      if (was) spec.serviceAccountName = spec.serviceAccount = was;
+      return;
+    }
+    const now = (spec.serviceAccountName as string | undefined) || (spec.serviceAccount as string);
+    if (now !== was)
+      throw invalid('', 'Pod', obj.metadata?.name ?? '', [
+        { type: 'FieldValueForbidden', field: 'spec', detail: POD_UPDATE_FORBIDDEN },
+      ]);
+    spec.serviceAccountName = spec.serviceAccount = now;
+  },
   '/services': (_s, obj, old) => {
     const spec = (obj.spec ??= {}) as Record<string, unknown>;
     const oldSpec = (old.spec ?? {}) as Record<string, unknown>;

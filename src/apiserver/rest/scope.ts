@@ -26,7 +26,15 @@ export interface ServerEnv {
   /** SelfSubjectRulesReview: the rules the user has in a namespace (RBAC's rule resolver). */
   rulesResolver?: (user: UserInfo, namespace: string) => Record<string, unknown>;
   /** Service-account token issuing (TokenRequest). */
-  tokens?: { signer: TokenSigner; issuer: string; apiAudiences: string[] };
+  tokens?: {
+    signer: TokenSigner;
+    issuer: string;
+    apiAudiences: string[];
+    /** --service-account-max-token-expiration in seconds; 0 = no cap. */
+    maxExpirationSeconds?: number;
+    /** --service-account-extend-token-expiration. */
+    extendExpiration?: boolean;
+  };
   /** Picks a free service cluster IP from --service-cluster-ip-range. */
   allocateClusterIp?(taken: Set<string>): string | undefined;
   /** Looks up the store of another resource (namespaces for lifecycle checks, etc.). */

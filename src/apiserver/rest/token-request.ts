@@ -3,7 +3,10 @@
  * pkg/registry/core/serviceaccount/storage/token.go and the validation of
  * pkg/apis/authentication/validation: expirationSeconds defaults to 3600, must be ≥ 600 and
  * ≤ 2^32; audiences default to the API audiences; boundObjectRef (Pod, Secret, Node) must exist
- * with a matching uid.
+ * with a matching uid. `--service-account-max-token-expiration` caps expirationSeconds (with a
+ * warning); with `--service-account-extend-token-expiration` a pod-bound request for exactly 3607 s
+ * and API audiences (the admission plugin's projected token) is signed for a year, with
+ * `warnafter` at the requested lifetime.
  */
 import { ApiError, badRequest, invalid, notFound, type FieldError } from '../../api/errors.js';
 import { timestamp } from '../../api/meta.js';
@@ -14,6 +17,11 @@ import { checkNodeRestriction } from './admission.js';
 import { isDryRun } from './dry-run.js';
 import type { RequestScope } from './scope.js';
 import { decodeTypedBody } from './typed-decode.js';
+import { addWarnings } from './field-validation-checks.js';
+
+/** pkg/serviceaccount: WarnOnlyBoundTokenExpirationSeconds and ExpirationExtensionSeconds. */
+const WARN_ONLY_SECONDS = 3607;
+const EXTENSION_SECONDS = 24 * 365 * 60 * 60;
 
 export async function handleTokenRequest(s: RequestScope, ns: string, name: string): Promise<void> {
   const issuer = s.env.tokens;
@@ -38,7 +46,7 @@ export async function handleTokenRequest(s: RequestScope, ns: string, name: stri
     expirationSeconds?: number | null;
     boundObjectRef?: { kind?: string; apiVersion?: string; name?: string; uid?: string } | null;
   };
-  const exp = spec.expirationSeconds ?? 3600;
+  let exp = spec.expirationSeconds ?? 3600;
   const errs: FieldError[] = [];
   if (exp < 600)
     errs.push({
@@ -90,6 +98,18 @@ export async function handleTokenRequest(s: RequestScope, ns: string, name: stri
   if (errs.length) throw invalid('authentication.k8s.io', 'TokenRequest', '', errs);
   const now = Math.floor(s.env.now().getTime() / 1000);
   const audiences = spec.audiences && spec.audiences.length ? spec.audiences : issuer.apiAudiences;
+  const max = issuer.maxExpirationSeconds ?? 0;
+  if (max > 0 && exp > max) {
+    addWarnings(s, [`requested expiration of ${exp} seconds shortened to ${max} seconds`]);
+    exp = max;
+  }
+  let signedExp = exp;
+  let warnAfter: number | undefined;
+  const kubeAudiences = audiences.every((a) => issuer.apiAudiences.includes(a));
+  if (issuer.extendExpiration && pod && exp === WARN_ONLY_SECONDS && kubeAudiences) {
+    warnAfter = now + exp;
+    signedExp = EXTENSION_SECONDS;
+  }
   const { token, expiresAt } = issuer.signer.sign({
     issuer: issuer.issuer,
     audiences,
@@ -99,13 +119,14 @@ export async function handleTokenRequest(s: RequestScope, ns: string, name: stri
     secret,
     node,
     issuedAt: now,
-    expirationSeconds: exp,
+    expirationSeconds: signedExp,
+    warnAfter,
   });
   writeObject(s.ctx, 201, {
     kind: 'TokenRequest',
     apiVersion: 'authentication.k8s.io/v1',
     metadata: { name, namespace: ns, creationTimestamp: timestamp(s.env.now()) },
     spec: { audiences, expirationSeconds: exp, boundObjectRef: ref ?? null },
-    status: { token, expirationTimestamp: timestamp(new Date(expiresAt * 1000)) },
+    status: { token, expirationTimestamp: timestamp(new Date((expiresAt - signedExp + exp) * 1000)) },
   });
 }
