@@ -20,7 +20,11 @@ const now = () => new Date(NOW * 1000);
 const k1 = await generateKeyPair('RS256');
 const k2 = await generateKeyPair('RS256');
 const ec = await generateKeyPair('ES256');
-const jwk = async (k: CryptoKey, kid: string, alg: string): Promise<JWK> => ({
+const jwk = async (
+  k: Awaited<ReturnType<typeof generateKeyPair>>['publicKey'],
+  kid: string,
+  alg: string,
+): Promise<JWK> => ({
   ...(await exportJWK(k)),
   kid,
   alg,
