@@ -260,3 +260,50 @@ describe('OIDC with --authentication-config', () => {
     assert.match(both.stderr, /authentication-config file and oidc-\* flags are mutually exclusive/);
   });
 });
+
+describe('--authentication-config anonymous section', () => {
+  let srv: TestServer;
+  const file = path.join(dir, 'anon.yaml');
+  before(async () => {
+    writeFileSync(
+      file,
+      stringify({
+        apiVersion: 'apiserver.config.k8s.io/v1',
+        kind: 'AuthenticationConfiguration',
+        anonymous: { enabled: true, conditions: [{ path: '/livez' }, { path: '/readyz' }] },
+      }),
+    );
+    srv = await startServer({ args: [`--authentication-config=${file}`] });
+  });
+  after(async () => {
+    await srv?.stop();
+  });
+  const code = async (p: string) =>
+    (await run('curl', ['-sk', '-o', '/dev/null', '-w', '%{http_code}', `https://127.0.0.1:${srv.port}${p}`]))
+      .stdout;
+
+  test('anonymous only on the listed paths; elsewhere 401', async () => {
+    assert.equal(await code('/livez'), '200');
+    assert.equal(await code('/readyz'), '200');
+    assert.equal(await code('/api'), '401');
+    assert.equal(await code('/version'), '401');
+  });
+
+  test('--anonymous-auth with an anonymous section fails start-up with upstream text', async () => {
+    const r = await run(process.execPath, [
+      mainJs,
+      'serve',
+      '--data-dir',
+      path.join(dir, 'anon-bad'),
+      '--secure-port',
+      '0',
+      `--authentication-config=${file}`,
+      '--anonymous-auth=true',
+    ]);
+    assert.notEqual(r.code, 0);
+    assert.match(
+      r.stderr,
+      /anonymous: Forbidden: --anonymous-auth flag cannot be set when anonymous field is configured in authentication configuration file/,
+    );
+  });
+});
