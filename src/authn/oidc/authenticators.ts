@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import type { AuthResult, TokenAuthenticator } from '../interfaces.js';
 import { AggregatedAuthError } from '../union.js';
 import { parseAuthenticationConfiguration } from './config.js';
-import { ALL_ASYMMETRIC_ALGS, JwtAuthenticator, type JwtAuthenticatorOptions } from './jwt.js';
+import { JwtAuthenticator, type JwtAuthenticatorOptions } from './jwt.js';
 import type { AuthenticationConfiguration, JWTAuthenticator } from './types.js';
 
 export type JwtSetOptions = Omit<JwtAuthenticatorOptions, 'jwt'>;
@@ -86,10 +86,13 @@ export class JwtAuthenticators implements TokenAuthenticator {
   }
 }
 
-/** The authenticators of a structured configuration (every asymmetric algorithm accepted). */
+/**
+ * The authenticators of a structured configuration. config.go passes --oidc-signing-algs (whose
+ * default is RS256, and which cannot be given with the file) to them: RS256 only by default.
+ */
 export function fromAuthenticationConfiguration(
   cfg: AuthenticationConfiguration,
   o: JwtSetOptions,
 ): JwtAuthenticators {
-  return new JwtAuthenticators(cfg.jwt, { ...o, signingAlgs: o.signingAlgs ?? ALL_ASYMMETRIC_ALGS });
+  return new JwtAuthenticators(cfg.jwt, { ...o, signingAlgs: o.signingAlgs ?? ['RS256'] });
 }
