@@ -131,7 +131,8 @@ export interface AuthenticationOptions {
 
 /**
  * The token authenticators in kube-apiserver's order (pkg/kubeapiserver/authenticator/config.go):
- * token file, legacy service-account tokens, bound service-account tokens; one union behind one
+ * token file, legacy service-account tokens, bound service-account tokens, bootstrap tokens, OIDC /
+ * JWT issuers (audience-agnostic, as config.go wraps them), the webhook; one union behind one
  * cache. Undefined when none is configured.
  */
 function buildTokenAuthenticator(
