@@ -91,7 +91,10 @@ test('CEL: a bad expression names the field; email needs email_verified', () => 
       parseAuthenticationConfiguration(
         doc(good.replace('claim: sub\n      prefix: "oidc:"', 'expression: "claims.("')),
       ),
-    { message: /^jwt\[0\]\.claimMappings\.username\.expression: Invalid value: "claims\.\(": compilation failed: ERROR:/ },
+    {
+      message:
+        /^jwt\[0\]\.claimMappings\.username\.expression: Invalid value: "claims\.\(": compilation failed: ERROR:/,
+    },
   );
   invalid(
     doc(good.replace('claim: sub\n      prefix: "oidc:"', 'expression: claims.email')),
@@ -111,7 +114,10 @@ test('CEL: a bad expression names the field; email needs email_verified', () => 
       parseAuthenticationConfiguration(
         doc(`${good}\n  userValidationRules:\n  - expression: claims.sub == 'x'`),
       ),
-    { message: /^jwt\[0\]\.userValidationRules\[0\]\.expression: Invalid value: .*undeclared reference to 'claims'/ },
+    {
+      message:
+        /^jwt\[0\]\.userValidationRules\[0\]\.expression: Invalid value: .*undeclared reference to 'claims'/,
+    },
   );
 });
 
