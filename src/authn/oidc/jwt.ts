@@ -157,8 +157,14 @@ export class JwtAuthenticator implements TokenAuthenticator {
     const mine = this.o.jwt.issuer.audiences;
     if (audiences.length && !audiences.some((a) => mine.includes(a) || this.o.apiAudiences?.includes(a)))
       return { ok: false };
-    // A first fetch in flight is waited for (one round trip), rather than failing the token.
-    if (!this.keys.keys) await this.keys.settle();
+    // A first fetch in flight is waited for (one round trip, at most 3 s), rather than failing
+    // the token; upstream answers "not initialized" at once.
+    if (!this.keys.keys) {
+      let timer: NodeJS.Timeout | undefined;
+      const cap = new Promise<void>((r) => (timer = setTimeout(r, 3000)));
+      await Promise.race([this.keys.settle(), cap]);
+      clearTimeout(timer);
+    }
     if (!this.keys.keys) return err('oidc: authenticator not initialized');
     const verified = await this.verify(token);
     if (typeof verified === 'string') return err(`oidc: verify token: ${verified}`);
