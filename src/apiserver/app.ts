@@ -8,6 +8,7 @@ import { allocateIp, firstIp, parseCidr } from '../api/cidr.js';
 import { cryptoRandomness, type Randomness } from '../api/meta.js';
 import { decodeKubeProtobuf } from '../api/protobuf/index.js';
 import { anonymousAuthenticator } from '../authn/anonymous.js';
+import { anonymousOnPaths } from '../authn/oidc/anonymous-paths.js';
 import { audienceAgnostic } from '../authn/audiences.js';
 import { bearerTokenAuthenticator } from '../authn/bearer-token.js';
 import { BootstrapTokenAuthenticator } from '../authn/bootstrap-token.js';
@@ -133,6 +134,8 @@ export interface AuthenticationOptions {
   bootstrapTokens?: boolean;
   /** Service-account token verification (--service-account-key-file, -issuer, -lookup). */
   serviceAccounts?: { keys: PublicKeyEntry[]; issuers: string[]; lookup: boolean; jwksUri?: string };
+  /** JWT (OIDC) authenticators (--oidc-* or --authentication-config) and its anonymous paths. */
+  jwt?: { tokens: TokenAuthenticator; anonymousPaths?: string[] };
   /** --authentication-token-webhook-config-file, -version, -cache-ttl. */
   webhook?: { connection: WebhookConnection; version: 'v1' | 'v1beta1'; cacheTtlMs: number };
   /** Token cache TTLs (kube-apiserver: success 10 s, failure 0). */
@@ -142,7 +145,8 @@ export interface AuthenticationOptions {
 
 /**
  * The token authenticators in kube-apiserver's order (pkg/kubeapiserver/authenticator/config.go):
- * token file, legacy service-account tokens, bound service-account tokens; one union behind one
+ * token file, legacy service-account tokens, bound service-account tokens, bootstrap tokens, OIDC /
+ * JWT issuers (audience-agnostic, as config.go wraps them), the webhook; one union behind one
  * cache. Undefined when none is configured.
  */
 function buildTokenAuthenticator(
@@ -169,6 +173,7 @@ function buildTokenAuthenticator(
     parts.push(
       audienceAgnostic(a.apiAudiences, new BootstrapTokenAuthenticator(getter.secret, { now, log })),
     );
+  if (a.jwt) parts.push(audienceAgnostic(a.apiAudiences, a.jwt.tokens));
   if (a.webhook) {
     // Upstream caches webhook answers for --authentication-token-webhook-cache-ttl, errors excepted.
     const hook = new WebhookTokenAuthenticator({ ...a.webhook, implicitAudiences: a.apiAudiences });
@@ -206,7 +211,9 @@ function buildAuthenticator(
   const main = withAuthenticatedGroup(
     parts.length ? union(...parts) : { authenticate: () => ({ ok: false }) },
   );
-  return o.anonymousAuth ? unionFailOnError(main, anonymousAuthenticator) : main;
+  const anonPaths = o.authentication?.jwt?.anonymousPaths;
+  const anonymous = anonPaths?.length ? anonymousOnPaths(anonPaths) : anonymousAuthenticator;
+  return o.anonymousAuth ? unionFailOnError(main, anonymous) : main;
 }
 
 /**

@@ -23,6 +23,7 @@ import {
 } from '../authz/config.js';
 import { FlagError, formatHelp, parseDuration, parseFlags, type FlagValues } from './flags.js';
 import { serveFlags } from './serve-flags.js';
+import { jwtFromFlags } from './serve-oidc.js';
 
 function readPem(file: string): string {
   return readFileSync(file, 'utf8');
@@ -218,13 +219,17 @@ export async function run(argv: string[]): Promise<number> {
     }
   }
 
+  const jwt = jwtFromFlags(f, set, issuers, audiences, (m) => process.stderr.write(`W ${m}\n`));
+  const anonymousAuth = jwt?.anonymous ? jwt.anonymous.enabled : Boolean(f['anonymous-auth']);
+  const anonymousPaths = jwt?.anonymous?.conditions?.map((c) => c.path);
+
   const store = await openSqliteStore(path.join(dataDir, 'kubeauth.db'));
   const server = await startApiServer({
     store,
     host: String(f['bind-address']),
     port,
     tls: { cert, key, clientCa, clientCaBundle, sni: parseSni(f['tls-sni-cert-key'] as string[]) },
-    anonymousAuth: Boolean(f['anonymous-auth']),
+    anonymousAuth,
     authorizers: authorizerConfigs(f, set),
     serviceClusterIpRange: range,
     advertiseAddress: advertise,
@@ -257,6 +262,7 @@ export async function run(argv: string[]): Promise<number> {
       passwordFile,
       requestHeader,
       webhook,
+      jwt: jwt ? { tokens: jwt.authenticators, anonymousPaths } : undefined,
       bootstrapTokens: Boolean(f['enable-bootstrap-token-auth']),
       serviceAccounts: {
         keys: verifyKeys,
@@ -272,6 +278,7 @@ export async function run(argv: string[]): Promise<number> {
       `export KUBECONFIG=${pki.admin.path}\n`,
   );
   const shutdown = (): void => {
+    jwt?.authenticators.close();
     void server
       .close()
       .then(() => store.close())

@@ -377,8 +377,8 @@ describe('start-up errors', () => {
   });
 
   test('a flag kubeauth does not implement yet fails start-up instead of doing nothing', async () => {
-    const r = await serve(['--oidc-issuer-url', 'https://issuer.example']);
+    const r = await serve(['--audit-log-path', '/tmp/kubeauth-audit.log']);
     assert.notEqual(r.code, 0);
-    assert.match(r.stderr, /not supported yet by kubeauth: --oidc-issuer-url/);
+    assert.match(r.stderr, /not supported yet by kubeauth: --audit-log-path/);
   });
 });
