@@ -28,7 +28,8 @@ interface Entry {
 }
 
 export class CachedTokenAuthenticator implements TokenAuthenticator {
-  private readonly secret = randomBytes(32).toString('latin1');
+  // ASCII: a string with characters above 127 takes crypto.hash's slow UTF-8 path (2x for a JWT).
+  private readonly secret = randomBytes(32).toString('base64');
   private readonly entries = new Map<string, Entry>();
   private readonly inflight = new Map<string, Promise<AuthResult>>();
   private readonly max: number;
