@@ -213,7 +213,7 @@ test('a deprecated version warns with its text or the default one', () => {
 
 test('OpenAPI v3 of a served CRD: root lists the group version, the document has the kind schema and ObjectMeta', async () => {
   const { ResourceRegistry } = await import('../registry/registry.js');
-  const { openapiV3Doc, openapiV3Root } = await import('../apiserver/openapi.js');
+  const { openapiV3Doc, openapiV3Root } = await import('../apiserver/openapi-documents.js');
   const r = new ResourceRegistry();
   assert.equal(openapiV3Doc('apis/example.com/v1', r), undefined);
   r.set(

@@ -9,7 +9,7 @@
 import { notFoundPath } from '../api/errors.js';
 import * as discovery from './discovery.js';
 import type { RequestContext } from './context.js';
-import { openapiV3Doc, openapiV3Root } from './openapi.js';
+import { openapiV3Doc, openapiV3Root } from './openapi-documents.js';
 import { serveOpenAPIv2 } from './openapi-v2-serve.js';
 import { writeBytes, writeJsonDocument } from './responses.js';
 import type { ResourceRegistry } from '../registry/registry.js';

@@ -6,15 +6,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { allResources, groupVersions } from '../registry/index.js';
-import {
-  componentSchemas,
-  groupVersionDocument,
-  kindSchemaName,
-  openapiV3Doc,
-  openapiV3Root,
-  schemaName,
-  type OpenAPISchema,
-} from './openapi.js';
+import { componentSchemas, kindSchemaName, schemaName, type OpenAPISchema } from './openapi.js';
+import { groupVersionDocument, openapiV3Doc, openapiV3Root } from './openapi-documents.js';
 
 const REF = '#/components/schemas/';
 type Props = Record<string, OpenAPISchema>;

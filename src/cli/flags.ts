@@ -11,8 +11,11 @@ export interface FlagSpec {
   type: FlagType;
   default?: string | number | boolean | string[];
   help: string;
-  /** Accepted for compatibility but belongs to a later capability: warn when set. */
-  notYetSupported?: boolean;
+  /**
+   * Known (upstream has it) but not implemented yet: giving it refuses start-up with this reason,
+   * so the operator never believes a storage, audit or security setting is in force when it is not.
+   */
+  notYetSupported?: string;
 }
 
 export type FlagValues = Record<string, string | number | boolean | string[] | undefined>;
@@ -116,7 +119,7 @@ export function formatHelp(usage: string, description: string, specs: readonly F
     const d = s.default;
     if (d !== undefined && d !== '' && !(Array.isArray(d) && d.length === 0))
       text += ` (default ${Array.isArray(d) ? `[${d.join(',')}]` : String(d)})`;
-    if (s.notYetSupported) text += ' [accepted, not yet supported]';
+    if (s.notYetSupported) text += ' [not implemented yet: refuses to start]';
     lines.push(left[i].padEnd(width) + text);
   });
   lines.push('  -h, --help'.padEnd(width) + 'help for this command');

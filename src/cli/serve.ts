@@ -91,9 +91,11 @@ export async function run(argv: string[]): Promise<number> {
   // rather than leave the operator believing it is on (e.g. an authenticator or audit log).
   const unsupported = serveFlags
     .filter((s) => s.notYetSupported && set.has(s.name))
-    .map((s) => `--${s.name}`);
+    .map((s) => `--${s.name}: ${s.notYetSupported}`);
   if (unsupported.length)
-    throw new FlagError(`not supported yet by kubeauth: ${unsupported.join(', ')} (see README "Status")`);
+    throw new FlagError(
+      `not supported yet by kubeauth, refusing to start (see README "Status"):\n  ${unsupported.join('\n  ')}`,
+    );
   if (f['storage-backend'] !== 'sqlite')
     throw new FlagError(
       `--storage-backend=${String(f['storage-backend'])} is not supported yet (only sqlite)`,

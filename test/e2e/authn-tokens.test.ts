@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse, stringify } from 'yaml';
 import { mainJs, run, startServer, type TestServer } from './harness.js';
+import { serveFlags } from '../../src/cli/serve-flags.js';
 
 const UNAUTHORIZED = {
   kind: 'Status',
@@ -379,6 +380,18 @@ describe('start-up errors', () => {
   test('a flag kubeauth does not implement yet fails start-up instead of doing nothing', async () => {
     const r = await serve(['--audit-log-path', '/tmp/kubeauth-audit.log']);
     assert.notEqual(r.code, 0);
-    assert.match(r.stderr, /not supported yet by kubeauth: --audit-log-path/);
+    assert.match(r.stderr, /not supported yet by kubeauth, refusing to start/);
+    assert.match(r.stderr, /--audit-log-path: audit logging is not implemented yet/);
+  });
+
+  test('every not-yet-implemented flag refuses start-up with its reason', async () => {
+    const known = serveFlags.filter((f) => f.notYetSupported);
+    assert.ok(known.length >= 10);
+    for (const f of known) {
+      const value = f.type === 'bool' ? [`--${f.name}=true`] : [`--${f.name}`, 'x'];
+      const r = await serve(value);
+      assert.notEqual(r.code, 0, f.name);
+      assert.ok(r.stderr.includes(`--${f.name}: ${f.notYetSupported}`), `${f.name}: ${r.stderr}`);
+    }
   });
 });
