@@ -14,7 +14,11 @@
 import { badRequest } from '../../api/errors.js';
 import type { RequestScope } from './scope.js';
 
-/** Validates a list of dryRun values: true when dry run was asked for ("All"), 400 otherwise. */
+/**
+ * Validates a list of dryRun values: true when dry run was asked for ("All"). An unknown value is
+ * a 400 with the field error's text; upstream's option validation wraps the same text in a 422
+ * Invalid `CreateOptions.meta.k8s.io` Status (kept at 400 since issue #2's malformed-input table).
+ */
 export function parseDryRun(values: readonly unknown[]): boolean {
   for (const v of values)
     if (v !== 'All') throw badRequest(`dryRun: Unsupported value: "${String(v)}": supported values: "All"`);
@@ -49,7 +53,9 @@ export function deleteDryRun(s: RequestScope, body: unknown): boolean {
 
 /**
  * dryRun of a pod eviction, as upstream's propagateDryRun: the Eviction's deleteOptions.dryRun,
- * else the query's; both given and different is an error.
+ * else the query's; both given and different is an error. Upstream returns that error as a 500
+ * (an untyped error from the eviction REST); it is the client's contradiction, so kubeauth
+ * answers 400 BadRequest with upstream's text.
  */
 export function evictionDryRun(s: RequestScope, deleteOptions: unknown): boolean {
   const query = s.ctx.query.getAll('dryRun');
