@@ -28,7 +28,7 @@ test('request info is resolved before authentication, authorization runs last, a
     },
   });
   const ctx = {
-    req: { headers: {}, headersDistinct: {}, method: 'GET', url: '/api/v1/pods' },
+    req: { headers: {}, rawHeaders: [], method: 'GET', url: '/api/v1/pods' },
     res: {},
     method: 'GET',
     path: '/api/v1/pods',

@@ -11,6 +11,7 @@
  */
 import { audiencesMatch } from './audiences.js';
 import type { AuthRequest, AuthResult, RequestAuthenticator, TokenAuthenticator } from './interfaces.js';
+import { andThen } from './maybe-async.js';
 
 export const INVALID_BEARER_TOKEN = 'invalid bearer token';
 export const EXTRA_SPACE_WARNING =
@@ -51,19 +52,21 @@ export function bearerTokenAuthenticator(
 ): RequestAuthenticator {
   // One frozen array for every request: the token cache keeps the key prefix of the array it saw last.
   const requested = Object.freeze([...apiAudiences]) as string[];
+  const judge = (r: AuthResult): AuthResult => {
+    if (r.ok) {
+      if (!audiencesMatch(apiAudiences, r.response.audiences))
+        return { ok: false, error: new Error('Unable to match the audience') };
+      return r;
+    }
+    if (r.error) return r;
+    return { ok: false, error: new Error(INVALID_BEARER_TOKEN) };
+  };
   return {
-    async authenticate(req: AuthRequest): Promise<AuthResult> {
+    authenticate(req: AuthRequest): AuthResult | Promise<AuthResult> {
       const values = req.headers['authorization'];
       const token = bearerTokenOf(values?.[0], warn);
       if (token === undefined) return { ok: false };
-      const r = await tokens.authenticateToken(token, requested);
-      if (r.ok) {
-        if (!audiencesMatch(apiAudiences, r.response.audiences))
-          return { ok: false, error: new Error('Unable to match the audience') };
-        return r;
-      }
-      if (r.error) return r;
-      return { ok: false, error: new Error(INVALID_BEARER_TOKEN) };
+      return andThen(tokens.authenticateToken(token, requested), judge);
     },
   };
 }

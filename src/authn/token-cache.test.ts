@@ -107,7 +107,7 @@ test('the cache keeps no raw token', async () => {
   const keys = [...(c as unknown as { entries: Map<string, unknown> }).entries.keys()];
   assert.equal(keys.length, 1);
   assert.ok(!keys[0].includes(secret));
-  assert.equal(Buffer.from(keys[0], 'base64').length, 32);
+  assert.equal(Buffer.from(keys[0], 'latin1').length, 32); // the SHA-256 digest itself
 });
 
 test('cacheErrors false (the webhook cache): failures are cached, errors are not', async () => {
@@ -126,4 +126,20 @@ test('cacheErrors false (the webhook cache): failures are cached, errors are not
   await c.authenticateToken('unknown', []);
   await c.authenticateToken('unknown', []);
   assert.equal(calls, 3);
+});
+
+test('approximate LRU: a token used at least once every max/2 insertions is never evicted', async () => {
+  const inner = counting((tok) => user(tok));
+  const c = new CachedTokenAuthenticator(inner, { successTtlMs: 10_000, failureTtlMs: 0, maxEntries: 100 });
+  await c.authenticateToken('hot', []);
+  for (let i = 0; i < 1000; i++) {
+    await c.authenticateToken(`cold-${i}`, []);
+    if (i % 50 === 49) await c.authenticateToken('hot', []);
+    assert.ok(c.size <= 100);
+  }
+  assert.equal(inner.calls.filter((t) => t === 'hot').length, 1);
+  // A token unused for a full cache's worth of insertions is gone.
+  inner.calls.length = 0;
+  await c.authenticateToken('cold-0', []);
+  assert.deepEqual(inner.calls, ['cold-0']);
 });

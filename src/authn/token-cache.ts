@@ -25,6 +25,8 @@ export interface TokenCacheOptions {
 interface Entry {
   result: AuthResult;
   expires: number;
+  /** The value of `touches` when this entry last moved to the young end of the LRU order. */
+  touched: number;
 }
 
 export class CachedTokenAuthenticator implements TokenAuthenticator {
@@ -55,7 +57,8 @@ export class CachedTokenAuthenticator implements TokenAuthenticator {
       this.lastPrefix = `${prefix}|${audiences.length}|`;
       this.lastAudiences = audiences;
     }
-    return hash('sha256', this.lastPrefix + token, 'base64');
+    // 'binary' (latin1): the 32 digest bytes as a 32-character string, the cheapest key to make.
+    return hash('sha256', this.lastPrefix + token, 'binary');
   }
 
   get size(): number {
@@ -67,9 +70,11 @@ export class CachedTokenAuthenticator implements TokenAuthenticator {
     const hit = this.entries.get(k);
     if (hit) {
       if (hit.expires > this.now()) {
-        // Most recently used goes last.
-        this.entries.delete(k);
-        this.entries.set(k, hit);
+        // Most recently used goes last, but only once at least max/2 entries were inserted or moved
+        // after it (so it may be in the older half of the order): an entry used since then is
+        // still at least max/2 insertions away from eviction, and a hot token's hit is one Map
+        // look-up instead of a delete and an insert. An approximate LRU, bounded all the same.
+        if (this.touches - hit.touched >= this.max >> 1) this.moveToYoungEnd(k, hit);
         return hit.result;
       }
       this.entries.delete(k);
@@ -81,7 +86,7 @@ export class CachedTokenAuthenticator implements TokenAuthenticator {
       .then((result) => {
         if (!result.ok && result.error && this.o.cacheErrors === false) return result;
         const ttl = result.ok ? this.o.successTtlMs : this.o.failureTtlMs;
-        if (ttl > 0) this.store(k, { result, expires: this.now() + ttl });
+        if (ttl > 0) this.store(k, { result, expires: this.now() + ttl, touched: 0 });
         return result;
       })
       .finally(() => this.inflight.delete(k));
@@ -89,9 +94,16 @@ export class CachedTokenAuthenticator implements TokenAuthenticator {
     return p;
   }
 
-  private store(k: string, e: Entry): void {
+  private touches = 0;
+
+  private moveToYoungEnd(k: string, e: Entry): void {
+    e.touched = ++this.touches;
     this.entries.delete(k);
     this.entries.set(k, e);
+  }
+
+  private store(k: string, e: Entry): void {
+    this.moveToYoungEnd(k, e);
     while (this.entries.size > this.max) {
       const oldest = this.entries.keys().next().value as string;
       this.entries.delete(oldest);

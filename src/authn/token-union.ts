@@ -5,18 +5,31 @@
  */
 import { AggregatedAuthError } from './union.js';
 import type { AuthResult, TokenAuthenticator } from './interfaces.js';
+import { isPromiseLike } from './maybe-async.js';
 
 export function tokenUnion(...authenticators: TokenAuthenticator[]): TokenAuthenticator {
   if (authenticators.length === 1) return authenticators[0];
-  return {
-    async authenticateToken(token: string, audiences: string[]): Promise<AuthResult> {
-      const errors: Error[] = [];
-      for (const a of authenticators) {
-        const r = await a.authenticateToken(token, audiences);
-        if (r.ok) return r;
-        if (r.error) errors.push(r.error);
+  // Synchronous as long as every authenticator tried answers synchronously (maybe-async.ts).
+  const from = (
+    token: string,
+    audiences: string[],
+    i: number,
+    errors: Error[],
+  ): AuthResult | Promise<AuthResult> => {
+    for (; i < authenticators.length; i++) {
+      const r = authenticators[i].authenticateToken(token, audiences);
+      if (isPromiseLike(r)) {
+        const next = i + 1;
+        return (r as Promise<AuthResult>).then((res) => {
+          if (res.ok) return res;
+          if (res.error) errors.push(res.error);
+          return from(token, audiences, next, errors);
+        });
       }
-      return errors.length ? { ok: false, error: new AggregatedAuthError(errors) } : { ok: false };
-    },
+      if (r.ok) return r;
+      if (r.error) errors.push(r.error);
+    }
+    return errors.length ? { ok: false, error: new AggregatedAuthError(errors) } : { ok: false };
   };
+  return { authenticateToken: (token, audiences) => from(token, audiences, 0, []) };
 }

@@ -16,6 +16,7 @@ import {
   type AuthResult,
   type RequestAuthenticator,
 } from './interfaces.js';
+import { andThen } from './maybe-async.js';
 
 export class AggregatedAuthError extends Error {
   constructor(readonly errors: Error[]) {
@@ -25,17 +26,25 @@ export class AggregatedAuthError extends Error {
 
 export function union(...authenticators: RequestAuthenticator[]): RequestAuthenticator {
   if (authenticators.length === 1) return authenticators[0];
-  return {
-    async authenticate(req: AuthRequest): Promise<AuthResult> {
-      const errors: Error[] = [];
-      for (const a of authenticators) {
-        const r = await a.authenticate(req);
-        if (r.ok) return r;
-        if (r.error) errors.push(r.error);
+  // Synchronous as long as every authenticator tried answers synchronously (maybe-async.ts).
+  const from = (req: AuthRequest, i: number, errors: Error[]): AuthResult | Promise<AuthResult> => {
+    for (; i < authenticators.length; i++) {
+      const r = authenticators[i].authenticate(req);
+      if (typeof (r as Promise<AuthResult>).then === 'function') {
+        const next = i + 1;
+        return (r as Promise<AuthResult>).then((res) => {
+          if (res.ok) return res;
+          if (res.error) errors.push(res.error);
+          return from(req, next, errors);
+        });
       }
-      return errors.length ? { ok: false, error: new AggregatedAuthError(errors) } : { ok: false };
-    },
+      const res = r as AuthResult;
+      if (res.ok) return res;
+      if (res.error) errors.push(res.error);
+    }
+    return errors.length ? { ok: false, error: new AggregatedAuthError(errors) } : { ok: false };
   };
+  return { authenticate: (req) => from(req, 0, []) };
 }
 
 export function unionFailOnError(
@@ -43,30 +52,25 @@ export function unionFailOnError(
   fallback: RequestAuthenticator,
 ): RequestAuthenticator {
   return {
-    async authenticate(req: AuthRequest): Promise<AuthResult> {
-      const r = await main.authenticate(req);
-      if (r.ok || r.error) return r;
-      return fallback.authenticate(req);
-    },
+    authenticate: (req) =>
+      andThen(main.authenticate(req), (r) => (r.ok || r.error ? r : fallback.authenticate(req))),
   };
 }
 
 export function withAuthenticatedGroup(a: RequestAuthenticator): RequestAuthenticator {
-  return {
-    async authenticate(req: AuthRequest): Promise<AuthResult> {
-      const r = await a.authenticate(req);
-      if (!r.ok) return r;
-      const u = r.response.user;
-      if (
-        u.name === SYSTEM_ANONYMOUS ||
-        u.groups.includes(GROUP_AUTHENTICATED) ||
-        u.groups.includes(GROUP_UNAUTHENTICATED)
-      )
-        return r;
-      return {
-        ok: true,
-        response: { ...r.response, user: { ...u, groups: [...u.groups, GROUP_AUTHENTICATED] } },
-      };
-    },
+  const add = (r: AuthResult): AuthResult => {
+    if (!r.ok) return r;
+    const u = r.response.user;
+    if (
+      u.name === SYSTEM_ANONYMOUS ||
+      u.groups.includes(GROUP_AUTHENTICATED) ||
+      u.groups.includes(GROUP_UNAUTHENTICATED)
+    )
+      return r;
+    return {
+      ok: true,
+      response: { ...r.response, user: { ...u, groups: [...u.groups, GROUP_AUTHENTICATED] } },
+    };
   };
+  return { authenticate: (req) => andThen(a.authenticate(req), add) };
 }

@@ -5,8 +5,14 @@
  */
 import type { TLSSocket } from 'node:tls';
 import { unauthorized } from '../../api/errors.js';
-import type { AuthRequest, PeerCertificates, RequestAuthenticator } from '../../authn/interfaces.js';
-import { headersDistinct, type AnyRequest, type Filter } from '../context.js';
+import type {
+  AuthRequest,
+  AuthResult,
+  PeerCertificates,
+  RequestAuthenticator,
+} from '../../authn/interfaces.js';
+import { isPromiseLike } from '../../authn/maybe-async.js';
+import type { AnyRequest, Filter } from '../context.js';
 import { writeError } from '../responses.js';
 
 const peerCache = new WeakMap<object, PeerCertificates | null>();
@@ -64,18 +70,42 @@ export function withAuthentication(
     names.includes(h) ||
     prefixes.some((p) => h.startsWith(p)) ||
     h.startsWith('x-remote-');
+  /**
+   * The credential headers of a request, every value kept (a repeated Authorization must be
+   * seen: node's HTTP/2 header object keeps only the first); undefined when there are none, which
+   * is most requests. Built from rawHeaders, so nothing else is copied.
+   */
+  const credentialHeaders = (req: AnyRequest): Record<string, string[]> | undefined => {
+    const raw = req.rawHeaders;
+    let out: Record<string, string[]> | undefined;
+    for (let i = 0; i + 1 < raw.length; i += 2) {
+      let k = raw[i];
+      // HTTP/2 names arrive lower case; HTTP/1.1 keeps the client's spelling.
+      if (k.charCodeAt(0) === 58 /* ':' */) continue;
+      k = k.toLowerCase();
+      if (!isCredentialHeader(k)) continue;
+      ((out ??= {})[k] ??= []).push(raw[i + 1]);
+    }
+    return out;
+  };
+  const stripCredentials = (headers: Record<string, unknown>) => {
+    for (const h of names) if (h in headers) delete headers[h];
+    for (const h of Object.keys(headers)) if (prefixes.some((p) => h.startsWith(p))) delete headers[h];
+  };
+  const NONE: Record<string, string[]> = Object.freeze({}) as Record<string, string[]>;
   return (next) => async (ctx) => {
-    // Repeated headers matter only for credentials; rebuild them only when one is present.
-    const headers = Object.keys(ctx.req.headers).some(isCredentialHeader) ? headersDistinct(ctx.req) : {};
+    const found = credentialHeaders(ctx.req);
+    const headers = found ?? NONE;
     // Several Authorization headers are ambiguous credentials: refuse rather than pick one.
     if ((headers['authorization']?.length ?? 0) > 1) {
       writeError(ctx, unauthorized());
       return;
     }
     const areq: AuthRequest = { headers, path: ctx.path, peerCertificates: () => peerCertificates(ctx.req) };
-    let r;
+    let r: AuthResult;
     try {
-      r = await authenticator.authenticate(areq);
+      const answer = authenticator.authenticate(areq);
+      r = isPromiseLike(answer) ? await answer : answer;
     } catch {
       r = { ok: false as const };
     }
@@ -88,9 +118,7 @@ export function withAuthentication(
       return;
     }
     ctx.user = r.response.user;
-    for (const h of names) delete ctx.req.headers[h];
-    for (const h of Object.keys(ctx.req.headers))
-      if (prefixes.some((p) => h.startsWith(p))) delete ctx.req.headers[h];
+    if (found) stripCredentials(ctx.req.headers);
     await next(ctx);
   };
 }
