@@ -13,6 +13,7 @@ import {
 } from '../../admission/serviceaccount.js';
 import { parseCsr } from '../../pki/csr.js';
 import { checkBindingWrite, checkRoleWrite, storeEscalationResolver } from '../../authz/rbac/escalation.js';
+import { checkSignPermission } from './csr-admission.js';
 import type { RequestScope } from './scope.js';
 import type { UpdateTarget } from './strategy.js';
 
@@ -138,9 +139,16 @@ export async function admitUpdate(
   obj: KubeObject,
   old: KubeObject,
   target: UpdateTarget,
+  subresource: string | undefined = target === 'status' ? 'status' : undefined,
 ): Promise<void> {
   checkNodeRestriction(s, 'UPDATE', obj, old, target === 'status' ? 'status' : '');
   await checkRbacEscalation(s, obj, old);
+  if (
+    subresource === 'status' &&
+    s.desc.group === 'certificates.k8s.io' &&
+    s.desc.resource === 'certificatesigningrequests'
+  )
+    await checkSignPermission(s, obj, old);
   const hook = updateHooks[`${s.desc.group}/${s.desc.resource}`];
   if (hook) hook(s, obj, old, target);
 }

@@ -3,20 +3,13 @@
  * approval, namespaces finalize, <resource>/scale (autoscaling/v1 Scale), pods log / binding / eviction,
  * serviceaccounts token, and node/pod/service proxy (not available until a node agent runs).
  */
-import {
-  ApiError,
-  badRequest,
-  forbidden,
-  methodNotSupported,
-  notFound,
-  notFoundPath,
-} from '../../api/errors.js';
+import { ApiError, badRequest, methodNotSupported, notFound, notFoundPath } from '../../api/errors.js';
 import { deepCopy } from '../../api/meta.js';
-import { resourceAttributes } from '../../authz/interfaces.js';
 import type { KubeObject } from '../../api/types.js';
 import { readBody, decodeObject } from '../body.js';
 import { writeBytes, writeObject } from '../responses.js';
 import { checkNodeRestriction } from './admission.js';
+import { checkApprovePermission } from './csr-admission.js';
 import { deleteOne, type DeleteOptions } from './delete.js';
 import { evictionDryRun } from './dry-run.js';
 import { writeCached } from './read.js';
@@ -99,33 +92,6 @@ async function handleApproval(s: RequestScope, name: string): Promise<void> {
     { dryRun },
   );
   writeCached(s, 200, result);
-}
-
-/**
- * Admission CertificateApproval (plugin/pkg/admission/certificates/approval): besides update on
- * certificatesigningrequests/approval, the user needs `approve` on `signers` for the CSR's signer
- * name, or for `<domain>/*`.
- */
-async function checkApprovePermission(s: RequestScope, csr: KubeObject): Promise<void> {
-  const user = s.ctx.user;
-  if (!user) return;
-  const signer = (csr.spec as { signerName?: string } | undefined)?.signerName ?? '';
-  const attrs = (name: string) =>
-    resourceAttributes(user, {
-      verb: 'approve',
-      apiGroup: 'certificates.k8s.io',
-      apiVersion: '*',
-      resource: 'signers',
-      name,
-    });
-  for (const name of [signer, `${signer.split('/')[0]}/*`]) {
-    if ((await s.env.authorizer.authorize(attrs(name))).decision === 'Allow') return;
-  }
-  throw forbidden(
-    s.store.gr,
-    csr.metadata?.name ?? '',
-    `user not permitted to approve requests with signerName ${JSON.stringify(signer)}`,
-  );
 }
 
 /** PUT /api/v1/namespaces/<name>/finalize: replaces spec.finalizers. */
