@@ -93,6 +93,7 @@ export function convertCsr(o: KubeObject, version: string): KubeObject {
   const target = `${GROUP}/${version}`;
   if (o.apiVersion === target) return o;
   const out = copyAs(o, target);
-  if (o.apiVersion === `${GROUP}/v1beta1`) defaultV1beta1(out);
-  return out;
+  if (o.apiVersion !== `${GROUP}/v1beta1`) return out;
+  defaultV1beta1(out);
+  return copyAs(out, target); // the defaulted fields in their Go order too
 }
