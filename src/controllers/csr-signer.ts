@@ -34,9 +34,10 @@ export function signerValidationError(signer: string, usages: string[], info: Cs
   // signer.go isLegacyUnknown: no restrictions, for backward compatibility.
   if (signer === LEGACY_UNKNOWN) return undefined;
   if (signer === CLIENT) {
-    if (!usages.includes('client auth')) return 'missing required usage for client certificate: client auth';
+    // validAPIServerClientUsages: an unexpected usage is reported before a missing client auth.
     const bad = usages.find((u) => !['client auth', 'digital signature', 'key encipherment'].includes(u));
     if (bad) return `invalid usage for client certificate: ${bad}`;
+    if (!usages.includes('client auth')) return 'missing required usage for client certificate: client auth';
     return undefined;
   }
   const nodeSubject = (): string | undefined => {
