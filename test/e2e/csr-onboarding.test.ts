@@ -581,7 +581,7 @@ describe('CSR refusals', () => {
   });
 
   /** PUT of a CSR body to `/approval` as the admin, with curl and the admin's client certificate. */
-  const putApproval = async (name: string, body: unknown) => {
+  const putApproval = async (name: string, body: unknown, version = 'v1', sub = 'approval') => {
     const cfg = (jp: string) => k('config', 'view', '--raw', '-o', `jsonpath=${jp}`).then((r) => r.stdout);
     const files = { cert: path.join(srv.dir, 'adm.crt'), key: path.join(srv.dir, 'adm.key') };
     writeFileSync(files.cert, Buffer.from(await cfg('{.users[0].user.client-certificate-data}'), 'base64'));
@@ -602,9 +602,15 @@ describe('CSR refusals', () => {
       'Content-Type: application/json',
       '--data-binary',
       JSON.stringify(body),
-      `https://127.0.0.1:${srv.port}/apis/certificates.k8s.io/v1/certificatesigningrequests/${name}/approval`,
+      `https://127.0.0.1:${srv.port}/apis/certificates.k8s.io/${version}/certificatesigningrequests/${name}/${sub}`,
     ]);
-    return JSON.parse(r.stdout) as { code?: number; message?: string; kind: string };
+    return JSON.parse(r.stdout) as {
+      code?: number;
+      message?: string;
+      kind: string;
+      apiVersion: string;
+      status?: { conditions?: { type: string; status: string }[] };
+    };
   };
 
   test('both Approved and Denied; conditions are never removed', async () => {
@@ -641,6 +647,34 @@ describe('CSR refusals', () => {
       'CertificateSigningRequest.certificates.k8s.io "both" is invalid: status.conditions: Forbidden: updates may not remove a condition of type "Approved"',
     );
     assert.match((await k('get', 'csr', 'both')).stdout, /^both\s.*Approved$/m);
+  });
+
+  test('v1beta1 subresources: approval (condition status defaulted) and status, in v1beta1', async () => {
+    const r = await create(
+      manifest(
+        'beta-sub',
+        { request: await request('/CN=judy'), signerName: 'example.com/team' },
+        'certificates.k8s.io/v1beta1',
+      ),
+    );
+    assert.equal(r.code, 0, r.stderr);
+    const cur = JSON.parse(
+      (await k('get', '--raw', '/apis/certificates.k8s.io/v1beta1/certificatesigningrequests/beta-sub'))
+        .stdout,
+    );
+    assert.deepEqual(cur.spec.usages, ['digital signature', 'key encipherment']);
+    const approved = await putApproval(
+      'beta-sub',
+      { ...cur, status: { conditions: [{ type: 'Approved', reason: 'ByHand' }] } },
+      'v1beta1',
+    );
+    assert.equal(approved.apiVersion, 'certificates.k8s.io/v1beta1', JSON.stringify(approved));
+    assert.equal(approved.status?.conditions?.[0]?.status, 'True');
+    // Approved through /status in v1beta1 is refused too (Approved/Denied only through /approval).
+    const conditions = [...(approved.status?.conditions ?? []), { type: 'Denied', status: 'True' }];
+    const st = await putApproval('beta-sub', { ...approved, status: { conditions } }, 'v1beta1', 'status');
+    assert.equal(st.code, 422, JSON.stringify(st));
+    assert.match(st.message ?? '', /updates may not add a condition of type "Denied"/);
   });
 });
 

@@ -13,7 +13,7 @@ import { checkApprovePermission } from './csr-admission.js';
 import { deleteOne, type DeleteOptions } from './delete.js';
 import { evictionDryRun } from './dry-run.js';
 import { writeCached } from './read.js';
-import type { RequestScope } from './scope.js';
+import { asServedVersion, type RequestScope } from './scope.js';
 import { handlePatch, handleUpdate, finishUpdate, isDryRun } from './write.js';
 import { handleTokenRequest } from './token-request.js';
 import { decodeTypedBody } from './typed-decode.js';
@@ -83,7 +83,8 @@ async function handleApproval(s: RequestScope, name: string): Promise<void> {
     name,
     async (cur) => {
       await checkApprovePermission(s, cur.obj);
-      const next = deepCopy(cur.obj);
+      // In the URL's version (v1beta1 CSRs too): finishUpdate checks and converts it back.
+      const next = deepCopy(asServedVersion(s, cur.obj));
       const conditions = (body.status as { conditions?: unknown[] } | undefined)?.conditions ?? [];
       next.status = { ...((next.status as object) ?? {}), conditions };
       if (body.metadata?.resourceVersion) next.metadata!.resourceVersion = body.metadata.resourceVersion;
