@@ -9,7 +9,11 @@ import { createSelfSignedCa, type CertAndKey } from '../pki/cert.js';
 import { createCsr, signCsr } from '../pki/csr.js';
 import { generateRsaKeyPair } from '../pki/keys.js';
 import type { KubeObject } from '../api/types.js';
-import { cleanupReason } from './csr-cleaner.js';
+import { newObjectCache } from '../apiserver/rest/cache-adapter.js';
+import { ObjectStore, storagePrefix } from '../apiserver/rest/object-store.js';
+import { certificatesigningrequests } from '../registry/resources/certificates.js';
+import { openSqliteStore } from '../storage/sqlite.js';
+import { CsrCleaner, cleanupReason } from './csr-cleaner.js';
 
 const now = new Date('2031-06-01T12:00:00Z');
 const ago = (ms: number) => new Date(now.getTime() - ms).toISOString().replace(/\.\d+Z$/, 'Z');
@@ -87,4 +91,37 @@ test('cleanupReason', () => {
     cleanupReason(csr(ago(25 * HOUR)), now),
     'it is more than pendingExpiration duration old and unhandled',
   );
+});
+
+test('the controller deletes what the rules say, at the injected time, and keeps the rest', async () => {
+  const store = await openSqliteStore(':memory:', { compaction: false });
+  const cache = await newObjectCache(store, storagePrefix(certificatesigningrequests));
+  const csrs = new ObjectStore(certificatesigningrequests, store, cache);
+  const put = (name: string, o: KubeObject) =>
+    csrs.create({
+      apiVersion: 'certificates.k8s.io/v1',
+      kind: 'CertificateSigningRequest',
+      ...o,
+      metadata: { ...o.metadata, name },
+    });
+  await put('old-pending', csr(ago(25 * HOUR)));
+  await put('new-pending', csr(ago(HOUR)));
+  await put('old-denied', csr(ago(2 * HOUR), { conditions: [cond('Denied', ago(61 * MIN))] }));
+  await put('issued', csr(ago(2 * HOUR), { conditions: [cond('Approved', ago(MIN))], certificate: valid }));
+  const logs: string[] = [];
+  const cleaner = new CsrCleaner(csrs, { now: () => now, log: (m) => logs.push(m) });
+  cleaner.start();
+  try {
+    await cleaner.idle();
+    const left = cache.list(csrs.prefix).map((o) => o.obj.metadata?.name);
+    assert.deepEqual(left.sort(), ['issued', 'new-pending']);
+    assert.ok(
+      logs.includes(
+        'csr cleaner: deleting CSR "old-pending" as it is more than pendingExpiration duration old and unhandled',
+      ),
+    );
+  } finally {
+    cleaner.stop();
+    await store.close?.();
+  }
 });
