@@ -1,7 +1,8 @@
 /**
  * Built-in admission run inside the write handlers (after authorization, before storage), as
  * upstream's admission chain: NamespaceLifecycle (the namespace must exist and not be
- * terminating; the immortal namespaces cannot be deleted), ServiceAccount (admission/serviceaccount.ts), Service cluster-IP allocation from --service-cluster-ip-range.
+ * terminating; the immortal namespaces cannot be deleted), ServiceAccount (admission/serviceaccount.ts), Service cluster-IP allocation from --service-cluster-ip-range,
+ * CertificateSubjectRestriction, and CertificateSigning on CSR `status` updates (./csr-admission.ts).
  */
 import { ApiError, forbidden, invalid, notFound } from '../../api/errors.js';
 import type { KubeObject } from '../../api/types.js';

@@ -68,7 +68,16 @@ function ordered(o: unknown, order: readonly string[]): unknown {
   return out;
 }
 
-const SPEC_ORDER = ['request', 'signerName', 'expirationSeconds', 'usages', 'username', 'uid', 'groups', 'extra'];
+const SPEC_ORDER = [
+  'request',
+  'signerName',
+  'expirationSeconds',
+  'usages',
+  'username',
+  'uid',
+  'groups',
+  'extra',
+];
 const CONDITION_ORDER = ['type', 'status', 'reason', 'message', 'lastUpdateTime', 'lastTransitionTime'];
 
 /** A copy of `o` as `apiVersion`, its spec, status and conditions copied (so defaults touch only the copy). */

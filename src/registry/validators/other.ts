@@ -11,7 +11,7 @@ import type { KubeObject } from '../../api/types.js';
 import { arr, obj, objs, str } from '../util.js';
 import type { ValidationContext } from '../types.js';
 import { isDNS1123Label, isDNS1123Subdomain, isValidPathSegmentName } from '../names.js';
-import { duplicate, forbidden, invalid, notSupported, required, tooLong } from '../validation.js';
+import { forbidden, invalid, notSupported, required, tooLong } from '../validation.js';
 
 const RBAC_GROUP = 'rbac.authorization.k8s.io';
 
