@@ -20,7 +20,7 @@ const signerOf = (csr: KubeObject): string =>
 /** IsAuthorizedForSignerName: `verb` on signers/<signerName>, else on signers/<domain>/*. */
 export async function authorizedForSigner(s: RequestScope, verb: string, signer: string): Promise<boolean> {
   const user = s.ctx.user;
-  if (!user) return true; // no authentication configured: nothing to scope by
+  if (!user) return false; // deny by default: no requester, no signer rights
   for (const name of [signer, `${signer.split('/')[0]}/*`]) {
     const attrs = resourceAttributes(user, {
       verb,
