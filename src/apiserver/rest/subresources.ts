@@ -82,13 +82,15 @@ async function handleApproval(s: RequestScope, name: string): Promise<void> {
     '',
     name,
     async (cur) => {
-      await checkApprovePermission(s, cur.obj);
       // In the URL's version (v1beta1 CSRs too): finishUpdate checks and converts it back.
       const next = deepCopy(asServedVersion(s, cur.obj));
       const conditions = (body.status as { conditions?: unknown[] } | undefined)?.conditions ?? [];
       next.status = { ...((next.status as object) ?? {}), conditions };
       if (body.metadata?.resourceVersion) next.metadata!.resourceVersion = body.metadata.resourceVersion;
-      return finishUpdate(s, cur, next, 'status', 'approval');
+      const out = await finishUpdate(s, cur, next, 'status', 'approval');
+      // CertificateApproval is a validating admission plugin: after the strategy's validation.
+      await checkApprovePermission(s, cur.obj);
+      return out;
     },
     { dryRun },
   );
