@@ -2,7 +2,8 @@
  * The refusals of the CertificateSigningRequest subresources, each with upstream's text:
  * CertificateApproval (no `approve` on the signer), CertificateSigning (status.certificate set
  * without `sign`), an Approved condition through /status, Approved and Denied together, removed
- * conditions, a replaced certificate; v1beta1's approval and status.
+ * conditions, a replaced certificate; v1beta1's approval and status; the bootstrap
+ * legacy-unknown-approver role scoped to its signer.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -250,5 +251,36 @@ describe('CSR approval and status refusals', () => {
     const st = await putApproval('beta-sub', { ...approved, status: { conditions } }, 'v1beta1', 'status');
     assert.equal(st.code, 422, JSON.stringify(st));
     assert.match(st.message ?? '', /updates may not add a condition of type "Denied"/);
+  });
+
+  test('the bootstrap legacy-unknown-approver role approves v1beta1 legacy requests, not others', async () => {
+    const carl = await userConf('carl');
+    const bind = (role: string, name: string) =>
+      k('create', 'clusterrolebinding', name, `--clusterrole=${role}`, '--user=carl');
+    assert.equal((await bind('csr-approval', 'carl-csr')).code, 0); // made by the first test
+    assert.equal((await bind('system:certificates.k8s.io:legacy-unknown-approver', 'carl-legacy')).code, 0);
+    const legacy = await create(
+      manifest('legacy-req', { request: await request('/CN=legacy') }, 'certificates.k8s.io/v1beta1'),
+    );
+    assert.equal(legacy.code, 0, legacy.stderr);
+    let r = await k('--kubeconfig', carl, 'certificate', 'approve', 'legacy-req');
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(
+      (
+        await create(
+          manifest('client-req', {
+            request: await request('/CN=c'),
+            signerName: 'kubernetes.io/kube-apiserver-client',
+            usages: client,
+          }),
+        )
+      ).code,
+      0,
+    );
+    r = await k('--kubeconfig', carl, 'certificate', 'approve', 'client-req');
+    assert.match(
+      r.stderr,
+      /"client-req" is forbidden: user not permitted to approve requests with signerName "kubernetes\.io\/kube-apiserver-client"/,
+    );
   });
 });
