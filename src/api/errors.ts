@@ -210,7 +210,22 @@ const typeText: Record<FieldError['type'], string> = {
   FieldValueTypeInvalid: 'Invalid value',
 };
 
+/**
+ * A value rendered as Go's `%#v` would print it, for Go types the JSON form does not match (a
+ * `[]byte` is `[]byte{0x2d, 0x2d}`): see {@link goBytes}.
+ */
+export class GoLiteral {
+  constructor(readonly text: string) {}
+}
+
+/** Go's `%#v` of a `[]byte`: `[]byte{0x2d, 0x42}`, `[]byte{}`, or `[]byte(nil)` for undefined. */
+export function goBytes(b: Uint8Array | undefined): GoLiteral {
+  if (b === undefined) return new GoLiteral('[]byte(nil)');
+  return new GoLiteral(`[]byte{${Array.from(b, (x) => `0x${x.toString(16)}`).join(', ')}}`);
+}
+
 function renderValue(v: unknown): string {
+  if (v instanceof GoLiteral) return v.text;
   if (typeof v === 'string') return JSON.stringify(v);
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
   if (v === null || v === undefined) return 'null';

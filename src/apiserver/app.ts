@@ -9,6 +9,7 @@ import { cryptoRandomness, type Randomness } from '../api/meta.js';
 import { decodeKubeProtobuf } from '../api/protobuf/index.js';
 import { requestHeaderNames } from '../authn/request-header.js';
 import { BootstrapTokenCleaner } from '../controllers/bootstrap-token-cleaner.js';
+import { CsrCleaner } from '../controllers/csr-cleaner.js';
 import { ServiceAccountTokensController } from '../controllers/serviceaccount-tokens.js';
 import { AuthenticationTrustPublisher, RootCaPublisher } from '../controllers/configmap-publisher.js';
 import type { DynamicCaBundle } from '../authn/dynamic-ca.js';
@@ -16,8 +17,7 @@ import type { AuthorizerConfig } from '../authz/config.js';
 import { APIServiceController } from '../controllers/apiservices.js';
 import { ClusterRoleAggregationController } from '../controllers/clusterrole-aggregation-controller.js';
 import { NamespaceController } from '../controllers/namespace.js';
-import { CsrSigner } from '../controllers/csr-signer.js';
-import type { CertAndKey } from '../pki/cert.js';
+import { CsrSigner, type SignerCas } from '../controllers/csr-signer.js';
 import { reconcileBootstrapPolicy } from '../controllers/rbac-bootstrap.js';
 import { allResources } from '../registry/index.js';
 import { ResourceRegistry } from '../registry/registry.js';
@@ -89,7 +89,7 @@ export interface ApiServerOptions {
   /** --request-timeout for non-long-running requests, ms (default 60 s). */
   requestTimeoutMs?: number;
   /** The CSR signer's CA (kube-controller-manager --cluster-signing-*); no signing without it. */
-  clusterSigning?: { ca: CertAndKey; durationSeconds: number };
+  clusterSigning?: { ca: SignerCas; durationSeconds: number };
   /** The cluster CA bundle published as `kube-root-ca.crt` in every namespace (kube-controller-manager --root-ca-file). */
   rootCaPem?: string;
   /** --v: at 1 and above, every refused request is logged with the RBAC explanation of why. */
@@ -195,6 +195,11 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
       })
     : undefined;
   csrSigner?.start();
+  const csrCleaner = new CsrCleaner(storeFor('certificates.k8s.io', 'certificatesigningrequests')!, {
+    now,
+    log,
+  });
+  csrCleaner.start();
   const rootCa = o.rootCaPem ? new RootCaPublisher(client, o.rootCaPem, log) : undefined;
   rootCa?.start();
   const trust = new AuthenticationTrustPublisher(
@@ -282,6 +287,7 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
     apiServices.stop();
     aggregation.stop();
     tokenCleaner.stop();
+    csrCleaner.stop();
     saTokens?.stop();
     rootCa?.stop();
     trust.stop();
@@ -323,6 +329,7 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
       crdNames.stop();
       crdFinalizer.stop();
       csrSigner?.stop();
+      csrCleaner.stop();
       tokenCleaner.stop();
       saTokens?.stop();
       rootCa?.stop();

@@ -5,6 +5,7 @@
  */
 import type { FlagSpec } from './flags.js';
 import { authenticationFlags } from './serve-flags-authn.js';
+import { signingFlags } from './serve-signing.js';
 
 export const serveFlags: FlagSpec[] = [
   {
@@ -250,24 +251,7 @@ export const serveFlags: FlagSpec[] = [
     default: '1m0s',
     help: 'An optional field indicating the duration a handler must keep a request open before timing it out. This is the default request timeout for requests but may be overridden by flags such as --min-request-timeout for specific types of requests.',
   },
-  {
-    name: 'cluster-signing-cert-file',
-    type: 'string',
-    default: '',
-    help: 'PEM CA certificate the built-in CSR signer issues certificates with (kube-controller-manager flag; default <data-dir>/pki/ca.crt).',
-  },
-  {
-    name: 'cluster-signing-key-file',
-    type: 'string',
-    default: '',
-    help: 'PEM private key of --cluster-signing-cert-file (default <data-dir>/pki/ca.key).',
-  },
-  {
-    name: 'cluster-signing-duration',
-    type: 'duration',
-    default: '8760h0m0s',
-    help: 'The maximum length of duration signed certificates will be given (kube-controller-manager flag).',
-  },
+  ...signingFlags,
   {
     name: 'v',
     type: 'int',

@@ -24,6 +24,7 @@ import {
 import { FlagError, formatHelp, parseDuration, parseFlags, type FlagValues } from './flags.js';
 import { serveFlags } from './serve-flags.js';
 import { jwtFromFlags } from './serve-oidc.js';
+import { signerCasFromFlags } from './serve-signing.js';
 
 function readPem(file: string): string {
   return readFileSync(file, 'utf8');
@@ -225,6 +226,7 @@ export async function run(argv: string[]): Promise<number> {
   const anonymousAuth = jwt?.anonymous ? jwt.anonymous.enabled : Boolean(f['anonymous-auth']);
   const anonymousPaths = jwt?.anonymous?.conditions?.map((c) => c.path);
 
+  const signerCas = signerCasFromFlags(f, pki.cas.ca);
   const store = await openSqliteStore(path.join(dataDir, 'kubeauth.db'));
   const server = await startApiServer({
     store,
@@ -239,14 +241,7 @@ export async function run(argv: string[]): Promise<number> {
     rootCaPem: pki.cas.ca.certPem,
     requestTimeoutMs: parseDuration(String(f['request-timeout'])),
     clusterSigning: {
-      ca: {
-        certPem: f['cluster-signing-cert-file']
-          ? readPem(String(f['cluster-signing-cert-file']))
-          : pki.cas.ca.certPem,
-        keyPem: f['cluster-signing-key-file']
-          ? readPem(String(f['cluster-signing-key-file']))
-          : pki.cas.ca.keyPem,
-      },
+      ca: signerCas,
       durationSeconds: parseDuration(String(f['cluster-signing-duration'])) / 1000,
     },
     serviceAccount: saKey

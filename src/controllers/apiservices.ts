@@ -42,6 +42,8 @@ export const API_VERSION_PRIORITIES: Readonly<Record<string, { group: number; ve
   'autoscaling/v2': { group: 17500, version: 30 },
   'batch/v1': { group: 17400, version: 15 },
   'certificates.k8s.io/v1': { group: 17300, version: 15 },
+  // kube-apiserver 1.21's priority for the CSR v1beta1 it still served.
+  'certificates.k8s.io/v1beta1': { group: 17300, version: 9 },
   'networking.k8s.io/v1': { group: 17200, version: 15 },
   'policy/v1': { group: 17100, version: 15 },
   'rbac.authorization.k8s.io/v1': { group: 17000, version: 15 },

@@ -25,15 +25,19 @@ interface Condition {
 const CLIENT = 'kubernetes.io/kube-apiserver-client';
 const KUBELET_CLIENT = 'kubernetes.io/kube-apiserver-client-kubelet';
 const KUBELET_SERVING = 'kubernetes.io/kubelet-serving';
+const LEGACY_UNKNOWN = 'kubernetes.io/legacy-unknown';
 
 const sameSet = (a: string[], b: string[]) => a.length === b.length && a.every((x) => b.includes(x));
 
 /** The signer's rules (signer.go + certificates helpers); undefined when the request is fine. */
 export function signerValidationError(signer: string, usages: string[], info: CsrInfo): string | undefined {
+  // signer.go isLegacyUnknown: no restrictions, for backward compatibility.
+  if (signer === LEGACY_UNKNOWN) return undefined;
   if (signer === CLIENT) {
-    if (!usages.includes('client auth')) return 'missing required usage for client certificate: client auth';
+    // validAPIServerClientUsages: an unexpected usage is reported before a missing client auth.
     const bad = usages.find((u) => !['client auth', 'digital signature', 'key encipherment'].includes(u));
     if (bad) return `invalid usage for client certificate: ${bad}`;
+    if (!usages.includes('client auth')) return 'missing required usage for client certificate: client auth';
     return undefined;
   }
   const nodeSubject = (): string | undefined => {
@@ -73,7 +77,19 @@ export function signerValidationError(signer: string, usages: string[], info: Cs
   return 'unknown signer';
 }
 
-export const WELL_KNOWN_SIGNERS = new Set([CLIENT, KUBELET_CLIENT, KUBELET_SERVING]);
+export const WELL_KNOWN_SIGNERS = new Set([CLIENT, KUBELET_CLIENT, KUBELET_SERVING, LEGACY_UNKNOWN]);
+
+/**
+ * The CA each built-in signer issues with (kube-controller-manager runs a signing loop only for
+ * the signers it has a CA for): one CA for all (`--cluster-signing-{cert,key}-file`) or one per
+ * signer (`--cluster-signing-<signer>-{cert,key}-file`).
+ */
+export type SignerCas = CertAndKey | Partial<Record<string, CertAndKey>>;
+
+function caFor(cas: SignerCas, signer: string): CertAndKey | undefined {
+  if ('certPem' in cas && typeof cas.certPem === 'string') return cas as CertAndKey;
+  return (cas as Partial<Record<string, CertAndKey>>)[signer];
+}
 
 export class CsrSigner {
   private watcher?: { cancel(): void };
@@ -81,7 +97,7 @@ export class CsrSigner {
 
   constructor(
     private readonly csrs: ObjectStore,
-    private readonly ca: CertAndKey,
+    private readonly ca: SignerCas,
     private readonly opts: { now: () => Date; signingDurationSeconds: number; log: (m: string) => void },
   ) {
     this.queue = new WorkQueue((name) => this.sign(name), { name: 'csr signer', log: opts.log });
@@ -115,6 +131,7 @@ export class CsrSigner {
     const conds = status.conditions ?? [];
     return (
       WELL_KNOWN_SIGNERS.has(spec?.signerName ?? '') &&
+      caFor(this.ca, spec?.signerName ?? '') !== undefined &&
       !status.certificate &&
       conds.some((c) => c.type === 'Approved' && c.status === 'True') &&
       !conds.some((c) => c.type === 'Failed' && c.status === 'True')
@@ -142,7 +159,7 @@ export class CsrSigner {
           600,
           Math.min(spec.expirationSeconds ?? Infinity, this.opts.signingDurationSeconds),
         );
-        certificate = await signCsr(pem, this.ca, {
+        certificate = await signCsr(pem, caFor(this.ca, spec.signerName)!, {
           usages,
           durationSeconds: duration,
           now: this.opts.now(),

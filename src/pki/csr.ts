@@ -59,6 +59,11 @@ export async function parseCsr(csrPem: string): Promise<CsrInfo> {
     ok = false;
   }
   if (!ok) throw new CsrError('certificate request signature does not verify');
+  return csrInfo(csr);
+}
+
+/** What a parsed request asks for (its signature is not checked here). */
+export function csrInfo(csr: x509.Pkcs10CertificateRequest): CsrInfo {
   const alt: Required<AltNames> = { dnsNames: [], ips: [], emails: [], uris: [] };
   const sanExt = csr.getExtension('2.5.29.17');
   const san = sanExt ? new x509.SubjectAlternativeNameExtension(sanExt.rawData) : undefined;

@@ -42,6 +42,10 @@ export interface TableConvertor {
 export interface ValidationContext {
   /** The old object on update; undefined on create. */
   old?: KubeObject;
+  /** The subresource written (`status`, `approval`...); undefined for the main resource. */
+  subresource?: string;
+  /** The API version of the request (the URL's), e.g. `v1beta1`; undefined when not known. */
+  version?: string;
 }
 
 export interface ResourceDescriptor {
@@ -73,6 +77,12 @@ export interface ResourceDescriptor {
    * is marked Available at once. `now` is the server's clock.
    */
   prepareForCreate?(obj: KubeObject, now: Date): void;
+  /**
+   * Kind-specific PrepareForUpdate after the generic one, per subresource (undefined for the main
+   * resource): e.g. CSRs keep their Approved/Denied conditions through `status` and fill in
+   * condition timestamps.
+   */
+  prepareForUpdate?(obj: KubeObject, old: KubeObject, subresource: string | undefined, now: Date): void;
   /** Kind-specific validation (object metadata is validated generically). */
   validate?(obj: KubeObject, ctx: ValidationContext): FieldError[];
   /**

@@ -272,42 +272,7 @@ test('RBAC validation', () => {
   );
 });
 
-const pemCsr = Buffer.from(
-  '-----BEGIN CERTIFICATE REQUEST-----\nMIIB\n-----END CERTIFICATE REQUEST-----\n',
-).toString('base64');
-
-test('CSR validation', () => {
-  const ok = {
-    spec: { request: pemCsr, signerName: 'kubernetes.io/kube-apiserver-client', usages: ['client auth'] },
-  };
-  assert.deepEqual(v('certificates.k8s.io', 'certificatesigningrequests', ok), []);
-  assert.deepEqual(
-    v('certificates.k8s.io', 'certificatesigningrequests', {
-      spec: { usages: ['client auth', 'bogus', 'client auth'], expirationSeconds: 60 },
-    }),
-    [
-      'spec.request: Invalid value: PEM block type must be CERTIFICATE REQUEST',
-      'spec.usages[1]: Unsupported value: "bogus": supported values: "any", "cert sign", "client auth", "code signing", "content commitment", "crl sign", "data encipherment", "decipher only", "digital signature", "email protection", "encipher only", "ipsec end system", "ipsec tunnel", "ipsec user", "key agreement", "key encipherment", "microsoft sgc", "netscape sgc", "ocsp signing", "s/mime", "server auth", "signing", "timestamping"',
-      'spec.usages[2]: Duplicate value: "client auth"',
-      'spec.signerName: Required value',
-      'spec.expirationSeconds: Invalid value: 60: may not specify a duration less than 600 seconds (10 minutes)',
-    ],
-  );
-  assert.deepEqual(
-    v('certificates.k8s.io', 'certificatesigningrequests', { spec: { ...ok.spec, signerName: 'example' } }),
-    [
-      `spec.signerName: Invalid value: "example": must be a fully qualified domain and path of the form 'example.com/signer-name'`,
-    ],
-  );
-  assert.deepEqual(
-    v('certificates.k8s.io', 'certificatesigningrequests', {
-      spec: { ...ok.spec, signerName: 'local/signer' },
-    }),
-    [
-      'spec.signerName: Invalid value: "local": should be a domain with at least two segments separated by dots',
-    ],
-  );
-});
+// CertificateSigningRequests: ./validators/certificates.test.ts.
 
 test('ConfigMap, Secret, Lease, PriorityClass', () => {
   assert.deepEqual(v('', 'configmaps', { data: { 'ok.key': 'v', 'bad key': 'v', '..x': 'v' } }), [

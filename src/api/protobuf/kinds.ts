@@ -48,6 +48,7 @@ export const KINDS: Readonly<Record<string, { readonly pkg: string; readonly kin
     ],
   },
   'certificates.k8s.io/v1': { pkg: 'certificates.v1', kinds: ['CertificateSigningRequest'] },
+  'certificates.k8s.io/v1beta1': { pkg: 'certificates.v1beta1', kinds: ['CertificateSigningRequest'] },
 };
 
 /** meta/v1 kinds that every group version accepts (kubectl may send DeleteOptions in any of them). */

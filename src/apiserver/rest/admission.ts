@@ -1,7 +1,8 @@
 /**
  * Built-in admission run inside the write handlers (after authorization, before storage), as
  * upstream's admission chain: NamespaceLifecycle (the namespace must exist and not be
- * terminating; the immortal namespaces cannot be deleted), ServiceAccount (admission/serviceaccount.ts), Service cluster-IP allocation from --service-cluster-ip-range.
+ * terminating; the immortal namespaces cannot be deleted), ServiceAccount (admission/serviceaccount.ts), Service cluster-IP allocation from --service-cluster-ip-range,
+ * CertificateSubjectRestriction, and CertificateSigning on CSR `status` updates (./csr-admission.ts).
  */
 import { ApiError, forbidden, invalid, notFound } from '../../api/errors.js';
 import type { KubeObject } from '../../api/types.js';
@@ -13,6 +14,7 @@ import {
 } from '../../admission/serviceaccount.js';
 import { parseCsr } from '../../pki/csr.js';
 import { checkBindingWrite, checkRoleWrite, storeEscalationResolver } from '../../authz/rbac/escalation.js';
+import { checkSignPermission } from './csr-admission.js';
 import type { RequestScope } from './scope.js';
 import type { UpdateTarget } from './strategy.js';
 
@@ -138,9 +140,16 @@ export async function admitUpdate(
   obj: KubeObject,
   old: KubeObject,
   target: UpdateTarget,
+  subresource: string | undefined = target === 'status' ? 'status' : undefined,
 ): Promise<void> {
   checkNodeRestriction(s, 'UPDATE', obj, old, target === 'status' ? 'status' : '');
   await checkRbacEscalation(s, obj, old);
+  if (
+    subresource === 'status' &&
+    s.desc.group === 'certificates.k8s.io' &&
+    s.desc.resource === 'certificatesigningrequests'
+  )
+    await checkSignPermission(s, obj, old);
   const hook = updateHooks[`${s.desc.group}/${s.desc.resource}`];
   if (hook) hook(s, obj, old, target);
 }

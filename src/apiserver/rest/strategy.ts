@@ -87,6 +87,7 @@ export function prepareForCreate(
   obj: KubeObject,
   namespace: string,
   env: StrategyEnv,
+  ctx: { version?: string } = {},
 ): KubeObject {
   const md = (obj.metadata ??= {});
   if (desc.namespaced) {
@@ -111,7 +112,8 @@ export function prepareForCreate(
   if (desc.initialStatus) obj.status = desc.initialStatus(obj, env.now());
   desc.prepareForCreate?.(obj, env.now());
   desc.defaults?.(obj);
-  throwIfInvalid(desc, obj, [...validateObjectMeta(obj, desc, {}), ...(desc.validate?.(obj, {}) ?? [])]);
+  const vctx = ctx.version ? { version: ctx.version } : {};
+  throwIfInvalid(desc, obj, [...validateObjectMeta(obj, desc, {}), ...(desc.validate?.(obj, vctx) ?? [])]);
   return obj;
 }
 
@@ -166,16 +168,25 @@ export function checkUpdateResourceVersion(
   }
 }
 
+/** What an update knows of its request beyond the target: the subresource, the URL's version, now. */
+export interface UpdateContext {
+  subresource?: string;
+  version?: string;
+  now?: Date;
+}
+
 /**
  * Prepares a caller-owned new object for an update of `old`: immutable metadata is carried over,
  * the main resource keeps the old status (and the status subresource keeps the old spec),
- * generation is bumped when the spec changes, then defaults and validation.
+ * generation is bumped when the spec changes, the kind's own PrepareForUpdate, then defaults and
+ * validation (told the subresource and version).
  */
 export function prepareForUpdate(
   desc: ResourceDescriptor,
   obj: KubeObject,
   old: KubeObject,
   target: UpdateTarget,
+  ctx: UpdateContext = {},
 ): KubeObject {
   const md = (obj.metadata ??= {});
   const om = old.metadata ?? {};
@@ -221,6 +232,8 @@ export function prepareForUpdate(
     }
   }
   if (target === 'main') for (const path of desc.keptOnUpdate ?? []) keepPath(obj, old, path);
+  const subresource = target === 'status' ? (ctx.subresource ?? 'status') : undefined;
+  desc.prepareForUpdate?.(obj, old, subresource, ctx.now ?? new Date());
   desc.defaults?.(obj);
   // Compared after defaulting (upstream decodes with defaults before PrepareForUpdate) and
   // regardless of key order, so a re-apply of the same configuration is not a spec change.
@@ -230,7 +243,11 @@ export function prepareForUpdate(
   }
   throwIfInvalid(desc, obj, [
     ...validateObjectMeta(obj, desc, { old }),
-    ...(desc.validate?.(obj, { old }) ?? []),
+    ...(desc.validate?.(obj, {
+      old,
+      ...(subresource ? { subresource } : {}),
+      ...(ctx.version ? { version: ctx.version } : {}),
+    }) ?? []),
   ]);
   return obj;
 }

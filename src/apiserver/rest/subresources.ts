@@ -3,24 +3,17 @@
  * approval, namespaces finalize, <resource>/scale (autoscaling/v1 Scale), pods log / binding / eviction,
  * serviceaccounts token, and node/pod/service proxy (not available until a node agent runs).
  */
-import {
-  ApiError,
-  badRequest,
-  forbidden,
-  methodNotSupported,
-  notFound,
-  notFoundPath,
-} from '../../api/errors.js';
+import { ApiError, badRequest, methodNotSupported, notFound, notFoundPath } from '../../api/errors.js';
 import { deepCopy } from '../../api/meta.js';
-import { resourceAttributes } from '../../authz/interfaces.js';
 import type { KubeObject } from '../../api/types.js';
 import { readBody, decodeObject } from '../body.js';
 import { writeBytes, writeObject } from '../responses.js';
 import { checkNodeRestriction } from './admission.js';
+import { checkApprovePermission } from './csr-admission.js';
 import { deleteOne, type DeleteOptions } from './delete.js';
 import { evictionDryRun } from './dry-run.js';
 import { writeCached } from './read.js';
-import type { RequestScope } from './scope.js';
+import { asServedVersion, type RequestScope } from './scope.js';
 import { handlePatch, handleUpdate, finishUpdate, isDryRun } from './write.js';
 import { handleTokenRequest } from './token-request.js';
 import { decodeTypedBody } from './typed-decode.js';
@@ -89,43 +82,19 @@ async function handleApproval(s: RequestScope, name: string): Promise<void> {
     '',
     name,
     async (cur) => {
-      await checkApprovePermission(s, cur.obj);
-      const next = deepCopy(cur.obj);
+      // In the URL's version (v1beta1 CSRs too): finishUpdate checks and converts it back.
+      const next = deepCopy(asServedVersion(s, cur.obj));
       const conditions = (body.status as { conditions?: unknown[] } | undefined)?.conditions ?? [];
       next.status = { ...((next.status as object) ?? {}), conditions };
       if (body.metadata?.resourceVersion) next.metadata!.resourceVersion = body.metadata.resourceVersion;
-      return finishUpdate(s, cur, next, 'status', 'approval');
+      const out = await finishUpdate(s, cur, next, 'status', 'approval');
+      // CertificateApproval is a validating admission plugin: after the strategy's validation.
+      await checkApprovePermission(s, cur.obj);
+      return out;
     },
     { dryRun },
   );
   writeCached(s, 200, result);
-}
-
-/**
- * Admission CertificateApproval (plugin/pkg/admission/certificates/approval): besides update on
- * certificatesigningrequests/approval, the user needs `approve` on `signers` for the CSR's signer
- * name, or for `<domain>/*`.
- */
-async function checkApprovePermission(s: RequestScope, csr: KubeObject): Promise<void> {
-  const user = s.ctx.user;
-  if (!user) return;
-  const signer = (csr.spec as { signerName?: string } | undefined)?.signerName ?? '';
-  const attrs = (name: string) =>
-    resourceAttributes(user, {
-      verb: 'approve',
-      apiGroup: 'certificates.k8s.io',
-      apiVersion: '*',
-      resource: 'signers',
-      name,
-    });
-  for (const name of [signer, `${signer.split('/')[0]}/*`]) {
-    if ((await s.env.authorizer.authorize(attrs(name))).decision === 'Allow') return;
-  }
-  throw forbidden(
-    s.store.gr,
-    csr.metadata?.name ?? '',
-    `user not permitted to approve requests with signerName ${JSON.stringify(signer)}`,
-  );
 }
 
 /** PUT /api/v1/namespaces/<name>/finalize: replaces spec.finalizers. */

@@ -173,7 +173,7 @@ export async function handleCreate(s: RequestScope, namespace: string): Promise<
   const dryRun = isDryRun(s);
   fieldManagerOf(s);
   let obj = toStorageVersion(s.desc, await readObject(s, directive));
-  obj = prepareForCreate(s.desc, obj, namespace, s.env);
+  obj = prepareForCreate(s.desc, obj, namespace, s.env, { version: s.version });
   await admitCreate(s, obj);
   obj = managed(s, undefined, obj);
   const created = await s.store.create(obj, { dryRun });
@@ -193,8 +193,12 @@ export async function finishUpdate(
 ): Promise<KubeObject> {
   checkTypeMeta(s.desc, s.version, next);
   checkUpdateResourceVersion(s.desc, next, cur);
-  const prepared = prepareForUpdate(s.desc, toStorageVersion(s.desc, next), cur.obj, target);
-  await admitUpdate(s, prepared, cur.obj, target);
+  const prepared = prepareForUpdate(s.desc, toStorageVersion(s.desc, next), cur.obj, target, {
+    subresource,
+    version: s.version,
+    now: s.env.now(),
+  });
+  await admitUpdate(s, prepared, cur.obj, target, subresource);
   return managed(s, cur.obj, prepared, subresource);
 }
 
@@ -314,7 +318,9 @@ export async function handlePatch(
     const object = applyUpgradingClientSide(s, undefined, applied, target, manager);
     decodeTypedApplyResult(s, object);
     object.metadata = { ...object.metadata, name };
-    const obj = prepareForCreate(s.desc, toStorageVersion(s.desc, object), namespace, s.env);
+    const obj = prepareForCreate(s.desc, toStorageVersion(s.desc, object), namespace, s.env, {
+      version: s.version,
+    });
     await admitCreate(s, obj);
     obj.metadata!.managedFields = object.metadata?.managedFields;
     const created = await s.store.create(obj, { dryRun });
@@ -361,7 +367,10 @@ export async function handlePatch(
       if (next.metadata) next.metadata.resourceVersion = String(cur.rv);
       const out =
         kind === 'apply'
-          ? prepareForUpdate(s.desc, toStorageVersion(s.desc, next), live, target)
+          ? prepareForUpdate(s.desc, toStorageVersion(s.desc, next), live, target, {
+              version: s.version,
+              now: s.env.now(),
+            })
           : await finishUpdate(s, cur, next, target);
       if (kind === 'apply') await admitUpdate(s, out, live, target);
       return unchanged(out, live) ? undefined : out;

@@ -2,8 +2,8 @@
  * @module registry/validators/other
  *
  * RBAC (pkg/apis/rbac/validation/validation.go: ValidateRoleBinding(Update),
- * ValidateRoleBindingSubject, ValidatePolicyRule, ValidateClusterRole), CertificateSigningRequest
- * (pkg/apis/certificates/validation/validation.go and core ValidateSignerName), Lease
+ * ValidateRoleBindingSubject, ValidatePolicyRule, ValidateClusterRole), the CSR usages and
+ * signer names (core ValidateSignerName; the CSR itself is ./certificates.ts), Lease
  * (pkg/apis/coordination/validation) and PriorityClass (pkg/apis/scheduling/validation).
  */
 import type { FieldError } from '../../api/errors.js';
@@ -11,7 +11,7 @@ import type { KubeObject } from '../../api/types.js';
 import { arr, obj, objs, str } from '../util.js';
 import type { ValidationContext } from '../types.js';
 import { isDNS1123Label, isDNS1123Subdomain, isValidPathSegmentName } from '../names.js';
-import { duplicate, forbidden, invalid, notSupported, required, tooLong } from '../validation.js';
+import { forbidden, invalid, notSupported, required, tooLong } from '../validation.js';
 
 const RBAC_GROUP = 'rbac.authorization.k8s.io';
 
@@ -164,47 +164,6 @@ export function validateSignerName(field: string, signerName: string): FieldErro
   }
   if (labels.length < 2) {
     errs.push(invalid(field, domain, 'should be a domain with at least two segments separated by dots'));
-  }
-  return errs;
-}
-
-/** The PEM block type of a base64-encoded spec.request (signature checks are left to the PKI code). */
-function csrRequestError(request: unknown): string | undefined {
-  const pem = Buffer.from(str(request), 'base64').toString('latin1');
-  return /-----BEGIN CERTIFICATE REQUEST-----[\s\S]+-----END CERTIFICATE REQUEST-----/.test(pem)
-    ? undefined
-    : 'PEM block type must be CERTIFICATE REQUEST';
-}
-
-export function validateCertificateSigningRequest(csr: KubeObject): FieldError[] {
-  const spec = obj(csr.spec);
-  const errs: FieldError[] = [];
-  const reqErr = csrRequestError(spec.request);
-  if (reqErr) errs.push({ type: 'FieldValueInvalid', field: 'spec.request', detail: reqErr });
-  const usages = arr(spec.usages).map(str);
-  if (!usages.length) errs.push(required('spec.usages'));
-  usages.forEach((u, i) => {
-    if (!CSR_USAGES.includes(u)) errs.push(notSupported(`spec.usages[${i}]`, u, CSR_USAGES));
-  });
-  usages.forEach((u, i) => {
-    if (usages.indexOf(u) < i) errs.push(duplicate(`spec.usages[${i}]`, u));
-  });
-  const signer = str(spec.signerName);
-  if (signer === 'kubernetes.io/legacy-unknown') {
-    errs.push(
-      invalid('spec.signerName', signer, 'the legacy signerName is not allowed via this API version'),
-    );
-  } else {
-    errs.push(...validateSignerName('spec.signerName', signer));
-  }
-  if (typeof spec.expirationSeconds === 'number' && spec.expirationSeconds < 600) {
-    errs.push(
-      invalid(
-        'spec.expirationSeconds',
-        spec.expirationSeconds,
-        'may not specify a duration less than 600 seconds (10 minutes)',
-      ),
-    );
   }
   return errs;
 }
