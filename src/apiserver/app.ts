@@ -17,6 +17,9 @@ import { APIServiceController } from '../controllers/apiservices.js';
 import { ClusterRoleAggregationController } from '../controllers/clusterrole-aggregation-controller.js';
 import { NamespaceController } from '../controllers/namespace.js';
 import { CsrSigner } from '../controllers/csr-signer.js';
+import { CsrApprover } from '../controllers/csr-approver.js';
+import { defaultSigningWorkers, SigningPool } from '../controllers/csr-sign-pool.js';
+import { FileSigningCa, staticSigningCa } from '../controllers/csr-signing-ca.js';
 import type { CertAndKey } from '../pki/cert.js';
 import { reconcileBootstrapPolicy } from '../controllers/rbac-bootstrap.js';
 import { allResources } from '../registry/index.js';
@@ -88,8 +91,17 @@ export interface ApiServerOptions {
   log?: (msg: string) => void;
   /** --request-timeout for non-long-running requests, ms (default 60 s). */
   requestTimeoutMs?: number;
-  /** The CSR signer's CA (kube-controller-manager --cluster-signing-*); no signing without it. */
-  clusterSigning?: { ca: CertAndKey; durationSeconds: number };
+  /**
+   * The CSR signer's CA (kube-controller-manager --cluster-signing-*); no signing without it.
+   * With `files`, the pair is re-read when the files change (csr-signing-ca.ts). `workers`: the
+   * signing worker threads (default `defaultSigningWorkers()`; 0 signs on the event loop).
+   */
+  clusterSigning?: {
+    ca: CertAndKey;
+    files?: { certFile: string; keyFile: string };
+    durationSeconds: number;
+    workers?: number;
+  };
   /** The cluster CA bundle published as `kube-root-ca.crt` in every namespace (kube-controller-manager --root-ca-file). */
   rootCaPem?: string;
   /** --v: at 1 and above, every refused request is logged with the RBAC explanation of why. */
@@ -187,13 +199,21 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
   crdNames.start();
   const crdFinalizer = new CrdFinalizerController(crds, (n) => crServing.storeFor(n), now, log);
   crdFinalizer.start();
-  const csrSigner = o.clusterSigning
-    ? new CsrSigner(storeFor('certificates.k8s.io', 'certificatesigningrequests')!, o.clusterSigning.ca, {
-        now,
-        signingDurationSeconds: o.clusterSigning.durationSeconds,
-        log,
-      })
-    : undefined;
+  const csrStore = storeFor('certificates.k8s.io', 'certificatesigningrequests')!;
+  const signing = o.clusterSigning;
+  const signPool = signing ? new SigningPool(signing.workers ?? defaultSigningWorkers(), log) : undefined;
+  const csrSigner =
+    signing && signPool
+      ? new CsrSigner(
+          csrStore,
+          signing.files ? new FileSigningCa(signing.ca, signing.files, { log }) : staticSigningCa(signing.ca),
+          signPool,
+          { now, signingDurationSeconds: signing.durationSeconds, log },
+        )
+      : undefined;
+  // csrapproving runs with the signer (kube-controller-manager runs both by default).
+  const csrApprover = signing ? new CsrApprover(csrStore, authorizer, { now, log }) : undefined;
+  csrApprover?.start();
   csrSigner?.start();
   const rootCa = o.rootCaPem ? new RootCaPublisher(client, o.rootCaPem, log) : undefined;
   rootCa?.start();
@@ -323,6 +343,8 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
       crdNames.stop();
       crdFinalizer.stop();
       csrSigner?.stop();
+      csrApprover?.stop();
+      await signPool?.close();
       tokenCleaner.stop();
       saTokens?.stop();
       rootCa?.stop();

@@ -269,6 +269,12 @@ export const serveFlags: FlagSpec[] = [
     help: 'The maximum length of duration signed certificates will be given (kube-controller-manager flag).',
   },
   {
+    name: 'csr-signing-workers',
+    type: 'int',
+    default: -1,
+    help: 'kubeauth: worker threads that parse and sign CSRs off the event loop (-1: one per core but one, at most 4; 0: sign on the event loop).',
+  },
+  {
     name: 'v',
     type: 'int',
     default: 0,

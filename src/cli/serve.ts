@@ -14,6 +14,7 @@ import { TokenFileAuthenticator } from '../authn/token-file.js';
 import { BASIC_AUTH_WARNING, PasswordFileAuthenticator } from '../authn/password-file.js';
 import { connectionFromKubeconfigFile, type WebhookConnection } from '../webhook/client.js';
 import { ensurePki } from '../pki/index.js';
+import { signingCaError } from '../controllers/csr-signing-ca.js';
 import { ensureSelfSignedServing } from '../pki/selfsigned.js';
 import { openSqliteStore } from '../storage/sqlite.js';
 import {
@@ -24,6 +25,34 @@ import {
 import { FlagError, formatHelp, parseDuration, parseFlags, type FlagValues } from './flags.js';
 import { serveFlags } from './serve-flags.js';
 import { jwtFromFlags } from './serve-oidc.js';
+
+/** The CSR signer's CA files (default the cluster CA in <data-dir>/pki), reloaded when they change. */
+function signingOptions(
+  f: Record<string, unknown>,
+  ca: { certPem: string; keyPem: string; certPath: string; keyPath: string },
+) {
+  const certFile = f['cluster-signing-cert-file']
+    ? path.resolve(String(f['cluster-signing-cert-file']))
+    : ca.certPath;
+  const keyFile = f['cluster-signing-key-file']
+    ? path.resolve(String(f['cluster-signing-key-file']))
+    : ca.keyPath;
+  const pair = {
+    certPem: f['cluster-signing-cert-file'] ? readPem(certFile) : ca.certPem,
+    keyPem: f['cluster-signing-key-file'] ? readPem(keyFile) : ca.keyPem,
+  };
+  const err = signingCaError(pair, certFile, keyFile);
+  if (err) throw new FlagError(`--cluster-signing-cert-file/--cluster-signing-key-file: ${err}`);
+  const workers = Number(f['csr-signing-workers']);
+  if (!Number.isInteger(workers) || workers < -1)
+    throw new FlagError(`--csr-signing-workers must be -1, 0 or a positive number, got ${workers}`);
+  return {
+    ca: pair,
+    files: { certFile, keyFile },
+    durationSeconds: parseDuration(String(f['cluster-signing-duration'])) / 1000,
+    workers: workers === -1 ? undefined : workers,
+  };
+}
 
 function readPem(file: string): string {
   return readFileSync(file, 'utf8');
@@ -238,17 +267,7 @@ export async function run(argv: string[]): Promise<number> {
     verbosity: Number(f.v),
     rootCaPem: pki.cas.ca.certPem,
     requestTimeoutMs: parseDuration(String(f['request-timeout'])),
-    clusterSigning: {
-      ca: {
-        certPem: f['cluster-signing-cert-file']
-          ? readPem(String(f['cluster-signing-cert-file']))
-          : pki.cas.ca.certPem,
-        keyPem: f['cluster-signing-key-file']
-          ? readPem(String(f['cluster-signing-key-file']))
-          : pki.cas.ca.keyPem,
-      },
-      durationSeconds: parseDuration(String(f['cluster-signing-duration'])) / 1000,
-    },
+    clusterSigning: signingOptions(f, pki.cas.ca),
     serviceAccount: saKey
       ? {
           signingKeyPem: saKey,
