@@ -6,7 +6,7 @@
  * start on first use, do not keep the process alive, and are replaced when one dies (its jobs
  * fail with an error and are retried by the signer's queue). With `size` 0 jobs run on the
  * event loop. The worker file is `csr-sign-worker.js` beside this module, or `.ts` when this
- * module runs from source (tsx; workers inherit `--import tsx` from execArgv).
+ * module runs from source (then the worker registers tsx's loader first).
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -16,6 +16,8 @@ import { runSignJob, type SignJob, type SignResult } from './csr-sign-job.js';
 export function defaultSigningWorkers(): number {
   return Math.max(1, Math.min(4, availableParallelism() - 1));
 }
+
+const FROM_SOURCE = import.meta.url.endsWith('.ts');
 
 interface Slot {
   worker: Worker;
@@ -60,8 +62,15 @@ export class SigningPool {
   }
 
   private spawn(): Slot {
-    const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
-    const worker = new Worker(new URL(`./csr-sign-worker${ext}`, import.meta.url));
+    const url = new URL(`./csr-sign-worker${FROM_SOURCE ? '.ts' : '.js'}`, import.meta.url);
+    // From source (tests under tsx) the worker registers tsx's loader before importing the
+    // TypeScript entry (Node 20 does not apply `--import` hooks to a worker's entry module).
+    const worker = FROM_SOURCE
+      ? new Worker(
+          `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((t) => { t.register(); return import(${JSON.stringify(url.href)}); });`,
+          { eval: true },
+        )
+      : new Worker(url);
     worker.unref();
     const slot: Slot = { worker, jobs: new Map() };
     worker.on('message', (m: { id: number; result: SignResult }) => {
