@@ -362,6 +362,19 @@ test('flags: --help is generated, unknown flags and missing arguments fail clear
   const noUser = kubeauth('kubeconfig', '--data-dir', dir);
   assert.equal(noUser.code, 1);
   assert.match(noUser.stderr, /required flag "user" not set/);
+  // ... also as `kubeconfig user NAME --sign-with-ca-key`
+  const dave = kubeauth(
+    'kubeconfig',
+    'user',
+    'dave',
+    '--group',
+    'qa',
+    '--sign-with-ca-key',
+    '--data-dir',
+    dir,
+  );
+  assert.equal(dave.code, 0, dave.stderr);
+  assert.equal(parse(dave.stdout)['current-context'], 'dave@kubernetes');
   // the offline form signs with pki/ca.key only when told so
   const noFlag = kubeauth('kubeconfig', '--data-dir', dir, '--user', 'carol');
   assert.equal(noFlag.code, 1);
