@@ -140,6 +140,8 @@ function newKeyPem(kind: string): string {
 }
 
 export async function runUser(user: string, f: FlagValues): Promise<number> {
+  const exp = expirationSeconds(f);
+  const timeoutMs = parseDuration(String(f.timeout));
   const file = callerKubeconfig(String(f.kubeconfig ?? ''));
   const cluster = callerCluster(file);
   const client: KubeClient = clientFromKubeconfig(file);
@@ -155,8 +157,8 @@ export async function runUser(user: string, f: FlagValues): Promise<number> {
     csrPem,
     signerName: 'kubernetes.io/kube-apiserver-client',
     usages: ['digital signature', 'key encipherment', 'client auth'],
-    expirationSeconds: expirationSeconds(f),
-    timeoutMs: parseDuration(String(f.timeout)),
+    expirationSeconds: exp,
+    timeoutMs,
     onWaitingForApproval: (n) =>
       process.stderr.write(
         `Waiting for certificate signing request "${n}" to be approved; someone allowed to approve it can run:\n` +
@@ -178,11 +180,11 @@ export async function runServiceAccount(ref: string, f: FlagValues): Promise<num
   const m = /^([^/]+)\/([^/]+)$/.exec(ref);
   if (!m) throw new FlagError(`expected NAMESPACE/NAME, got "${ref}"`);
   const [, ns, sa] = m;
+  const exp = expirationSeconds(f);
   const file = callerKubeconfig(String(f.kubeconfig ?? ''));
   const cluster = callerCluster(file);
   const client = clientFromKubeconfig(file);
   const audiences = f.audience as string[];
-  const exp = expirationSeconds(f);
   const tr = (await client.request(
     'POST',
     `/api/v1/namespaces/${encodeURIComponent(ns)}/serviceaccounts/${encodeURIComponent(sa)}/token`,

@@ -199,6 +199,40 @@ describe('kubeauth kubeconfig user / serviceaccount', () => {
     assert.deepEqual(who.groups, ['qa', 'system:authenticated']);
   });
 
+  test('a denied request ends the command with the reason; bad flags fail before any request', async () => {
+    const carol = path.join(srv.dir, 'carol.conf'); // made by the previous test
+    const child = spawn(
+      process.execPath,
+      [mainJs, 'kubeconfig', 'user', 'frank', '--csr-name', 'frank-csr', '--kubeconfig', carol],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stderr = '';
+    let stdout = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    child.stdout.on('data', (d) => (stdout += d));
+    const exited = new Promise<number>((r) => child.on('exit', (code) => r(code ?? 1)));
+    for (let i = 0; i < 100 && !stderr.includes('kubectl certificate approve frank-csr'); i++)
+      await new Promise((r) => setTimeout(r, 100));
+    assert.equal((await admin('certificate', 'deny', 'frank-csr')).code, 0);
+    assert.equal(await exited, 1);
+    assert.match(stderr, /certificate signing request "frank-csr" was denied: KubectlDeny/);
+    assert.equal(stdout, '', 'no kubeconfig written');
+    const kc = ['--kubeconfig', srv.kubeconfig];
+    const rows: [string[], RegExp][] = [
+      [['user', ...kc], /NAME is required/],
+      [['user', 'x', '--key-type', 'dsa', ...kc], /--key-type must be rsa or ecdsa, got "dsa"/],
+      [['user', 'x', '--expiration', '5m', ...kc], /--expiration must be at least 10m/],
+      [['user', 'x', '--expiration', 'soon', ...kc], /invalid duration "soon"/],
+      [['user', 'x', '--kubeconfig', '/nonexistent'], /kubeconfig \/nonexistent not found/],
+      [['frobnicate'], /unknown command "frobnicate"/],
+    ];
+    for (const [args, want] of rows) {
+      const r = await kubeauth('kubeconfig', ...args);
+      assert.equal(r.code, 1, `${args.join(' ')}: ${r.stderr}`);
+      assert.match(r.stderr, want);
+    }
+  });
+
   test('kubeconfig serviceaccount NS/NAME: a TokenRequest kubeconfig kubectl uses', async () => {
     assert.equal((await admin('create', 'namespace', 'build')).code, 0);
     assert.equal((await admin('create', 'serviceaccount', 'builder', '-n', 'build')).code, 0);
