@@ -44,8 +44,10 @@ function signingOptions(
   const err = signingCaError(pair, certFile, keyFile);
   if (err) throw new FlagError(`--cluster-signing-cert-file/--cluster-signing-key-file: ${err}`);
   const workers = Number(f['csr-signing-workers']);
-  if (!Number.isInteger(workers) || workers < -1)
-    throw new FlagError(`--csr-signing-workers must be -1, 0 or a positive number, got ${workers}`);
+  if (!Number.isInteger(workers) || workers < -1 || workers > 64)
+    throw new FlagError(
+      `--csr-signing-workers must be -1, 0 or a number of threads up to 64, got ${workers}`,
+    );
   return {
     ca: pair,
     files: { certFile, keyFile },

@@ -143,7 +143,7 @@ describe('signing CA reload', () => {
     assert.equal(na - nb, 48 * 3600_000);
   });
 
-  test('a signing pair that does not match refuses start-up', async () => {
+  test('a signing pair that does not match, or a worker count out of range, refuses start-up', async () => {
     const bad = await startServer({
       args: [
         `--cluster-signing-cert-file=${certFile}`,
@@ -157,5 +157,10 @@ describe('signing CA reload', () => {
       bad,
       /--cluster-signing-cert-file\/--cluster-signing-key-file: CA key file ".*signing-one\.key" does not match CA cert file/,
     );
+    const workers = await startServer({ args: ['--csr-signing-workers=100'] }).then(
+      (s) => s.stop().then(() => 'started'),
+      (e: Error) => e.message,
+    );
+    assert.match(workers, /--csr-signing-workers must be -1, 0 or a number of threads up to 64, got 100/);
   });
 });
