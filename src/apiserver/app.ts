@@ -17,7 +17,11 @@ import type { AuthorizerConfig } from '../authz/config.js';
 import { APIServiceController } from '../controllers/apiservices.js';
 import { ClusterRoleAggregationController } from '../controllers/clusterrole-aggregation-controller.js';
 import { NamespaceController } from '../controllers/namespace.js';
-import { CsrSigner, type SignerCas } from '../controllers/csr-signer.js';
+import { CsrSigner, type SignerCaSources } from '../controllers/csr-signer.js';
+import { CsrApprover } from '../controllers/csr-approver.js';
+import { defaultSigningWorkers, SigningPool } from '../controllers/csr-sign-pool.js';
+import { FileSigningCa, type SigningCaSource } from '../controllers/csr-signing-ca.js';
+import type { CertAndKey } from '../pki/cert.js';
 import { reconcileBootstrapPolicy } from '../controllers/rbac-bootstrap.js';
 import { allResources } from '../registry/index.js';
 import { ResourceRegistry } from '../registry/registry.js';
@@ -88,8 +92,17 @@ export interface ApiServerOptions {
   log?: (msg: string) => void;
   /** --request-timeout for non-long-running requests, ms (default 60 s). */
   requestTimeoutMs?: number;
-  /** The CSR signer's CA (kube-controller-manager --cluster-signing-*); no signing without it. */
-  clusterSigning?: { ca: SignerCas; durationSeconds: number };
+  /**
+   * The CSR signers' CAs (kube-controller-manager --cluster-signing-*), by signer name: a signer
+   * without one is not run, and no signing at all without this. Each pair is re-read when its
+   * files change (csr-signing-ca.ts). `workers`: the signing worker threads (default
+   * `defaultSigningWorkers()`; 0 signs on the event loop).
+   */
+  clusterSigning?: {
+    cas: Partial<Record<string, { ca: CertAndKey; certFile: string; keyFile: string }>>;
+    durationSeconds: number;
+    workers?: number;
+  };
   /** The cluster CA bundle published as `kube-root-ca.crt` in every namespace (kube-controller-manager --root-ca-file). */
   rootCaPem?: string;
   /** --v: at 1 and above, every refused request is logged with the RBAC explanation of why. */
@@ -187,18 +200,22 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
   crdNames.start();
   const crdFinalizer = new CrdFinalizerController(crds, (n) => crServing.storeFor(n), now, log);
   crdFinalizer.start();
-  const csrSigner = o.clusterSigning
-    ? new CsrSigner(storeFor('certificates.k8s.io', 'certificatesigningrequests')!, o.clusterSigning.ca, {
-        now,
-        signingDurationSeconds: o.clusterSigning.durationSeconds,
-        log,
-      })
-    : undefined;
+  const csrStore = storeFor('certificates.k8s.io', 'certificatesigningrequests')!;
+  const signing = o.clusterSigning;
+  const signPool = signing ? new SigningPool(signing.workers ?? defaultSigningWorkers(), log) : undefined;
+  const csrSigner =
+    signing && signPool
+      ? new CsrSigner(csrStore, signingCaSources(signing.cas, log), signPool, {
+          now,
+          signingDurationSeconds: signing.durationSeconds,
+          log,
+        })
+      : undefined;
+  // csrapproving runs with the signer (kube-controller-manager runs both by default).
+  const csrApprover = signing ? new CsrApprover(csrStore, authorizer, { now, log }) : undefined;
+  csrApprover?.start();
   csrSigner?.start();
-  const csrCleaner = new CsrCleaner(storeFor('certificates.k8s.io', 'certificatesigningrequests')!, {
-    now,
-    log,
-  });
+  const csrCleaner = new CsrCleaner(csrStore, { now, log });
   csrCleaner.start();
   const rootCa = o.rootCaPem ? new RootCaPublisher(client, o.rootCaPem, log) : undefined;
   rootCa?.start();
@@ -330,6 +347,8 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
       crdFinalizer.stop();
       csrSigner?.stop();
       csrCleaner.stop();
+      csrApprover?.stop();
+      await signPool?.close();
       tokenCleaner.stop();
       saTokens?.stop();
       rootCa?.stop();
@@ -391,4 +410,21 @@ async function bootstrap(
     },
     subsets: [{ addresses: [{ ip: advertise }], ports: [{ name: 'https', port, protocol: 'TCP' }] }],
   });
+}
+
+/** One reloading source per distinct CA (the signers sharing one CA share its source). */
+function signingCaSources(
+  cas: NonNullable<ApiServerOptions['clusterSigning']>['cas'],
+  log: (m: string) => void,
+): SignerCaSources {
+  const sources = new Map<object, SigningCaSource>();
+  const out: SignerCaSources = {};
+  for (const [signer, c] of Object.entries(cas)) {
+    if (!c) continue;
+    let src = sources.get(c);
+    if (!src)
+      sources.set(c, (src = new FileSigningCa(c.ca, { certFile: c.certFile, keyFile: c.keyFile }, { log })));
+    out[signer] = src;
+  }
+  return out;
 }

@@ -15,7 +15,7 @@ const commands: Record<
     load: () => import('./init.js'),
   },
   kubeconfig: {
-    summary: 'Issue a client certificate and write a kubeconfig for a user',
+    summary: 'Write a kubeconfig for a user (a certificate through a CSR) or a service account',
     load: () => import('./kubeconfig.js'),
   },
   explain: {

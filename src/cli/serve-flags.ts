@@ -253,6 +253,12 @@ export const serveFlags: FlagSpec[] = [
   },
   ...signingFlags,
   {
+    name: 'csr-signing-workers',
+    type: 'int',
+    default: -1,
+    help: 'kubeauth: worker threads that parse and sign CSRs off the event loop (-1: the number of cores minus one, at least 1 and at most 4; 0: sign on the event loop; at most 64).',
+  },
+  {
     name: 'v',
     type: 'int',
     default: 0,

@@ -32,16 +32,34 @@ before(async () => {
   file('cluster.key', cluster.keyPem);
 });
 
+const SIGNERS = [
+  'kubernetes.io/kubelet-serving',
+  'kubernetes.io/kube-apiserver-client-kubelet',
+  'kubernetes.io/kube-apiserver-client',
+  'kubernetes.io/legacy-unknown',
+];
+const clusterFiles = () => ({
+  ...cluster,
+  certPath: path.join(dir, 'cluster.crt'),
+  keyPath: path.join(dir, 'cluster.key'),
+});
+
 const refuses = (f: Record<string, string>, message: string | RegExp) =>
   assert.throws(
-    () => signerCasFromFlags(f, cluster),
+    () => signerCasFromFlags(f, clusterFiles()),
     (e: unknown) =>
       e instanceof FlagError &&
       (typeof message === 'string' ? e.message === message : message.test(e.message)),
   );
 
-test('no flags: the cluster CA signs for every signer', () => {
-  assert.equal(signerCasFromFlags({}, cluster), cluster);
+test('no flags: the cluster CA signs for every signer, followed in pki/ca.*', () => {
+  const cas = signerCasFromFlags({}, clusterFiles());
+  assert.deepEqual(Object.keys(cas).sort(), [...SIGNERS].sort());
+  for (const s of SIGNERS) {
+    assert.deepEqual(cas[s]!.ca, { certPem: cluster.certPem, keyPem: cluster.keyPem });
+    assert.equal(cas[s]!.certFile, path.join(dir, 'cluster.crt'));
+    assert.equal(cas[s], cas[SIGNERS[0]]); // one CA, one reloading source
+  }
 });
 
 test('--cluster-signing-{cert,key}-file: that CA for every signer', () => {
@@ -50,9 +68,12 @@ test('--cluster-signing-{cert,key}-file: that CA for every signer', () => {
       'cluster-signing-cert-file': path.join(dir, 'other.crt'),
       'cluster-signing-key-file': path.join(dir, 'other.key'),
     },
-    cluster,
+    clusterFiles(),
   );
-  assert.deepEqual(cas, other);
+  for (const s of SIGNERS) {
+    assert.deepEqual(cas[s]!.ca, other);
+    assert.equal(cas[s]!.keyFile, path.join(dir, 'other.key'));
+  }
 });
 
 test('per-signer files: only the signers given', () => {
@@ -61,9 +82,10 @@ test('per-signer files: only the signers given', () => {
       'cluster-signing-legacy-unknown-cert-file': path.join(dir, 'other.crt'),
       'cluster-signing-legacy-unknown-key-file': path.join(dir, 'other.key'),
     },
-    cluster,
+    clusterFiles(),
   );
-  assert.deepEqual(cas, { 'kubernetes.io/legacy-unknown': other });
+  assert.deepEqual(Object.keys(cas), ['kubernetes.io/legacy-unknown']);
+  assert.deepEqual(cas['kubernetes.io/legacy-unknown']!.ca, other);
 });
 
 test('refusals', () => {

@@ -13,8 +13,9 @@
  */
 import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import type { CertAndKey } from '../pki/cert.js';
-import type { SignerCas } from '../controllers/csr-signer.js';
+import { signingCaError } from '../controllers/csr-signing-ca.js';
 import { FlagError, type FlagSpec, type FlagValues } from './flags.js';
 
 /** Flag infix -> signerName. */
@@ -60,8 +61,18 @@ export const signingFlags: FlagSpec[] = [
   },
 ];
 
+/** A signer's CA and the files it came from (re-read when they change: controllers/csr-signing-ca.ts). */
+export interface SigningCaFiles {
+  ca: CertAndKey;
+  certFile: string;
+  keyFile: string;
+}
+
+/** Signer name -> its CA; the signers missing from it are not run. One object for all with one CA. */
+export type SignerCaFiles = Partial<Record<string, SigningCaFiles>>;
+
 /** Reads a CA pair; a missing file, a bad PEM or a key that is not the certificate's refuses start-up. */
-function loadPair(certFile: string, keyFile: string, what: string): CertAndKey {
+function loadPair(certFile: string, keyFile: string, what: string): SigningCaFiles {
   let certPem: string;
   let keyPem: string;
   try {
@@ -77,11 +88,17 @@ function loadPair(certFile: string, keyFile: string, what: string): CertAndKey {
   } catch (e) {
     throw new FlagError(`${what}: ${(e as Error).message}`);
   }
-  return { certPem, keyPem };
+  // The rules a reloaded pair must pass too (exactly one certificate, ca_provider.go setCA).
+  const err = signingCaError({ certPem, keyPem }, certFile, keyFile);
+  if (err) throw new FlagError(`${what}: ${err}`);
+  return { ca: { certPem, keyPem }, certFile, keyFile };
 }
 
-/** The signer CAs the flags give; `clusterCa` is the default of --cluster-signing-{cert,key}-file. */
-export function signerCasFromFlags(f: FlagValues, clusterCa: CertAndKey): SignerCas {
+/** The signer CAs the flags give; `clusterCa` (pki/ca.*) is the default of --cluster-signing-{cert,key}-file. */
+export function signerCasFromFlags(
+  f: FlagValues,
+  clusterCa: CertAndKey & { certPath: string; keyPath: string },
+): SignerCaFiles {
   const get = (n: string) => String(f[n] ?? '');
   const errs: string[] = [];
   for (const infix of Object.keys(SIGNERS)) {
@@ -108,15 +125,26 @@ export function signerCasFromFlags(f: FlagValues, clusterCa: CertAndKey): Signer
   if (errs.length) throw new FlagError(errs.join(', '));
   if (!specific) {
     const cert = get('cluster-signing-cert-file');
-    return cert ? loadPair(cert, get('cluster-signing-key-file'), '--cluster-signing-cert-file') : clusterCa;
+    const one = cert
+      ? loadPair(
+          path.resolve(cert),
+          path.resolve(get('cluster-signing-key-file')),
+          '--cluster-signing-cert-file',
+        )
+      : {
+          ca: { certPem: clusterCa.certPem, keyPem: clusterCa.keyPem },
+          certFile: clusterCa.certPath,
+          keyFile: clusterCa.keyPath,
+        };
+    return Object.fromEntries(Object.values(SIGNERS).map((signer) => [signer, one]));
   }
-  const cas: Partial<Record<string, CertAndKey>> = {};
+  const cas: SignerCaFiles = {};
   for (const [infix, signer] of Object.entries(SIGNERS)) {
     const cert = get(`cluster-signing-${infix}-cert-file`);
     if (cert)
       cas[signer] = loadPair(
-        cert,
-        get(`cluster-signing-${infix}-key-file`),
+        path.resolve(cert),
+        path.resolve(get(`cluster-signing-${infix}-key-file`)),
         `--cluster-signing-${infix}-cert-file`,
       );
   }

@@ -26,6 +26,16 @@ import { serveFlags } from './serve-flags.js';
 import { jwtFromFlags } from './serve-oidc.js';
 import { signerCasFromFlags } from './serve-signing.js';
 
+/** --csr-signing-workers: -1 (default: cores - 1, 1..4), 0 (sign on the event loop) or a count up to 64. */
+function signingWorkers(f: Record<string, unknown>): number | undefined {
+  const workers = Number(f['csr-signing-workers']);
+  if (!Number.isInteger(workers) || workers < -1 || workers > 64)
+    throw new FlagError(
+      `--csr-signing-workers must be -1, 0 or a number of threads up to 64, got ${workers}`,
+    );
+  return workers === -1 ? undefined : workers;
+}
+
 function readPem(file: string): string {
   return readFileSync(file, 'utf8');
 }
@@ -241,8 +251,9 @@ export async function run(argv: string[]): Promise<number> {
     rootCaPem: pki.cas.ca.certPem,
     requestTimeoutMs: parseDuration(String(f['request-timeout'])),
     clusterSigning: {
-      ca: signerCas,
+      cas: signerCas,
       durationSeconds: parseDuration(String(f['cluster-signing-duration'])) / 1000,
+      workers: signingWorkers(f),
     },
     serviceAccount: saKey
       ? {

@@ -1,16 +1,25 @@
 /**
- * The CSR signing controller of kube-controller-manager (pkg/controller/certificates/signer,
- * FACTS.md §10), in-process: for approved, not failed, unsigned CertificateSigningRequests of the
- * well-known signers it validates the request against the signer's rules and writes
- * `status.certificate` (signed by the cluster CA, NotBefore backdated 5 minutes, lifetime
- * min(expirationSeconds, --cluster-signing-duration) with a 10-minute floor), or adds a `Failed`
- * condition with reason `SignerValidationFailure`.
+ * @module controllers/csr-signer
+ *
+ * The CSR signing controllers of kube-controller-manager (pkg/controller/certificates/signer/
+ * signer.go, FACTS.md §10), in-process, one controller for the four signers it runs
+ * (kube-apiserver-client, kube-apiserver-client-kubelet, kubelet-serving, legacy-unknown): for
+ * approved, not failed, unsigned CertificateSigningRequests it validates the request against the
+ * signer's rules and writes `status.certificate`, or adds a `Failed` condition with reason
+ * `SignerValidationFailure` and the rule's message. Lifetime: signer.go `duration` (the
+ * `--cluster-signing-duration`, or `expirationSeconds` when shorter, with a 10-minute floor);
+ * NotBefore backdated 5 minutes unless the lifetime is under 8 hours (`Backdate`/`Short`).
+ *
+ * The parsing and signing (~5 ms of JavaScript each) run in a worker pool (`csr-sign-pool.ts`),
+ * several at once, so the API keeps answering while certificates are issued; the CA comes from a
+ * `SigningCaSource` that follows the CA files (`csr-signing-ca.ts`).
  */
 import { deepCopy, timestamp } from '../api/meta.js';
 import type { KubeObject } from '../api/types.js';
 import type { ObjectStore } from '../apiserver/rest/object-store.js';
-import type { CertAndKey } from '../pki/cert.js';
-import { parseCsr, signCsr, type CsrInfo } from '../pki/csr.js';
+import type { CsrInfo } from '../pki/csr.js';
+import type { SigningPool } from './csr-sign-pool.js';
+import type { SigningCaSource } from './csr-signing-ca.js';
 import { WorkQueue } from './work-queue.js';
 
 interface Condition {
@@ -79,16 +88,48 @@ export function signerValidationError(signer: string, usages: string[], info: Cs
 
 export const WELL_KNOWN_SIGNERS = new Set([CLIENT, KUBELET_CLIENT, KUBELET_SERVING, LEGACY_UNKNOWN]);
 
-/**
- * The CA each built-in signer issues with (kube-controller-manager runs a signing loop only for
- * the signers it has a CA for): one CA for all (`--cluster-signing-{cert,key}-file`) or one per
- * signer (`--cluster-signing-<signer>-{cert,key}-file`).
- */
-export type SignerCas = CertAndKey | Partial<Record<string, CertAndKey>>;
+/** signer.go `duration`: the signing duration, or the requested one when shorter, at least 10 min. */
+export function certificateDuration(expirationSeconds: number | undefined, maxSeconds: number): number {
+  if (expirationSeconds === undefined) return maxSeconds;
+  if (expirationSeconds > maxSeconds) return maxSeconds;
+  return Math.max(600, expirationSeconds);
+}
 
-function caFor(cas: SignerCas, signer: string): CertAndKey | undefined {
-  if ('certPem' in cas && typeof cas.certPem === 'string') return cas as CertAndKey;
-  return (cas as Partial<Record<string, CertAndKey>>)[signer];
+type Status = { certificate?: string; conditions?: Condition[] };
+
+/**
+ * The CA each built-in signer issues with: kube-controller-manager runs a signing loop only for
+ * the signers it has a CA for (one CA for all with `--cluster-signing-{cert,key}-file`, or one per
+ * signer with `--cluster-signing-<signer>-{cert,key}-file`; cli/serve-signing.ts).
+ */
+export type SignerCaSources = Partial<Record<string, SigningCaSource>>;
+
+/**
+ * Approved, not failed, not yet issued, and for one of our signers (signer.go `handle`); with
+ * `running`, only for a signer that has a CA.
+ */
+export function needsSigning(csr: KubeObject, running?: SignerCaSources): boolean {
+  const spec = csr.spec as { signerName?: string } | undefined;
+  const status = (csr.status ?? {}) as Status;
+  const conds = status.conditions ?? [];
+  return (
+    WELL_KNOWN_SIGNERS.has(spec?.signerName ?? '') &&
+    (running === undefined || running[spec?.signerName ?? ''] !== undefined) &&
+    !status.certificate &&
+    conds.some((c) => c.type === 'Approved' && c.status === 'True') &&
+    !conds.some((c) => c.type === 'Failed' && c.status === 'True')
+  );
+}
+
+export interface CsrSignerOptions {
+  now: () => Date;
+  /** --cluster-signing-duration, seconds. */
+  signingDurationSeconds: number;
+  log: (m: string) => void;
+  /** Requests signed at once (default: twice the pool size, at least 1). */
+  concurrency?: number;
+  /** Delay before a request whose signing errored is retried (default 5 s). */
+  retryMs?: number;
 }
 
 export class CsrSigner {
@@ -97,10 +138,16 @@ export class CsrSigner {
 
   constructor(
     private readonly csrs: ObjectStore,
-    private readonly ca: SignerCas,
-    private readonly opts: { now: () => Date; signingDurationSeconds: number; log: (m: string) => void },
+    private readonly cas: SignerCaSources,
+    private readonly pool: SigningPool,
+    private readonly opts: CsrSignerOptions,
   ) {
-    this.queue = new WorkQueue((name) => this.sign(name), { name: 'csr signer', log: opts.log });
+    this.queue = new WorkQueue((name) => this.sign(name), {
+      name: 'csr signer',
+      log: opts.log,
+      retryMs: opts.retryMs ?? 5000,
+      concurrency: opts.concurrency ?? Math.max(1, pool.size * 2),
+    });
   }
 
   start(): void {
@@ -120,60 +167,39 @@ export class CsrSigner {
     this.watcher?.cancel();
   }
 
-  private enqueue(csr: KubeObject): void {
-    if (!this.needsSigning(csr)) return;
-    this.queue.add(csr.metadata!.name!);
+  /** Resolves once nothing is queued or being signed (tests). */
+  idle(): Promise<void> {
+    return this.queue.idle();
   }
 
-  private needsSigning(csr: KubeObject): boolean {
-    const spec = csr.spec as { signerName?: string } | undefined;
-    const status = (csr.status ?? {}) as { certificate?: string; conditions?: Condition[] };
-    const conds = status.conditions ?? [];
-    return (
-      WELL_KNOWN_SIGNERS.has(spec?.signerName ?? '') &&
-      caFor(this.ca, spec?.signerName ?? '') !== undefined &&
-      !status.certificate &&
-      conds.some((c) => c.type === 'Approved' && c.status === 'True') &&
-      !conds.some((c) => c.type === 'Failed' && c.status === 'True')
-    );
+  private enqueue(csr: KubeObject): void {
+    if (needsSigning(csr, this.cas)) this.queue.add(csr.metadata!.name!);
   }
 
   private async sign(name: string): Promise<void> {
     const cur = this.csrs.get('', name)?.obj;
-    if (!cur || !this.needsSigning(cur)) return;
+    if (!cur || !needsSigning(cur, this.cas)) return;
     const spec = cur.spec as {
       request: string;
       signerName: string;
       usages?: string[];
       expirationSeconds?: number;
     };
-    const pem = Buffer.from(spec.request, 'base64').toString('utf8');
-    const usages = spec.usages ?? [];
-    let failure: string | undefined;
-    let certificate: string | undefined;
-    try {
-      const info = await parseCsr(pem);
-      failure = signerValidationError(spec.signerName, usages, info);
-      if (!failure) {
-        const duration = Math.max(
-          600,
-          Math.min(spec.expirationSeconds ?? Infinity, this.opts.signingDurationSeconds),
-        );
-        certificate = await signCsr(pem, caFor(this.ca, spec.signerName)!, {
-          usages,
-          durationSeconds: duration,
-          now: this.opts.now(),
-        });
-      }
-    } catch (e) {
-      failure = (e as Error).message;
-    }
+    const result = await this.pool.sign({
+      csrPem: Buffer.from(spec.request, 'base64').toString('utf8'),
+      signerName: spec.signerName,
+      usages: spec.usages ?? [],
+      durationSeconds: certificateDuration(spec.expirationSeconds, this.opts.signingDurationSeconds),
+      nowMs: this.opts.now().getTime(),
+      ca: await this.cas[spec.signerName]!.current(),
+    });
+    if ('error' in result) throw new Error(result.error);
     const now = timestamp(this.opts.now());
     await this.csrs.guaranteedUpdate('', name, (c) => {
-      if (!this.needsSigning(c.obj)) return undefined;
+      if (!needsSigning(c.obj, this.cas)) return undefined;
       const next = deepCopy(c.obj);
-      const status = (next.status ??= {}) as { certificate?: string; conditions?: Condition[] };
-      if (certificate) status.certificate = Buffer.from(certificate).toString('base64');
+      const status = (next.status ??= {}) as Status;
+      if ('certificate' in result) status.certificate = Buffer.from(result.certificate).toString('base64');
       else {
         status.conditions = [
           ...(status.conditions ?? []),
@@ -181,7 +207,7 @@ export class CsrSigner {
             type: 'Failed',
             status: 'True',
             reason: 'SignerValidationFailure',
-            message: failure ?? 'signing failed',
+            message: result.failure,
             lastUpdateTime: now,
             lastTransitionTime: now,
           },

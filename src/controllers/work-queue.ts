@@ -1,22 +1,28 @@
 /**
  * The controllers' work queue (a small client-go workqueue): keys are de-duplicated while they
- * wait, processed one at a time in arrival order, and a failed key is logged and, with
- * `retryMs`, retried later. `idle()` resolves once nothing is queued or running.
+ * wait, processed in arrival order, one at a time or up to `concurrency` at once (a key is never
+ * processed twice at the same time: one added while it runs waits for that run), and a failed key
+ * is logged and, with `retryMs`, retried later. `idle()` resolves once nothing is queued or running.
  */
 export class WorkQueue {
   private readonly keys = new Set<string>();
-  private running = false;
+  private readonly active = new Set<string>();
+  private workers = 0;
   private stopped = false;
 
   constructor(
     private readonly process: (key: string) => Promise<void>,
-    private readonly opts: { name: string; log: (m: string) => void; retryMs?: number },
+    private readonly opts: { name: string; log: (m: string) => void; retryMs?: number; concurrency?: number },
   ) {}
+
+  private get running(): boolean {
+    return this.workers > 0;
+  }
 
   add(key: string): void {
     if (this.stopped) return;
     this.keys.add(key);
-    if (!this.running) void this.drain();
+    if (this.workers < (this.opts.concurrency ?? 1)) void this.drain();
   }
 
   stop(): void {
@@ -30,21 +36,31 @@ export class WorkQueue {
     while (this.keys.size || this.running);
   }
 
+  private next(): string | undefined {
+    for (const k of this.keys) if (!this.active.has(k)) return k;
+    return undefined;
+  }
+
   private async drain(): Promise<void> {
-    this.running = true;
+    this.workers++;
     try {
-      while (this.keys.size && !this.stopped) {
-        const key = this.keys.values().next().value as string;
+      for (let key = this.next(); key !== undefined && !this.stopped; key = this.next()) {
         this.keys.delete(key);
+        this.active.add(key);
         try {
           await this.process(key);
         } catch (e) {
           this.opts.log(`${this.opts.name}: ${key}: ${(e as Error).message}`);
           if (this.opts.retryMs) setTimeout(() => this.add(key), this.opts.retryMs).unref();
+        } finally {
+          this.active.delete(key);
         }
       }
     } finally {
-      this.running = false;
+      this.workers--;
     }
+    // a key added for an active key while it ran: pick it up now
+    if (this.next() !== undefined && !this.stopped && this.workers < (this.opts.concurrency ?? 1))
+      void this.drain();
   }
 }

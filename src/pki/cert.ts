@@ -127,6 +127,38 @@ export interface LeafOptions extends IssueContext {
   altNames?: AltNames;
   /** Default one year; always capped at the CA's NotAfter. */
   durationSeconds?: number;
+  /**
+   * How validity is laid out. `kubeadm` (default, pkiutil): NotBefore = now - 5 min, NotAfter =
+   * now + duration. `csr-signer` (kube-controller-manager's signer.go `PermissiveSigningPolicy`
+   * with `Backdate: 5m, Short: 8h`): a lifetime under 8 h is not backdated, otherwise NotBefore =
+   * now - 5 min; NotAfter = NotBefore + duration; both capped at the CA's NotAfter.
+   */
+  validity?: 'kubeadm' | 'csr-signer';
+}
+
+/** signer.go: backdating stops below this lifetime ("5 minutes of backdating is roughly 1% of 8 hours"). */
+export const SIGNER_SHORT_SECONDS = 8 * 3600;
+
+/** NotBefore/NotAfter of a leaf, per `LeafOptions.validity`, capped at the CA's NotAfter. */
+export function leafValidity(
+  now: Date,
+  durationSeconds: number,
+  caNotAfter: Date,
+  validity: 'kubeadm' | 'csr-signer' = 'kubeadm',
+): { notBefore: Date; notAfter: Date } {
+  const cap = caNotAfter.getTime();
+  if (validity === 'kubeadm') {
+    return {
+      notBefore: new Date(now.getTime() - BACKDATE_SECONDS * 1000),
+      notAfter: new Date(Math.min(now.getTime() + durationSeconds * 1000, cap)),
+    };
+  }
+  const backdate = durationSeconds < SIGNER_SHORT_SECONDS ? 0 : BACKDATE_SECONDS;
+  const nb = now.getTime() - backdate * 1000;
+  return {
+    notBefore: new Date(Math.min(nb, cap)),
+    notAfter: new Date(Math.min(nb + durationSeconds * 1000, cap)),
+  };
 }
 
 /** Signs a leaf certificate for `publicKey` with `ca`. Returns the certificate PEM. */
@@ -135,9 +167,11 @@ export async function signCertificate(ca: CertAndKey, opts: LeafOptions): Promis
   const caCert = new x509.X509Certificate(ca.certPem);
   const spki = typeof opts.publicKey === 'string' ? spkiDer(opts.publicKey) : opts.publicKey;
   const { keyUsage, extKeyUsages } = encodeUsages(opts.usages);
-  const notAfterMs = Math.min(
-    now.getTime() + (opts.durationSeconds ?? LEAF_VALIDITY_SECONDS) * 1000,
-    caCert.notAfter.getTime(),
+  const { notBefore, notAfter } = leafValidity(
+    now,
+    opts.durationSeconds ?? LEAF_VALIDITY_SECONDS,
+    caCert.notAfter,
+    opts.validity,
   );
   const caSki = caCert.getExtension(x509.SubjectKeyIdentifierExtension);
   const extensions: x509.Extension[] = [];
@@ -160,8 +194,8 @@ export async function signCertificate(ca: CertAndKey, opts: LeafOptions): Promis
     serialNumber: randomSerial(opts.randomBytes),
     subject,
     issuer: caCert.subjectName,
-    notBefore: new Date(now.getTime() - BACKDATE_SECONDS * 1000),
-    notAfter: new Date(notAfterMs),
+    notBefore,
+    notAfter,
     signingAlgorithm: RSA_SHA256,
     publicKey: spki,
     signingKey: await importSigningKey(ca.keyPem),

@@ -2,7 +2,7 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateRsaKeyPair, keyMatches, type KeyPair } from './keys.js';
@@ -122,6 +122,41 @@ test('CSRs made by openssl (RSA and EC P-256) are parsed and signed; openssl ver
       assert.match(text, /DNS:bob\.example, IP Address:10\.1\.2\.3/);
       assert.ok(keyMatches(readFileSync(keyFile, 'utf8'), certPem));
     }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('createCsr with an EC P-256 key: ECDSA-SHA256, openssl verifies it; other curves refused', async () => {
+  const { generateKeyPairSync } = await import('node:crypto');
+  const dir = mkdtempSync(join(tmpdir(), 'kubeauth-csr-ec-'));
+  try {
+    for (const format of ['pkcs8', 'sec1'] as const) {
+      const pem = generateKeyPairSync('ec', { namedCurve: 'P-256' })
+        .privateKey.export({ type: format, format: 'pem' })
+        .toString();
+      const csr = await createCsr({
+        commonName: 'users:ziwon',
+        organizations: ['cloud-native'],
+        privateKeyPem: pem,
+      });
+      const info = await parseCsr(csr);
+      assert.equal(info.publicKeyAlgorithm, 'EC');
+      assert.equal(info.subject, 'O=cloud-native, CN=users:ziwon');
+      const f = join(dir, `${format}.csr`);
+      writeFileSync(f, csr);
+      const text = execFileSync('openssl', ['req', '-in', f, '-noout', '-verify', '-text'], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      }).toString();
+      assert.match(text, /Signature Algorithm: ecdsa-with-SHA256/);
+    }
+    const p384 = generateKeyPairSync('ec', { namedCurve: 'P-384' })
+      .privateKey.export({ type: 'pkcs8', format: 'pem' })
+      .toString();
+    await assert.rejects(
+      createCsr({ commonName: 'x', privateKeyPem: p384 }),
+      /unsupported EC curve secp384r1/,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

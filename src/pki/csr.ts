@@ -9,7 +9,7 @@
  * (default one year) capped at the CA's expiry. Also creates CSRs, for tests and TLS bootstrap.
  */
 import 'reflect-metadata';
-import { createPrivateKey } from 'node:crypto';
+import { createPrivateKey, createPublicKey, webcrypto } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 import { signCertificate, type AltNames, type CertAndKey, type IssueContext } from './cert.js';
 import { importSigningKey, publicKeyPemFromPrivate, importVerifyKey } from './keys.js';
@@ -51,6 +51,11 @@ function algorithmName(csr: x509.Pkcs10CertificateRequest): string {
  * input is not a CSR or the signature is bad.
  */
 export async function parseCsr(csrPem: string): Promise<CsrInfo> {
+  return (await parseCsrWithName(csrPem)).info;
+}
+
+/** `parseCsr` plus the subject as a ready Name, so signing does not parse the CSR again. */
+export async function parseCsrWithName(csrPem: string): Promise<{ info: CsrInfo; subject: x509.Name }> {
   const csr = load(csrPem);
   let ok: boolean;
   try {
@@ -59,7 +64,7 @@ export async function parseCsr(csrPem: string): Promise<CsrInfo> {
     ok = false;
   }
   if (!ok) throw new CsrError('certificate request signature does not verify');
-  return csrInfo(csr);
+  return { info: csrInfo(csr), subject: csr.subjectName };
 }
 
 /** What a parsed request asks for (its signature is not checked here). */
@@ -73,7 +78,7 @@ export function csrInfo(csr: x509.Pkcs10CertificateRequest): CsrInfo {
     else if (n.type === 'email') alt.emails.push(n.value);
     else if (n.type === 'url') alt.uris.push(n.value);
   }
-  return {
+  const info: CsrInfo = {
     subject: csr.subject,
     commonName: csr.subjectName.getField('CN')[0] ?? '',
     organizations: csr.subjectName.getField('O'),
@@ -81,6 +86,7 @@ export function csrInfo(csr: x509.Pkcs10CertificateRequest): CsrInfo {
     publicKeyAlgorithm: algorithmName(csr),
     publicKeySpki: Buffer.from(csr.publicKey.rawData),
   };
+  return info;
 }
 
 /** Options for `signCsr`. */
@@ -89,6 +95,8 @@ export interface SignCsrOptions extends IssueContext {
   usages: readonly (KeyUsage | string)[];
   /** `spec.expirationSeconds`; default one year; capped at the CA's NotAfter. */
   durationSeconds?: number;
+  /** See `LeafOptions.validity`; the CSR signer controller passes `csr-signer`. */
+  validity?: 'kubeadm' | 'csr-signer';
 }
 
 /**
@@ -96,14 +104,23 @@ export interface SignCsrOptions extends IssueContext {
  * Throws `CsrError` for an invalid CSR and `UnknownUsageError` for an unknown usage string.
  */
 export async function signCsr(csrPem: string, ca: CertAndKey, opts: SignCsrOptions): Promise<string> {
-  const info = await parseCsr(csrPem);
-  const csr = load(csrPem);
+  return signParsedCsr(await parseCsrWithName(csrPem), ca, opts);
+}
+
+/** Signs a CSR already parsed (and verified) by `parseCsrWithName`. */
+export function signParsedCsr(
+  parsed: { info: CsrInfo; subject: x509.Name },
+  ca: CertAndKey,
+  opts: SignCsrOptions,
+): Promise<string> {
+  const { info } = parsed;
   return signCertificate(ca, {
-    subject: csr.subjectName,
+    subject: parsed.subject,
     publicKey: info.publicKeySpki,
     usages: opts.usages,
     altNames: info.altNames,
     durationSeconds: opts.durationSeconds,
+    validity: opts.validity,
     now: opts.now,
     randomBytes: opts.randomBytes,
   });
@@ -114,17 +131,43 @@ export interface CreateCsrOptions {
   commonName: string;
   organizations?: string[];
   altNames?: AltNames;
-  /** PEM RSA private key of the requester. */
+  /** PEM private key of the requester: RSA, or EC P-256 (signed with ECDSA SHA-256). */
   privateKeyPem: string;
 }
 
-/** Creates a PEM CSR signed with an RSA private key (SHA-256), as kubelet's TLS bootstrap does. */
-export async function createCsr(opts: CreateCsrOptions): Promise<string> {
-  createPrivateKey(opts.privateKeyPem); // validates early with a clear node:crypto error
+/** Imports an EC P-256 private key and its public half for ECDSA-SHA256 signing. */
+async function ecKeys(
+  privateKeyPem: string,
+): Promise<{ privateKey: webcrypto.CryptoKey; publicKey: webcrypto.CryptoKey }> {
+  const priv = createPrivateKey(privateKeyPem);
+  const curve = priv.asymmetricKeyDetails?.namedCurve;
+  if (curve !== 'prime256v1') throw new CsrError(`unsupported EC curve ${String(curve)} (P-256 only)`);
+  const alg = { name: 'ECDSA', namedCurve: 'P-256' };
   const [privateKey, publicKey] = await Promise.all([
-    importSigningKey(opts.privateKeyPem),
-    importVerifyKey(publicKeyPemFromPrivate(opts.privateKeyPem)),
+    webcrypto.subtle.importKey('pkcs8', priv.export({ type: 'pkcs8', format: 'der' }), alg, false, ['sign']),
+    webcrypto.subtle.importKey(
+      'spki',
+      createPublicKey(priv).export({ type: 'spki', format: 'der' }),
+      alg,
+      true,
+      ['verify'],
+    ),
   ]);
+  return { privateKey, publicKey };
+}
+
+/**
+ * Creates a PEM CSR signed with the requester's key (RSA: RSASSA-PKCS1-v1_5 SHA-256, as kubelet's
+ * TLS bootstrap does; EC P-256: ECDSA SHA-256).
+ */
+export async function createCsr(opts: CreateCsrOptions): Promise<string> {
+  const isEc = createPrivateKey(opts.privateKeyPem).asymmetricKeyType === 'ec'; // validates early
+  const { privateKey, publicKey } = isEc
+    ? await ecKeys(opts.privateKeyPem)
+    : {
+        privateKey: await importSigningKey(opts.privateKeyPem),
+        publicKey: await importVerifyKey(publicKeyPemFromPrivate(opts.privateKeyPem)),
+      };
   const name: x509.JsonName = [];
   if (opts.organizations?.length) name.push({ O: [...opts.organizations] });
   name.push({ CN: [opts.commonName] });
@@ -138,7 +181,9 @@ export async function createCsr(opts: CreateCsrOptions): Promise<string> {
   const csr = await x509.Pkcs10CertificateRequestGenerator.create({
     name: new x509.Name(name),
     keys: { privateKey, publicKey },
-    signingAlgorithm: { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' },
+    signingAlgorithm: isEc
+      ? { name: 'ECDSA', hash: 'SHA-256' }
+      : { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' },
     extensions: names.length ? [new x509.SubjectAlternativeNameExtension(names)] : [],
   });
   return csr.toString('pem') + '\n';

@@ -76,10 +76,14 @@ export interface BuildKubeconfigOptions {
   server: string;
   caCertPem: string;
   userName: string;
-  clientCertPem: string;
-  clientKeyPem: string;
+  /** A client certificate and its key, or a bearer `token`. */
+  clientCertPem?: string;
+  clientKeyPem?: string;
+  token?: string;
   /** Default `kubernetes` (kubeadm's default ClusterName). */
   clusterName?: string;
+  /** The context's namespace (none by default, as kubeadm). */
+  namespace?: string;
 }
 
 /** Builds a kubeconfig with one cluster, one user and context `<user>@<cluster>` selected. */
@@ -91,14 +95,25 @@ export function buildKubeconfig(o: BuildKubeconfigOptions): Kubeconfig {
     clusters: [
       { cluster: { 'certificate-authority-data': b64(o.caCertPem), server: o.server }, name: cluster },
     ],
-    contexts: [{ context: { cluster, user: o.userName }, name: context }],
+    contexts: [
+      {
+        context: { cluster, ...(o.namespace ? { namespace: o.namespace } : {}), user: o.userName },
+        name: context,
+      },
+    ],
     'current-context': context,
     kind: 'Config',
     preferences: {},
     users: [
       {
         name: o.userName,
-        user: { 'client-certificate-data': b64(o.clientCertPem), 'client-key-data': b64(o.clientKeyPem) },
+        user:
+          o.token !== undefined
+            ? { token: o.token }
+            : {
+                'client-certificate-data': b64(o.clientCertPem ?? ''),
+                'client-key-data': b64(o.clientKeyPem ?? ''),
+              },
       },
     ],
   };

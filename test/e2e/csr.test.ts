@@ -79,6 +79,7 @@ describe('certificate signing requests', () => {
     await run(process.execPath, [
       mainJs,
       'kubeconfig',
+      '--sign-with-ca-key',
       '--data-dir',
       srv.dir,
       '--user',

@@ -21,6 +21,7 @@ describe('Node authorizer and NodeRestriction', () => {
     const k = await run(process.execPath, [
       mainJs,
       'kubeconfig',
+      '--sign-with-ca-key',
       '--data-dir',
       srv.dir,
       '--user',

@@ -234,6 +234,7 @@ test('kubeconfig: issues a client cert for CN/O that verifies against ca.crt; --
   const out = join(dir, 'alice.conf');
   const r = kubeauth(
     'kubeconfig',
+    '--sign-with-ca-key',
     '--data-dir',
     dir,
     '--user',
@@ -255,7 +256,16 @@ test('kubeconfig: issues a client cert for CN/O that verifies against ca.crt; --
   const text = openssl('x509', '-in', f, '-noout', '-subject', '-nameopt', 'oneline').out;
   assert.match(text, /O = dev \+ O = ops, CN = alice|O = ops \+ O = dev, CN = alice/);
   // stdout variant
-  const s = kubeauth('kubeconfig', '--data-dir', dir, '--user', 'bob', '--server', 'https://10.0.0.1:6443');
+  const s = kubeauth(
+    'kubeconfig',
+    '--sign-with-ca-key',
+    '--data-dir',
+    dir,
+    '--user',
+    'bob',
+    '--server',
+    'https://10.0.0.1:6443',
+  );
   assert.equal(s.code, 0, s.stderr);
   const kc = parse(s.stdout);
   assert.equal(kc.kind, 'Config');
@@ -352,6 +362,23 @@ test('flags: --help is generated, unknown flags and missing arguments fail clear
   const noUser = kubeauth('kubeconfig', '--data-dir', dir);
   assert.equal(noUser.code, 1);
   assert.match(noUser.stderr, /required flag "user" not set/);
+  // ... also as `kubeconfig user NAME --sign-with-ca-key`
+  const dave = kubeauth(
+    'kubeconfig',
+    'user',
+    'dave',
+    '--group',
+    'qa',
+    '--sign-with-ca-key',
+    '--data-dir',
+    dir,
+  );
+  assert.equal(dave.code, 0, dave.stderr);
+  assert.equal(parse(dave.stdout)['current-context'], 'dave@kubernetes');
+  // the offline form signs with pki/ca.key only when told so
+  const noFlag = kubeauth('kubeconfig', '--data-dir', dir, '--user', 'carol');
+  assert.equal(noFlag.code, 1);
+  assert.match(noFlag.stderr, /--user signs with DIR\/pki\/ca\.key directly: add --sign-with-ca-key/);
   const badName = kubeauth('certs', 'renew', 'ca', '--data-dir', dir);
   assert.equal(badName.code, 1);
   assert.match(badName.stderr, /unknown certificate "ca"/);

@@ -83,6 +83,7 @@ describe('Webhook authorizer', () => {
     const k = await run(process.execPath, [
       mainJs,
       'kubeconfig',
+      '--sign-with-ca-key',
       '--data-dir',
       srv.dir,
       '--user',
