@@ -12,7 +12,7 @@ import 'reflect-metadata';
 import { createPrivateKey } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 import { signCertificate, type AltNames, type CertAndKey, type IssueContext } from './cert.js';
-import { importSigningKey, publicKeyPemFromPrivate, importVerifyKey } from './keys.js';
+import { importSigningKey, publicKeyPemFromPrivate, importVerifyKey, signatureAlgorithmFor } from './keys.js';
 import type { KeyUsage } from './usages.js';
 
 /** A CSR could not be parsed or its self-signature does not verify. */
@@ -109,11 +109,11 @@ export interface CreateCsrOptions {
   commonName: string;
   organizations?: string[];
   altNames?: AltNames;
-  /** PEM RSA private key of the requester. */
+  /** PEM private key (RSA or ECDSA) of the requester. */
   privateKeyPem: string;
 }
 
-/** Creates a PEM CSR signed with an RSA private key (SHA-256), as kubelet's TLS bootstrap does. */
+/** Creates a PEM CSR signed with the requester's key (RSA/SHA-256 or ECDSA), as kubelet's TLS bootstrap does. */
 export async function createCsr(opts: CreateCsrOptions): Promise<string> {
   createPrivateKey(opts.privateKeyPem); // validates early with a clear node:crypto error
   const [privateKey, publicKey] = await Promise.all([
@@ -133,7 +133,7 @@ export async function createCsr(opts: CreateCsrOptions): Promise<string> {
   const csr = await x509.Pkcs10CertificateRequestGenerator.create({
     name: new x509.Name(name),
     keys: { privateKey, publicKey },
-    signingAlgorithm: { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' },
+    signingAlgorithm: signatureAlgorithmFor(privateKey),
     extensions: names.length ? [new x509.SubjectAlternativeNameExtension(names)] : [],
   });
   return csr.toString('pem') + '\n';
