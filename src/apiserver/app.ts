@@ -12,6 +12,7 @@ import { BootstrapTokenCleaner } from '../controllers/bootstrap-token-cleaner.js
 import { ServiceAccountTokensController } from '../controllers/serviceaccount-tokens.js';
 import { AuthenticationTrustPublisher, RootCaPublisher } from '../controllers/configmap-publisher.js';
 import type { DynamicCaBundle } from '../authn/dynamic-ca.js';
+import type { DynamicCertKeyPair } from './dynamic-serving.js';
 import type { AuthorizerConfig } from '../authz/config.js';
 import { APIServiceController } from '../controllers/apiservices.js';
 import { ClusterRoleAggregationController } from '../controllers/clusterrole-aggregation-controller.js';
@@ -68,6 +69,15 @@ export interface ApiServerOptions {
     sni?: SniCert[];
     /** --client-ca-file watched for changes: x509 and the CertificateRequest follow it. */
     clientCaBundle?: DynamicCaBundle;
+    /**
+     * --requestheader-client-ca-file watched for changes: the front-proxy verifier, the
+     * CertificateRequest and the extension-apiserver-authentication ConfigMap follow it.
+     */
+    requestHeaderCaBundle?: DynamicCaBundle;
+    /** The serving cert/key files watched for changes (new handshakes use the new pair). */
+    servingPair?: DynamicCertKeyPair;
+    /** --tls-sni-cert-key pairs watched for changes; replaces `sni` when given. */
+    sniPairs?: { pair: DynamicCertKeyPair; names: string[] }[];
   };
   anonymousAuth: boolean;
   /** The authorizer chain in order (from --authorization-mode or --authorization-config). */
@@ -204,6 +214,7 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
   );
   await trust.start();
   o.tls.clientCaBundle?.onChange((pem) => trust.setClientCa(pem));
+  o.tls.requestHeaderCaBundle?.onChange((pem) => trust.setRequestHeaderCa(pem));
   const saTokens =
     env.tokens && o.rootCaPem
       ? new ServiceAccountTokensController(
@@ -262,6 +273,17 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
     requestTimeoutMs: o.requestTimeoutMs,
     api,
   });
+  // The CertificateRequest names both CAs, clients' and the authenticating proxy's, as upstream's
+  // DynamicServingCertificateController unions the client-CA and request-header CA providers.
+  const certificateRequestCas = (): string | undefined =>
+    [
+      o.tls.clientCaBundle?.current() ?? o.tls.clientCa,
+      o.tls.requestHeaderCaBundle?.current() ?? o.authentication?.requestHeader?.caPem,
+    ]
+      .filter(Boolean)
+      .join('\n') || undefined;
+  const sniNow = (): SniCert[] | undefined =>
+    o.tls.sniPairs ? o.tls.sniPairs.map((s) => ({ ...s.pair.current(), names: s.names })) : o.tls.sni;
   let server: RunningServer;
   try {
     server = await listen(
@@ -270,10 +292,8 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
         port: o.port,
         cert: o.tls.cert,
         key: o.tls.key,
-        // The CertificateRequest names both CAs: clients and the authenticating proxy.
-        clientCa:
-          [o.tls.clientCa, o.authentication?.requestHeader?.caPem].filter(Boolean).join('\n') || undefined,
-        sni: o.tls.sni,
+        clientCa: certificateRequestCas(),
+        sni: sniNow(),
       },
       handler,
     );
@@ -291,13 +311,21 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
     caches.forEach((c) => c.stop());
     throw e;
   }
-  const caBundle = o.tls.clientCaBundle;
-  if (caBundle) {
-    caBundle.onChange((pem) =>
-      server.setClientCa([pem, o.authentication?.requestHeader?.caPem].filter(Boolean).join('\n')),
-    );
-    caBundle.start();
+  const watched: { start(): void; stop(): void }[] = [];
+  for (const bundle of [o.tls.clientCaBundle, o.tls.requestHeaderCaBundle]) {
+    if (!bundle) continue;
+    bundle.onChange(() => server.setClientCa(certificateRequestCas()));
+    watched.push(bundle);
   }
+  if (o.tls.servingPair) {
+    o.tls.servingPair.onChange((pair) => server.setServing(pair));
+    watched.push(o.tls.servingPair);
+  }
+  for (const { pair } of o.tls.sniPairs ?? []) {
+    pair.onChange(() => server.setSni(sniNow() ?? []));
+    watched.push(pair);
+  }
+  watched.forEach((w) => w.start());
   nonResourceCfg.serverAddress = `${o.advertiseAddress}:${server.port}`;
   // Issuer discovery is served when the issuer is an https URL (openidmetadata.go); the JWKS URI
   // defaults to this server's own address.
@@ -316,7 +344,7 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
     registry,
     client,
     async close() {
-      caBundle?.stop();
+      watched.forEach((w) => w.stop());
       nsController.stop();
       apiServices.stop();
       aggregation.stop();

@@ -7,7 +7,11 @@
  */
 import { resolve } from 'node:path';
 import { ensurePki } from '../pki/layout.js';
-import { DEFAULT_ENCRYPTION_ALGORITHM, ENCRYPTION_ALGORITHMS, parseEncryptionAlgorithm } from '../pki/keys.js';
+import {
+  DEFAULT_ENCRYPTION_ALGORITHM,
+  ENCRYPTION_ALGORITHMS,
+  parseEncryptionAlgorithm,
+} from '../pki/keys.js';
 import { FlagError, formatHelp, parseFlags, type FlagSpec } from './flags.js';
 
 export const initFlags: readonly FlagSpec[] = [

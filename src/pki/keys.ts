@@ -32,7 +32,13 @@ export type KeyGenerator = () => Promise<KeyPair>;
 export const RSA_KEY_BITS = 2048;
 
 /** kubeadm's `EncryptionAlgorithmType` values (types.go; ECDSA-P384 since kubeadm 1.31). */
-export const ENCRYPTION_ALGORITHMS = ['ECDSA-P256', 'ECDSA-P384', 'RSA-2048', 'RSA-3072', 'RSA-4096'] as const;
+export const ENCRYPTION_ALGORITHMS = [
+  'ECDSA-P256',
+  'ECDSA-P384',
+  'RSA-2048',
+  'RSA-3072',
+  'RSA-4096',
+] as const;
 export type EncryptionAlgorithm = (typeof ENCRYPTION_ALGORITHMS)[number];
 /** kubeadm's default (`EncryptionAlgorithmRSA2048`). */
 export const DEFAULT_ENCRYPTION_ALGORITHM: EncryptionAlgorithm = 'RSA-2048';
@@ -60,7 +66,11 @@ export function encryptionAlgorithmOf(pem: string): EncryptionAlgorithm | undefi
     return bits === 2048 ? 'RSA-2048' : bits === 3072 ? 'RSA-3072' : bits === 4096 ? 'RSA-4096' : undefined;
   }
   if (k.asymmetricKeyType === 'ec')
-    return d?.namedCurve === 'prime256v1' ? 'ECDSA-P256' : d?.namedCurve === 'secp384r1' ? 'ECDSA-P384' : undefined;
+    return d?.namedCurve === 'prime256v1'
+      ? 'ECDSA-P256'
+      : d?.namedCurve === 'secp384r1'
+        ? 'ECDSA-P384'
+        : undefined;
   return undefined;
 }
 
@@ -119,7 +129,14 @@ function importParams(k: KeyObject): webcrypto.RsaHashedImportParams | webcrypto
   if (k.asymmetricKeyType === 'rsa') return { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' };
   if (k.asymmetricKeyType === 'ec') {
     const curve = k.asymmetricKeyDetails?.namedCurve;
-    const namedCurve = curve === 'prime256v1' ? 'P-256' : curve === 'secp384r1' ? 'P-384' : curve === 'secp521r1' ? 'P-521' : '';
+    const namedCurve =
+      curve === 'prime256v1'
+        ? 'P-256'
+        : curve === 'secp384r1'
+          ? 'P-384'
+          : curve === 'secp521r1'
+            ? 'P-521'
+            : '';
     if (namedCurve) return { name: 'ECDSA', namedCurve };
   }
   throw new Error(
@@ -132,7 +149,9 @@ function importParams(k: KeyObject): webcrypto.RsaHashedImportParams | webcrypto
  * (crypto/x509 signingParamsForKey): SHA256WithRSA; ECDSAWithSHA256 on P-256, SHA384 on P-384,
  * SHA512 on P-521.
  */
-export function signatureAlgorithmFor(key: webcrypto.CryptoKey): webcrypto.RsaHashedImportParams | webcrypto.EcdsaParams {
+export function signatureAlgorithmFor(
+  key: webcrypto.CryptoKey,
+): webcrypto.RsaHashedImportParams | webcrypto.EcdsaParams {
   if (key.algorithm.name === 'ECDSA') {
     const curve = (key.algorithm as webcrypto.EcKeyAlgorithm).namedCurve;
     return { name: 'ECDSA', hash: curve === 'P-384' ? 'SHA-384' : curve === 'P-521' ? 'SHA-512' : 'SHA-256' };
@@ -162,9 +181,13 @@ export function importSigningKey(privateKeyPem: string): Promise<webcrypto.Crypt
 /** Imports a PEM public key (RSA or ECDSA) as a WebCrypto verification key, for self-signing. */
 export function importVerifyKey(publicKeyPem: string): Promise<webcrypto.CryptoKey> {
   const k = createPublicKey(publicKeyPem);
-  return webcrypto.subtle.importKey('spki', k.export({ type: 'spki', format: 'der' }), importParams(k), true, [
-    'verify',
-  ]);
+  return webcrypto.subtle.importKey(
+    'spki',
+    k.export({ type: 'spki', format: 'der' }),
+    importParams(k),
+    true,
+    ['verify'],
+  );
 }
 
 /**

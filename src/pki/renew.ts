@@ -12,7 +12,12 @@
 import { inspectCertificate, reissueCertificate, type CertAndKey, type IssueContext } from './cert.js';
 import { CA_SPECS, LEAF_SPECS, type CaName } from './certlist.js';
 import { readIfExists, replaceFile, SECRET_MODE, PUBLIC_MODE } from './files.js';
-import { encryptionAlgorithmOf, keyGeneratorFor, type EncryptionAlgorithm, type KeyGenerator } from './keys.js';
+import {
+  encryptionAlgorithmOf,
+  keyGeneratorFor,
+  type EncryptionAlgorithm,
+  type KeyGenerator,
+} from './keys.js';
 import { currentCredentials, parseKubeconfig, serializeKubeconfig } from './kubeconfig.js';
 import { pkiPaths } from './layout.js';
 
