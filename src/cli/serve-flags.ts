@@ -46,6 +46,7 @@ export const serveFlags: FlagSpec[] = [
   {
     name: 'tls-sni-cert-key',
     type: 'stringArray',
+    unsplit: true,
     default: [],
     help: 'A pair of x509 certificate and private key file paths, optionally suffixed with a list of domain patterns: "foo.crt,foo.key:*.foo.com,foo.com". Repeatable.',
   },
