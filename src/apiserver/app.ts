@@ -11,8 +11,6 @@ import { requestHeaderNames } from '../authn/request-header.js';
 import { BootstrapTokenCleaner } from '../controllers/bootstrap-token-cleaner.js';
 import { ServiceAccountTokensController } from '../controllers/serviceaccount-tokens.js';
 import { AuthenticationTrustPublisher, RootCaPublisher } from '../controllers/configmap-publisher.js';
-import type { DynamicCaBundle } from '../authn/dynamic-ca.js';
-import type { DynamicCertKeyPair } from './dynamic-serving.js';
 import type { AuthorizerConfig } from '../authz/config.js';
 import { APIServiceController } from '../controllers/apiservices.js';
 import { ClusterRoleAggregationController } from '../controllers/clusterrole-aggregation-controller.js';
@@ -49,7 +47,8 @@ import { newObjectCache } from './rest/cache-adapter.js';
 import { restHandler } from './rest/handler.js';
 import { ObjectStore, storagePrefix, type ObjectCache } from './rest/object-store.js';
 import type { ServerEnv } from './rest/scope.js';
-import { listen, type RunningServer, type SniCert } from './server.js';
+import { listen, type RunningServer } from './server.js';
+import { certificateRequestCas, currentSni, watchServingTls, type ServingTlsOptions } from './serving-tls.js';
 
 /**
  * What /version reports. The minor decides which kubectl.1.<minor> the `kubectl` dispatcher on
@@ -62,23 +61,8 @@ export interface ApiServerOptions {
   store: Store;
   host: string;
   port: number;
-  tls: {
-    cert: string;
-    key: string;
-    clientCa?: string;
-    sni?: SniCert[];
-    /** --client-ca-file watched for changes: x509 and the CertificateRequest follow it. */
-    clientCaBundle?: DynamicCaBundle;
-    /**
-     * --requestheader-client-ca-file watched for changes: the front-proxy verifier, the
-     * CertificateRequest and the extension-apiserver-authentication ConfigMap follow it.
-     */
-    requestHeaderCaBundle?: DynamicCaBundle;
-    /** The serving cert/key files watched for changes (new handshakes use the new pair). */
-    servingPair?: DynamicCertKeyPair;
-    /** --tls-sni-cert-key pairs watched for changes; replaces `sni` when given. */
-    sniPairs?: { pair: DynamicCertKeyPair; names: string[] }[];
-  };
+  tls: ServingTlsOptions;
+
   anonymousAuth: boolean;
   /** The authorizer chain in order (from --authorization-mode or --authorization-config). */
   authorizers: AuthorizerConfig[];
@@ -273,17 +257,6 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
     requestTimeoutMs: o.requestTimeoutMs,
     api,
   });
-  // The CertificateRequest names both CAs, clients' and the authenticating proxy's, as upstream's
-  // DynamicServingCertificateController unions the client-CA and request-header CA providers.
-  const certificateRequestCas = (): string | undefined =>
-    [
-      o.tls.clientCaBundle?.current() ?? o.tls.clientCa,
-      o.tls.requestHeaderCaBundle?.current() ?? o.authentication?.requestHeader?.caPem,
-    ]
-      .filter(Boolean)
-      .join('\n') || undefined;
-  const sniNow = (): SniCert[] | undefined =>
-    o.tls.sniPairs ? o.tls.sniPairs.map((s) => ({ ...s.pair.current(), names: s.names })) : o.tls.sni;
   let server: RunningServer;
   try {
     server = await listen(
@@ -292,8 +265,8 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
         port: o.port,
         cert: o.tls.cert,
         key: o.tls.key,
-        clientCa: certificateRequestCas(),
-        sni: sniNow(),
+        clientCa: certificateRequestCas(o.tls, o.authentication?.requestHeader?.caPem),
+        sni: currentSni(o.tls),
       },
       handler,
     );
@@ -311,21 +284,7 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
     caches.forEach((c) => c.stop());
     throw e;
   }
-  const watched: { start(): void; stop(): void }[] = [];
-  for (const bundle of [o.tls.clientCaBundle, o.tls.requestHeaderCaBundle]) {
-    if (!bundle) continue;
-    bundle.onChange(() => server.setClientCa(certificateRequestCas()));
-    watched.push(bundle);
-  }
-  if (o.tls.servingPair) {
-    o.tls.servingPair.onChange((pair) => server.setServing(pair));
-    watched.push(o.tls.servingPair);
-  }
-  for (const { pair } of o.tls.sniPairs ?? []) {
-    pair.onChange(() => server.setSni(sniNow() ?? []));
-    watched.push(pair);
-  }
-  watched.forEach((w) => w.start());
+  const tlsFiles = watchServingTls(o.tls, server, o.authentication?.requestHeader?.caPem);
   nonResourceCfg.serverAddress = `${o.advertiseAddress}:${server.port}`;
   // Issuer discovery is served when the issuer is an https URL (openidmetadata.go); the JWKS URI
   // defaults to this server's own address.
@@ -344,7 +303,7 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
     registry,
     client,
     async close() {
-      watched.forEach((w) => w.stop());
+      tlsFiles.stop();
       nsController.stop();
       apiServices.stop();
       aggregation.stop();
