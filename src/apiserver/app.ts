@@ -12,7 +12,6 @@ import { BootstrapTokenCleaner } from '../controllers/bootstrap-token-cleaner.js
 import { CsrCleaner } from '../controllers/csr-cleaner.js';
 import { ServiceAccountTokensController } from '../controllers/serviceaccount-tokens.js';
 import { AuthenticationTrustPublisher, RootCaPublisher } from '../controllers/configmap-publisher.js';
-import type { DynamicCaBundle } from '../authn/dynamic-ca.js';
 import type { AuthorizerConfig } from '../authz/config.js';
 import { APIServiceController } from '../controllers/apiservices.js';
 import { ClusterRoleAggregationController } from '../controllers/clusterrole-aggregation-controller.js';
@@ -52,7 +51,8 @@ import { newObjectCache } from './rest/cache-adapter.js';
 import { restHandler } from './rest/handler.js';
 import { ObjectStore, storagePrefix, type ObjectCache } from './rest/object-store.js';
 import type { ServerEnv } from './rest/scope.js';
-import { listen, type RunningServer, type SniCert } from './server.js';
+import { listen, type RunningServer } from './server.js';
+import { certificateRequestCas, currentSni, watchServingTls, type ServingTlsOptions } from './serving-tls.js';
 
 /**
  * What /version reports. The minor decides which kubectl.1.<minor> the `kubectl` dispatcher on
@@ -65,14 +65,8 @@ export interface ApiServerOptions {
   store: Store;
   host: string;
   port: number;
-  tls: {
-    cert: string;
-    key: string;
-    clientCa?: string;
-    sni?: SniCert[];
-    /** --client-ca-file watched for changes: x509 and the CertificateRequest follow it. */
-    clientCaBundle?: DynamicCaBundle;
-  };
+  tls: ServingTlsOptions;
+
   anonymousAuth: boolean;
   /** The authorizer chain in order (from --authorization-mode or --authorization-config). */
   authorizers: AuthorizerConfig[];
@@ -226,6 +220,7 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
   );
   await trust.start();
   o.tls.clientCaBundle?.onChange((pem) => trust.setClientCa(pem));
+  o.tls.requestHeaderCaBundle?.onChange((pem) => trust.setRequestHeaderCa(pem));
   const saTokens =
     env.tokens && o.rootCaPem
       ? new ServiceAccountTokensController(
@@ -292,10 +287,8 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
         port: o.port,
         cert: o.tls.cert,
         key: o.tls.key,
-        // The CertificateRequest names both CAs: clients and the authenticating proxy.
-        clientCa:
-          [o.tls.clientCa, o.authentication?.requestHeader?.caPem].filter(Boolean).join('\n') || undefined,
-        sni: o.tls.sni,
+        clientCa: certificateRequestCas(o.tls, o.authentication?.requestHeader?.caPem),
+        sni: currentSni(o.tls),
       },
       handler,
     );
@@ -314,13 +307,7 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
     caches.forEach((c) => c.stop());
     throw e;
   }
-  const caBundle = o.tls.clientCaBundle;
-  if (caBundle) {
-    caBundle.onChange((pem) =>
-      server.setClientCa([pem, o.authentication?.requestHeader?.caPem].filter(Boolean).join('\n')),
-    );
-    caBundle.start();
-  }
+  const tlsFiles = watchServingTls(o.tls, server, o.authentication?.requestHeader?.caPem);
   nonResourceCfg.serverAddress = `${o.advertiseAddress}:${server.port}`;
   // Issuer discovery is served when the issuer is an https URL (openidmetadata.go); the JWKS URI
   // defaults to this server's own address.
@@ -339,7 +326,7 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
     registry,
     client,
     async close() {
-      caBundle?.stop();
+      tlsFiles.stop();
       nsController.stop();
       apiServices.stop();
       aggregation.stop();

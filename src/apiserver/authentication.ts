@@ -98,15 +98,18 @@ export function buildTokenAuthenticator(
 
 export function buildAuthenticator(
   o: {
-    tls: { clientCa?: string; clientCaBundle?: DynamicCaBundle };
+    tls: { clientCa?: string; clientCaBundle?: DynamicCaBundle; requestHeaderCaBundle?: DynamicCaBundle };
     anonymousAuth: boolean;
     authentication?: AuthenticationOptions;
   },
   tokens: TokenAuthenticator | undefined,
 ): RequestAuthenticator {
   const parts: RequestAuthenticator[] = [];
-  if (o.authentication?.requestHeader)
-    parts.push(new RequestHeaderAuthenticator(o.authentication.requestHeader));
+  if (o.authentication?.requestHeader) {
+    const proxy = new RequestHeaderAuthenticator(o.authentication.requestHeader);
+    o.tls.requestHeaderCaBundle?.onChange((pem) => proxy.setCaPem(pem));
+    parts.push(proxy);
+  }
   // Kubernetes ≤ 1.18 put the password file between the proxy and x509.
   if (o.authentication?.passwordFile) parts.push(o.authentication.passwordFile);
   if (o.tls.clientCa) {

@@ -1,7 +1,9 @@
 /**
  * The HTTPS listener: node:http2 secure server with HTTP/1.1 fallback, requesting (but not
  * requiring) client certificates so x509 authentication can run in the handler chain. SNI
- * certificates (--tls-sni-cert-key) are selected per server name.
+ * certificates (--tls-sni-cert-key) are selected per server name. The serving pair, the SNI pairs
+ * and the client-CA list can be replaced while serving (reloaded files); new handshakes use them,
+ * open connections keep theirs.
  */
 import http2 from 'node:http2';
 import tls from 'node:tls';
@@ -31,8 +33,15 @@ export interface RunningServer {
   server: http2.Http2SecureServer;
   port: number;
   close(): Promise<void>;
-  /** Replaces the CA list of the CertificateRequest (a reloaded --client-ca-file) for new handshakes. */
-  setClientCa(ca: string): void;
+  /**
+   * Replaces the CA list of the CertificateRequest (a reloaded --client-ca-file or request-header CA)
+   * for new handshakes. Requesting a certificate at all is decided at start (a CA was given).
+   */
+  setClientCa(ca: string | undefined): void;
+  /** Replaces the default serving certificate and key for new handshakes. */
+  setServing(pair: { cert: string; key: string }): void;
+  /** Replaces the SNI certificates (and their names) for new handshakes. */
+  setSni(sni: SniCert[]): void;
 }
 
 /** With no explicit patterns, the certificate's DNS SANs (or its CN) name it (--tls-sni-cert-key). */
@@ -47,24 +56,28 @@ function namesOf(certPem: string): string[] {
   return cn ? [cn] : [];
 }
 
-function sniCallback(sni: SniCert[], fallbackOf: () => tls.SecureContext) {
+/** Name → context maps of the SNI certificates, each context carrying the client-CA list too. */
+function sniMaps(sni: SniCert[], ca: string | undefined) {
   const exact = new Map<string, tls.SecureContext>();
   const wildcard = new Map<string, tls.SecureContext>();
   for (const s of sni) {
-    const ctx = tls.createSecureContext({ cert: s.cert, key: s.key });
+    const ctx = tls.createSecureContext({ cert: s.cert, key: s.key, ca });
     for (const n of s.names.length ? s.names : namesOf(s.cert)) {
-      if (n.startsWith('*.')) wildcard.set(n.slice(2), ctx);
-      else exact.set(n, ctx);
+      const name = n.toLowerCase();
+      if (name.startsWith('*.')) wildcard.set(name.slice(2), ctx);
+      else exact.set(name, ctx);
     }
   }
-  return (servername: string, cb: (err: Error | null, ctx?: tls.SecureContext) => void) => {
-    const name = servername.toLowerCase();
-    const hit = exact.get(name) ?? wildcard.get(name.slice(name.indexOf('.') + 1));
-    cb(null, hit ?? fallbackOf());
-  };
+  return { exact, wildcard };
 }
 
 export function listen(opts: ListenOptions, handler: Handler): Promise<RunningServer> {
+  // The state new handshakes use; each setter replaces part of it (upstream's
+  // DynamicServingCertificateController rebuilds the whole tls.Config the same way). Connections
+  // already open keep the context they were made with, so HTTP/2 sessions stay up.
+  const state = { cert: opts.cert, key: opts.key, ca: opts.clientCa, sni: opts.sni ?? [] };
+  let fallback = tls.createSecureContext({ cert: state.cert, key: state.key, ca: state.ca });
+  let maps = sniMaps(state.sni, state.ca);
   const base: http2.SecureServerOptions = {
     allowHTTP1: true,
     cert: opts.cert,
@@ -76,8 +89,12 @@ export function listen(opts: ListenOptions, handler: Handler): Promise<RunningSe
     settings: { maxConcurrentStreams: 250 },
     maxSessionMemory: 64,
   };
-  let fallback = tls.createSecureContext({ cert: opts.cert, key: opts.key, ca: opts.clientCa });
-  if (opts.sni?.length) base.SNICallback = sniCallback(opts.sni, () => fallback);
+  if (state.sni.length)
+    base.SNICallback = (servername, cb) => {
+      const name = servername.toLowerCase();
+      const hit = maps.exact.get(name) ?? maps.wildcard.get(name.slice(name.indexOf('.') + 1));
+      cb(null, hit ?? fallback);
+    };
   const server = http2.createSecureServer(base, (req, res) => {
     const ctx = newContext(req, res);
     handler(ctx).catch((e) => {
@@ -91,6 +108,11 @@ export function listen(opts: ListenOptions, handler: Handler): Promise<RunningSe
     sockets.add(sock);
     sock.on('close', () => sockets.delete(sock));
   });
+  const apply = (caChanged: boolean): void => {
+    server.setSecureContext({ cert: state.cert, key: state.key, ca: state.ca, minVersion: 'TLSv1.2' });
+    fallback = tls.createSecureContext({ cert: state.cert, key: state.key, ca: state.ca });
+    if (caChanged) maps = sniMaps(state.sni, state.ca);
+  };
   server.on('sessionError', () => undefined);
   server.on('tlsClientError', () => undefined);
   return new Promise((resolve, reject) => {
@@ -102,8 +124,17 @@ export function listen(opts: ListenOptions, handler: Handler): Promise<RunningSe
         server,
         port,
         setClientCa(ca) {
-          server.setSecureContext({ cert: opts.cert, key: opts.key, ca, minVersion: 'TLSv1.2' });
-          fallback = tls.createSecureContext({ cert: opts.cert, key: opts.key, ca });
+          state.ca = ca;
+          apply(true);
+        },
+        setServing(pair) {
+          state.cert = pair.cert;
+          state.key = pair.key;
+          apply(false);
+        },
+        setSni(sni) {
+          state.sni = sni;
+          maps = sniMaps(state.sni, state.ca);
         },
         close: () =>
           new Promise<void>((r) => {

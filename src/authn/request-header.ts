@@ -56,6 +56,11 @@ export class RequestHeaderAuthenticator implements RequestAuthenticator {
     this.prefixes = o.extraHeaderPrefixes.map((h) => h.toLowerCase());
   }
 
+  /** A reloaded --requestheader-client-ca-file (upstream's request-header DynamicFileCAContent). */
+  setCaPem(caPem: string): void {
+    this.verifier.setCaPem(caPem);
+  }
+
   authenticate(req: AuthRequest): AuthResult {
     const peer = req.peerCertificates?.();
     if (!peer || peer.chain.length === 0) return { ok: false };

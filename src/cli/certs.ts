@@ -7,6 +7,7 @@
  */
 import { resolve } from 'node:path';
 import { checkExpiration, formatExpirationTable, RENEWABLE, renewCertificates } from '../pki/renew.js';
+import { ENCRYPTION_ALGORITHMS, parseEncryptionAlgorithm, type EncryptionAlgorithm } from '../pki/keys.js';
 import { FlagError, formatHelp, parseFlags, type FlagSpec } from './flags.js';
 
 const dataDirFlag: FlagSpec = {
@@ -16,7 +17,14 @@ const dataDirFlag: FlagSpec = {
   help: 'Directory holding pki/ and admin.conf',
 };
 export const checkExpirationFlags: readonly FlagSpec[] = [dataDirFlag];
-export const renewFlags: readonly FlagSpec[] = [dataDirFlag];
+export const renewFlags: readonly FlagSpec[] = [
+  dataDirFlag,
+  {
+    name: 'encryption-algorithm',
+    type: 'string',
+    help: `Key algorithm of the new keys: ${ENCRYPTION_ALGORITHMS.join(', ')} (default: that of ca.key, the algorithm the cluster was created with)`,
+  },
+];
 
 const SUBCOMMANDS = {
   'check-expiration': 'Check certificates expiration for the cluster PKI',
@@ -67,11 +75,24 @@ async function renewCmd(argv: string[]): Promise<number> {
   if (args.positional.length === 0) throw new FlagError(`missing certificate name. ${names}`);
   for (const n of args.positional)
     if (n !== 'all' && !RENEWABLE.includes(n)) throw new FlagError(`unknown certificate "${n}". ${names}`);
-  const renewed = await renewCertificates(resolve(String(args.flags['data-dir'])), args.positional, {
+  let encryptionAlgorithm: EncryptionAlgorithm | undefined;
+  if (args.flags['encryption-algorithm'] !== undefined)
+    try {
+      encryptionAlgorithm = parseEncryptionAlgorithm(String(args.flags['encryption-algorithm']));
+    } catch (e) {
+      throw new FlagError(`--encryption-algorithm: ${(e as Error).message}`);
+    }
+  await renewCertificates(resolve(String(args.flags['data-dir'])), args.positional, {
+    encryptionAlgorithm,
     log: (line) => process.stdout.write(line + '\n'),
   });
+  // kubeadm (cmd/kubeadm/app/cmd/certs.go) ends with "Done renewing certificates. You must restart the
+  // kube-apiserver, kube-controller-manager, kube-scheduler and etcd, so that they can use the new
+  // certificates." Deliberate difference: `kubeauth serve` watches its certificate and CA files and
+  // takes the new ones for new connections within a second, so no restart is needed.
   process.stdout.write(
-    `\nDone renewing ${renewed.length} certificate(s). Restart the API server to pick them up.\n`,
+    '\nDone renewing certificates. A running kubeauth server picks them up within a second, without a restart;\n' +
+      'open connections keep working.\n',
   );
   return 0;
 }

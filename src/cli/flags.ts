@@ -16,6 +16,11 @@ export interface FlagSpec {
    * so the operator never believes a storage, audit or security setting is in force when it is not.
    */
   notYetSupported?: string;
+  /**
+   * stringArray only: each occurrence is one value, not split on commas (pflag's own flag types
+   * such as NamedCertKeyArray for --tls-sni-cert-key, whose values contain commas).
+   */
+  unsplit?: boolean;
 }
 
 export type FlagValues = Record<string, string | number | boolean | string[] | undefined>;
@@ -101,7 +106,7 @@ export function parseFlags(specs: readonly FlagSpec[], argv: readonly string[]):
     }
     if (spec.type === 'stringArray') {
       const prev = set.has(name) ? (flags[name] as string[]) : [];
-      flags[name] = [...prev, ...raw.split(',').filter((x) => x !== '')];
+      flags[name] = [...prev, ...(spec.unsplit ? [raw] : raw.split(',').filter((x) => x !== ''))];
     } else {
       flags[name] = convert(spec, raw);
     }

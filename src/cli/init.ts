@@ -7,6 +7,11 @@
  */
 import { resolve } from 'node:path';
 import { ensurePki } from '../pki/layout.js';
+import {
+  DEFAULT_ENCRYPTION_ALGORITHM,
+  ENCRYPTION_ALGORITHMS,
+  parseEncryptionAlgorithm,
+} from '../pki/keys.js';
 import { FlagError, formatHelp, parseFlags, type FlagSpec } from './flags.js';
 
 export const initFlags: readonly FlagSpec[] = [
@@ -46,6 +51,12 @@ export const initFlags: readonly FlagSpec[] = [
     help: 'A stable host:port for the control plane; added to the apiserver SANs and used in admin.conf',
   },
   { name: 'node-name', type: 'string', help: 'Node name (CN of the etcd certificates; default: host name)' },
+  {
+    name: 'encryption-algorithm',
+    type: 'string',
+    default: DEFAULT_ENCRYPTION_ALGORITHM,
+    help: `Key algorithm of every new key, sa.key included (kubeadm ClusterConfiguration encryptionAlgorithm): ${ENCRYPTION_ALGORITHMS.join(', ')}`,
+  },
 ];
 
 const USAGE = 'kubeauth init [flags]';
@@ -64,8 +75,15 @@ export async function run(argv: string[]): Promise<number> {
   const dataDir = resolve(String(f['data-dir']));
   const endpoint = f['control-plane-endpoint'] as string | undefined;
   const server = endpoint ? `https://${endpoint}` : `https://127.0.0.1:${Number(f['apiserver-bind-port'])}`;
+  let encryptionAlgorithm;
+  try {
+    encryptionAlgorithm = parseEncryptionAlgorithm(String(f['encryption-algorithm']));
+  } catch (e) {
+    throw new FlagError(`--encryption-algorithm: ${(e as Error).message}`);
+  }
   const started = performance.now();
   const pki = await ensurePki(dataDir, {
+    encryptionAlgorithm,
     advertiseAddress: f['apiserver-advertise-address'] as string | undefined,
     extraSans: f['apiserver-cert-extra-sans'] as string[],
     serviceCidr: String(f['service-cidr']),

@@ -47,6 +47,7 @@ export const serveFlags: FlagSpec[] = [
   {
     name: 'tls-sni-cert-key',
     type: 'stringArray',
+    unsplit: true,
     default: [],
     help: 'A pair of x509 certificate and private key file paths, optionally suffixed with a list of domain patterns: "foo.crt,foo.key:*.foo.com,foo.com". Repeatable.',
   },
@@ -115,6 +116,12 @@ export const serveFlags: FlagSpec[] = [
     type: 'stringArray',
     default: [],
     help: 'Extra Subject Alternative Names for the generated API server serving certificate (kubeadm flag).',
+  },
+  {
+    name: 'encryption-algorithm',
+    type: 'string',
+    default: 'RSA-2048',
+    help: 'Key algorithm of the PKI created in a fresh --data-dir (kubeadm encryptionAlgorithm): RSA-2048, RSA-3072, RSA-4096, ECDSA-P256 or ECDSA-P384. Existing keys are kept.',
   },
   {
     name: 'service-account-key-file',

@@ -10,10 +10,12 @@ import path from 'node:path';
 import { startApiServer } from '../apiserver/app.js';
 import { parsePublicKeysPem } from '../authn/service-account.js';
 import { DynamicCaBundle } from '../authn/dynamic-ca.js';
+import { DynamicCertKeyPair } from '../apiserver/dynamic-serving.js';
 import { TokenFileAuthenticator } from '../authn/token-file.js';
 import { BASIC_AUTH_WARNING, PasswordFileAuthenticator } from '../authn/password-file.js';
 import { connectionFromKubeconfigFile, type WebhookConnection } from '../webhook/client.js';
 import { ensurePki } from '../pki/index.js';
+import { parseEncryptionAlgorithm } from '../pki/keys.js';
 import { ensureSelfSignedServing } from '../pki/selfsigned.js';
 import { openSqliteStore } from '../storage/sqlite.js';
 import {
@@ -40,8 +42,22 @@ function readPem(file: string): string {
   return readFileSync(file, 'utf8');
 }
 
-/** --tls-sni-cert-key "cert,key[:name1,name2]". */
-function parseSni(values: string[]): { cert: string; key: string; names: string[] }[] {
+/** A cert/key pair watched for changes; a pair that is unusable at start refuses the flag. */
+function watchedPair(
+  flag: string,
+  certFile: string,
+  keyFile: string,
+  purpose: 'serving-cert' | 'sni-serving-cert',
+): DynamicCertKeyPair {
+  try {
+    return new DynamicCertKeyPair(path.resolve(certFile), path.resolve(keyFile), { purpose });
+  } catch (e) {
+    throw new FlagError(`${flag}: ${(e as Error).message}`);
+  }
+}
+
+/** --tls-sni-cert-key "cert,key[:name1,name2]", each pair watched for changes. */
+function parseSni(values: string[]): { pair: DynamicCertKeyPair; names: string[] }[] {
   return values.map((v) => {
     const [pair, names] = v.split(':');
     const [cert, key] = pair.split(',');
@@ -49,7 +65,10 @@ function parseSni(values: string[]): { cert: string; key: string; names: string[
       throw new FlagError(
         `invalid argument "${v}" for "--tls-sni-cert-key" flag: expected "cert,key[:names]"`,
       );
-    return { cert: readPem(cert), key: readPem(key), names: names ? names.split(',') : [] };
+    return {
+      pair: watchedPair('--tls-sni-cert-key', cert, key, 'sni-serving-cert'),
+      names: names ? names.split(',') : [],
+    };
   });
 }
 
@@ -117,8 +136,15 @@ export async function run(argv: string[]): Promise<number> {
   const advertise = String(f['advertise-address']);
   const range = String(f['service-cluster-ip-range']);
 
-  let cert: string, key: string;
+  let encryptionAlgorithm;
+  try {
+    encryptionAlgorithm = parseEncryptionAlgorithm(String(f['encryption-algorithm']));
+  } catch (e) {
+    throw new FlagError(`--encryption-algorithm: ${(e as Error).message}`);
+  }
+  let servingPair: DynamicCertKeyPair;
   const pki = await ensurePki(dataDir, {
+    encryptionAlgorithm,
     serviceCidr: range,
     advertiseAddress: advertise,
     extraSans: f['apiserver-cert-extra-sans'] as string[],
@@ -128,19 +154,26 @@ export async function run(argv: string[]): Promise<number> {
   if (f['tls-cert-file'] || f['tls-private-key-file']) {
     if (!f['tls-cert-file'] || !f['tls-private-key-file'])
       throw new FlagError('--tls-cert-file and --tls-private-key-file must be given together');
-    cert = readPem(String(f['tls-cert-file']));
-    key = readPem(String(f['tls-private-key-file']));
+    servingPair = watchedPair(
+      '--tls-cert-file',
+      String(f['tls-cert-file']),
+      String(f['tls-private-key-file']),
+      'serving-cert',
+    );
   } else if (f['cert-dir']) {
-    const ss = await ensureSelfSignedServing(path.resolve(String(f['cert-dir'])), {
+    const certDir = path.resolve(String(f['cert-dir']));
+    const ss = await ensureSelfSignedServing(certDir, {
       host: hostname(),
       alternateIps: [advertise].filter((a) => a !== '127.0.0.1'),
       alternateDns: ['kubernetes', 'kubernetes.default', 'kubernetes.default.svc'],
     });
-    cert = ss.cert;
-    key = ss.key;
+    servingPair = new DynamicCertKeyPair(ss.certFile, ss.keyFile, { initial: ss });
   } else {
-    cert = pki.leaves.apiserver.certPem;
-    key = pki.leaves.apiserver.keyPem;
+    // The PKI's apiserver.crt/key, watched so `kubeauth certs renew apiserver` takes effect live.
+    const a = pki.leaves.apiserver;
+    servingPair = new DynamicCertKeyPair(a.certPath, a.keyPath, {
+      initial: { cert: a.certPem, key: a.keyPem },
+    });
   }
   const clientCa = f['client-ca-file'] ? readPem(String(f['client-ca-file'])) : pki.cas.ca.certPem;
   let clientCaBundle: DynamicCaBundle | undefined;
@@ -187,9 +220,16 @@ export async function run(argv: string[]): Promise<number> {
     ].some((n) => set.has(n))
   )
     throw new FlagError('--requestheader-* flags need --requestheader-client-ca-file');
-  const requestHeader = rhCa
+  let requestHeaderCaBundle: DynamicCaBundle | undefined;
+  if (rhCa)
+    try {
+      requestHeaderCaBundle = new DynamicCaBundle(rhCa, undefined, readPem(rhCa), 'request-header');
+    } catch (e) {
+      throw new FlagError(`--requestheader-client-ca-file: ${(e as Error).message}`);
+    }
+  const requestHeader = requestHeaderCaBundle
     ? {
-        caPem: readPem(rhCa),
+        caPem: requestHeaderCaBundle.current(),
         allowedNames: headerList('requestheader-allowed-names'),
         usernameHeaders: headerList('requestheader-username-headers'),
         uidHeaders: headerList('requestheader-uid-headers'),
@@ -242,7 +282,14 @@ export async function run(argv: string[]): Promise<number> {
     store,
     host: String(f['bind-address']),
     port,
-    tls: { cert, key, clientCa, clientCaBundle, sni: parseSni(f['tls-sni-cert-key'] as string[]) },
+    tls: {
+      ...servingPair.current(),
+      servingPair,
+      clientCa,
+      clientCaBundle,
+      requestHeaderCaBundle,
+      sniPairs: parseSni(f['tls-sni-cert-key'] as string[]),
+    },
     anonymousAuth,
     authorizers: authorizerConfigs(f, set),
     serviceClusterIpRange: range,

@@ -196,6 +196,12 @@ export class AuthenticationTrustPublisher {
     this.queue.add('sync');
   }
 
+  /** A reloaded --requestheader-client-ca-file, likewise. */
+  setRequestHeaderCa(pem: string): void {
+    this.data['requestheader-client-ca-file'] = pem;
+    this.queue.add('sync');
+  }
+
   private sync(): Promise<void> {
     return ensureConfigMap(this.client, 'kube-system', 'extension-apiserver-authentication', this.data);
   }

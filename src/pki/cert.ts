@@ -8,13 +8,14 @@
  * 1 year, never past the CA's own expiry). Every certificate carries a SubjectKeyIdentifier, leaves
  * an AuthorityKeyIdentifier equal to the issuer's SKI, and a random positive 126-bit serial.
  *
+ * The signature algorithm follows the issuer's key (RSA or ECDSA, `keys.signatureAlgorithmFor`).
  * Signing goes through WebCrypto (`@peculiar/x509` + node's `webcrypto`), which runs off the event
  * loop. Time and randomness are injected (`now`, `randomBytes`).
  */
 import { randomBytes as nodeRandomBytes, webcrypto, X509Certificate as NodeX509 } from 'node:crypto';
 import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
-import { importSigningKey, importVerifyKey, spkiDer, type KeyPair } from './keys.js';
+import { importSigningKey, importVerifyKey, signatureAlgorithmFor, spkiDer, type KeyPair } from './keys.js';
 import { encodeUsages, usagesFromCertificate, type KeyUsage } from './usages.js';
 
 x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
@@ -48,8 +49,6 @@ export const LEAF_VALIDITY_SECONDS = 365 * DAY_SECONDS;
 export const CA_VALIDITY_SECONDS = 10 * 365 * DAY_SECONDS;
 /** kubeadm `constants.CertificateBackdate`: NotBefore is set this far in the past for clock skew. */
 export const BACKDATE_SECONDS = 5 * 60;
-
-const RSA_SHA256 = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' };
 
 /** Random positive serial: 16 bytes, top bit clear and second bit set so DER needs no padding. */
 export function randomSerial(random: (n: number) => Buffer = nodeRandomBytes): string {
@@ -100,7 +99,7 @@ export async function createSelfSignedCa(opts: CaOptions): Promise<CertAndKey> {
     issuer: name,
     notBefore: new Date(now.getTime() - BACKDATE_SECONDS * 1000),
     notAfter: new Date(now.getTime() + (opts.validitySeconds ?? CA_VALIDITY_SECONDS) * 1000),
-    signingAlgorithm: RSA_SHA256,
+    signingAlgorithm: signatureAlgorithmFor(signingKey),
     publicKey,
     signingKey,
     extensions: [
@@ -186,6 +185,7 @@ export async function signCertificate(ca: CertAndKey, opts: LeafOptions): Promis
   );
   const san = altNamesExtension(opts.altNames ?? {});
   if (san) extensions.push(san);
+  const signingKey = await importSigningKey(ca.keyPem);
   const subject =
     opts.subject instanceof x509.Name
       ? opts.subject
@@ -196,9 +196,9 @@ export async function signCertificate(ca: CertAndKey, opts: LeafOptions): Promis
     issuer: caCert.subjectName,
     notBefore,
     notAfter,
-    signingAlgorithm: RSA_SHA256,
+    signingAlgorithm: signatureAlgorithmFor(signingKey),
     publicKey: spki,
-    signingKey: await importSigningKey(ca.keyPem),
+    signingKey,
     extensions,
   });
   return cert.toString('pem') + '\n';

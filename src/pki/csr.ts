@@ -9,10 +9,10 @@
  * (default one year) capped at the CA's expiry. Also creates CSRs, for tests and TLS bootstrap.
  */
 import 'reflect-metadata';
-import { createPrivateKey, createPublicKey, webcrypto } from 'node:crypto';
+import { createPrivateKey } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 import { signCertificate, type AltNames, type CertAndKey, type IssueContext } from './cert.js';
-import { importSigningKey, publicKeyPemFromPrivate, importVerifyKey } from './keys.js';
+import { importSigningKey, publicKeyPemFromPrivate, importVerifyKey, signatureAlgorithmFor } from './keys.js';
 import type { KeyUsage } from './usages.js';
 
 /** A CSR could not be parsed or its self-signature does not verify. */
@@ -131,43 +131,17 @@ export interface CreateCsrOptions {
   commonName: string;
   organizations?: string[];
   altNames?: AltNames;
-  /** PEM private key of the requester: RSA, or EC P-256 (signed with ECDSA SHA-256). */
+  /** PEM private key (RSA or ECDSA) of the requester. */
   privateKeyPem: string;
 }
 
-/** Imports an EC P-256 private key and its public half for ECDSA-SHA256 signing. */
-async function ecKeys(
-  privateKeyPem: string,
-): Promise<{ privateKey: webcrypto.CryptoKey; publicKey: webcrypto.CryptoKey }> {
-  const priv = createPrivateKey(privateKeyPem);
-  const curve = priv.asymmetricKeyDetails?.namedCurve;
-  if (curve !== 'prime256v1') throw new CsrError(`unsupported EC curve ${String(curve)} (P-256 only)`);
-  const alg = { name: 'ECDSA', namedCurve: 'P-256' };
-  const [privateKey, publicKey] = await Promise.all([
-    webcrypto.subtle.importKey('pkcs8', priv.export({ type: 'pkcs8', format: 'der' }), alg, false, ['sign']),
-    webcrypto.subtle.importKey(
-      'spki',
-      createPublicKey(priv).export({ type: 'spki', format: 'der' }),
-      alg,
-      true,
-      ['verify'],
-    ),
-  ]);
-  return { privateKey, publicKey };
-}
-
-/**
- * Creates a PEM CSR signed with the requester's key (RSA: RSASSA-PKCS1-v1_5 SHA-256, as kubelet's
- * TLS bootstrap does; EC P-256: ECDSA SHA-256).
- */
+/** Creates a PEM CSR signed with the requester's key (RSA/SHA-256 or ECDSA), as kubelet's TLS bootstrap does. */
 export async function createCsr(opts: CreateCsrOptions): Promise<string> {
-  const isEc = createPrivateKey(opts.privateKeyPem).asymmetricKeyType === 'ec'; // validates early
-  const { privateKey, publicKey } = isEc
-    ? await ecKeys(opts.privateKeyPem)
-    : {
-        privateKey: await importSigningKey(opts.privateKeyPem),
-        publicKey: await importVerifyKey(publicKeyPemFromPrivate(opts.privateKeyPem)),
-      };
+  createPrivateKey(opts.privateKeyPem); // validates early with a clear node:crypto error
+  const [privateKey, publicKey] = await Promise.all([
+    importSigningKey(opts.privateKeyPem),
+    importVerifyKey(publicKeyPemFromPrivate(opts.privateKeyPem)),
+  ]);
   const name: x509.JsonName = [];
   if (opts.organizations?.length) name.push({ O: [...opts.organizations] });
   name.push({ CN: [opts.commonName] });
@@ -181,9 +155,7 @@ export async function createCsr(opts: CreateCsrOptions): Promise<string> {
   const csr = await x509.Pkcs10CertificateRequestGenerator.create({
     name: new x509.Name(name),
     keys: { privateKey, publicKey },
-    signingAlgorithm: isEc
-      ? { name: 'ECDSA', hash: 'SHA-256' }
-      : { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' },
+    signingAlgorithm: signatureAlgorithmFor(privateKey),
     extensions: names.length ? [new x509.SubjectAlternativeNameExtension(names)] : [],
   });
   return csr.toString('pem') + '\n';

@@ -32,7 +32,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { issueCertAndKey, type CertAndKey, type IssueContext } from './cert.js';
-import { generateRsaKeyPair, type KeyGenerator } from './keys.js';
+import { encryptionAlgorithmOf, keyGeneratorFor, type KeyGenerator } from './keys.js';
 import { replaceFile, SECRET_MODE } from './files.js';
 
 export interface KubeconfigCluster {
@@ -235,7 +235,10 @@ async function resolveCa(o: ClientKubeconfigOptions): Promise<CertAndKey> {
 
 /** Issues a clientAuth certificate (CN=user, O=groups) and wraps it in a kubeconfig. */
 export async function issueClientKubeconfig(o: ClientKubeconfigOptions): Promise<ClientKubeconfig> {
-  const [keyPair, ca] = await Promise.all([(o.generateKey ?? generateRsaKeyPair)(), resolveCa(o)]);
+  // Without a generator the new key is of the CA key's algorithm: kubeadm's `kubeconfig user` takes
+  // the cluster's encryptionAlgorithm, which is what ca.key was generated with.
+  const ca = await resolveCa(o);
+  const keyPair = await (o.generateKey ?? keyGeneratorFor(encryptionAlgorithmOf(ca.keyPem)))();
   const cert = await issueCertAndKey(ca, keyPair, {
     subject: { commonName: o.user, organizations: o.groups ?? [] },
     usages: ['digital signature', 'key encipherment', 'client auth'],

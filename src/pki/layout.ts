@@ -6,6 +6,9 @@
  * front-proxy-ca, front-proxy-client, etcd/{ca,server,peer,healthcheck-client},
  * apiserver-etcd-client, sa.key/sa.pub) and writes `DIR/admin.conf`.
  *
+ * Every new key, sa.key included, is of `encryptionAlgorithm` (kubeadm's ClusterConfiguration
+ * field: certs.go CreateServiceAccountKeyAndPublicKeyFiles takes the same type as the certificates).
+ *
  * Idempotent: existing files are loaded and reused, never rewritten; an existing leaf that is not
  * signed by its CA is an error (as in kubeadm). Missing keys are generated all at once in parallel
  * on the thread pool, then CAs are created, then leaves are signed concurrently. Private keys and
@@ -31,9 +34,10 @@ import {
 } from './certlist.js';
 import { ensureDir, PUBLIC_MODE, readIfExists, SECRET_MODE, writeNewFile } from './files.js';
 import {
-  generateRsaKeyPair,
+  keyGeneratorFor,
   keyMatches,
   publicKeyPemFromPrivate,
+  type EncryptionAlgorithm,
   type KeyGenerator,
   type KeyPair,
 } from './keys.js';
@@ -55,7 +59,9 @@ export interface EnsurePkiOptions extends IssueContext {
   server?: string;
   /** Default `kubernetes`. */
   clusterName?: string;
-  /** Key generator (default RSA-2048 via async node:crypto). */
+  /** kubeadm's `encryptionAlgorithm` for every new key, sa.key included (default RSA-2048). */
+  encryptionAlgorithm?: EncryptionAlgorithm;
+  /** Key generator (default: `encryptionAlgorithm` via async node:crypto); tests pass a pool. */
   generateKey?: KeyGenerator;
   /** Progress lines in kubeadm's `[certs] ...` style. Never receives key material. */
   log?: (line: string) => void;
@@ -157,7 +163,7 @@ export async function ensurePki(dataDir: string, opts: EnsurePkiOptions = {}): P
   const log = opts.log ?? (() => undefined);
   const config = resolvePkiConfig(opts);
   const ctx: IssueContext = { now: opts.now ?? new Date(), randomBytes: opts.randomBytes };
-  const generateKey = opts.generateKey ?? (() => generateRsaKeyPair());
+  const generateKey = opts.generateKey ?? keyGeneratorFor(opts.encryptionAlgorithm);
   const paths = pkiPaths(dataDir);
   await ensureDir(dataDir);
   await ensureDir(paths.pkiDir);

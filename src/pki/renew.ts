@@ -5,12 +5,19 @@
  * `cmd/kubeadm/app/cmd/certs.go` and `cmd/kubeadm/app/phases/certs/renewal/manager.go`: the
  * expiration report lists every leaf certificate and kubeconfig-embedded certificate, then the CAs;
  * renewal re-issues leaves (new key, same subject, SANs and usages) with the existing CA and never
- * touches the CAs. Residual times use apimachinery's `duration.ShortHumanDuration`.
+ * touches the CAs. The new keys are of the cluster's encryption algorithm, as kubeadm's
+ * `RenewUsingLocalCA` takes `ClusterConfiguration.EncryptionAlgorithmType()` rather than each old
+ * key's type. Residual times use apimachinery's `duration.ShortHumanDuration`.
  */
 import { inspectCertificate, reissueCertificate, type CertAndKey, type IssueContext } from './cert.js';
 import { CA_SPECS, LEAF_SPECS, type CaName } from './certlist.js';
 import { readIfExists, replaceFile, SECRET_MODE, PUBLIC_MODE } from './files.js';
-import { generateRsaKeyPair, type KeyGenerator } from './keys.js';
+import {
+  encryptionAlgorithmOf,
+  keyGeneratorFor,
+  type EncryptionAlgorithm,
+  type KeyGenerator,
+} from './keys.js';
 import { currentCredentials, parseKubeconfig, serializeKubeconfig } from './kubeconfig.js';
 import { pkiPaths } from './layout.js';
 
@@ -130,6 +137,12 @@ export function formatExpirationTable(report: ExpirationReport): string {
 }
 
 export interface RenewOptions extends IssueContext {
+  /**
+   * The algorithm of the new keys (`--encryption-algorithm`). Default: the algorithm of `ca.key`.
+   * Deliberate difference: kubeadm reads `encryptionAlgorithm` from the kubeadm-config ClusterConfiguration
+   * (or --config); kubeauth stores no such configuration, and `ca.key` is what `init` generated with it.
+   */
+  encryptionAlgorithm?: EncryptionAlgorithm;
   generateKey?: KeyGenerator;
   log?: (line: string) => void;
 }
@@ -151,7 +164,16 @@ export async function renewCertificates(
       throw new RenewError(`unknown certificate "${n}"; valid names: ${[...RENEWABLE, 'all'].join(', ')}`);
   const paths = pkiPaths(dataDir);
   const ctx: IssueContext = { now: opts.now ?? new Date(), randomBytes: opts.randomBytes };
-  const generateKey = opts.generateKey ?? (() => generateRsaKeyPair());
+  let generateKey = opts.generateKey;
+  if (!generateKey) {
+    let algorithm = opts.encryptionAlgorithm;
+    if (!algorithm) {
+      const caKey = await readIfExists(paths.cas.ca.keyPath);
+      algorithm = (caKey && encryptionAlgorithmOf(caKey)) || undefined;
+    }
+    generateKey = keyGeneratorFor(algorithm);
+  }
+  const newKey = generateKey;
   const log = opts.log ?? (() => undefined);
   const cas = new Map<CaName, Promise<CertAndKey>>();
   const loadCa = (name: CaName): Promise<CertAndKey> => {
@@ -177,7 +199,7 @@ export async function renewCertificates(
         const kc = parseKubeconfig(text);
         const cred = currentCredentials(kc);
         if (!cred.clientCertPem) throw new RenewError(`${paths.adminConf} has no client certificate`);
-        const [ca, key] = await Promise.all([loadCa('ca'), generateKey()]);
+        const [ca, key] = await Promise.all([loadCa('ca'), newKey()]);
         const certPem = await reissueCertificate(cred.clientCertPem, ca, key.publicKeyPem, ctx);
         const user = kc.users.find((u) => u.name === cred.userName)!;
         user.user['client-certificate-data'] = Buffer.from(certPem).toString('base64');
@@ -188,7 +210,7 @@ export async function renewCertificates(
         const { certPath, keyPath } = paths.leaves[spec.name];
         const old = await readIfExists(certPath);
         if (old === undefined) throw new RenewError(`${certPath} does not exist; run "kubeauth init" first`);
-        const [ca, key] = await Promise.all([loadCa(spec.caName), generateKey()]);
+        const [ca, key] = await Promise.all([loadCa(spec.caName), newKey()]);
         const certPem = await reissueCertificate(old, ca, key.publicKeyPem, ctx);
         await replaceFile(keyPath, key.privateKeyPem, SECRET_MODE);
         await replaceFile(certPath, certPem, PUBLIC_MODE);

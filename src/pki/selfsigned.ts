@@ -12,11 +12,17 @@ import { generateRsaKeyPair } from './keys.js';
 export async function ensureSelfSignedServing(
   certDir: string,
   opts: { host: string; alternateIps: string[]; alternateDns: string[]; now?: Date },
-): Promise<{ cert: string; key: string; created: boolean }> {
+): Promise<{ cert: string; key: string; certFile: string; keyFile: string; created: boolean }> {
   const certFile = path.join(certDir, 'apiserver.crt');
   const keyFile = path.join(certDir, 'apiserver.key');
   if (existsSync(certFile) && existsSync(keyFile)) {
-    return { cert: readFileSync(certFile, 'utf8'), key: readFileSync(keyFile, 'utf8'), created: false };
+    return {
+      cert: readFileSync(certFile, 'utf8'),
+      key: readFileSync(keyFile, 'utf8'),
+      certFile,
+      keyFile,
+      created: false,
+    };
   }
   const now = opts.now ?? new Date();
   const [caKey, key] = await Promise.all([generateRsaKeyPair(), generateRsaKeyPair()]);
@@ -36,5 +42,5 @@ export async function ensureSelfSignedServing(
   const cert = leaf.trimEnd() + '\n' + ca.certPem.trimEnd() + '\n';
   writeFileSync(certFile, cert, { mode: 0o644 });
   writeFileSync(keyFile, key.privateKeyPem, { mode: 0o600 });
-  return { cert, key: key.privateKeyPem, created: true };
+  return { cert, key: key.privateKeyPem, certFile, keyFile, created: true };
 }

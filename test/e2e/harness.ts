@@ -13,7 +13,10 @@ import { fileURLToPath } from 'node:url';
 import { request } from 'node:https';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const mainJs = path.join(repoRoot, 'dist/cli/main.js');
+/** The CLI the tests spawn; KUBEAUTH_MAIN_JS=dist/kubeauth.mjs runs them against the bundle. */
+export const mainJs = process.env.KUBEAUTH_MAIN_JS
+  ? path.resolve(repoRoot, process.env.KUBEAUTH_MAIN_JS)
+  : path.join(repoRoot, 'dist/cli/main.js');
 
 export function kubectlPath(version: string): string {
   const which = process.env
