@@ -102,7 +102,7 @@ async function inProcess(): Promise<Record<string, unknown>> {
       getter,
       lookup: true,
     });
-    const { token } = signer.sign(claims);
+    const { token } = await signer.sign(claims);
     const r = await a.authenticateToken(token, []);
     if (!r.ok) throw new Error(`${name}: token refused`);
     out[name] = {
@@ -111,9 +111,9 @@ async function inProcess(): Promise<Record<string, unknown>> {
     };
   }
   const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const token = new TokenSigner(rsa.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString()).sign(
-    claims,
-  ).token;
+  const { token } = await new TokenSigner(
+    rsa.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+  ).sign(claims);
   const cache = new CachedTokenAuthenticator(
     {
       authenticateToken: () => ({
@@ -199,17 +199,21 @@ async function main(): Promise<void> {
     const total = 6000;
     const signer = new TokenSigner(readFileSync(path.join(srv.dir, 'pki/sa.key'), 'utf8'));
     const iat = Math.floor(Date.now() / 1000);
-    const tokens = Array.from(
-      { length: total },
-      () =>
-        signer.sign({
-          issuer: 'https://kubernetes.default.svc.cluster.local',
-          audiences: ['https://kubernetes.default.svc.cluster.local'],
-          namespace: 'default',
-          serviceAccount: { name: 'bench', uid: saUid },
-          issuedAt: iat,
-          expirationSeconds: 3600,
-        }).token,
+    const tokens = await Promise.all(
+      Array.from(
+        { length: total },
+        async () =>
+          (
+            await signer.sign({
+              issuer: 'https://kubernetes.default.svc.cluster.local',
+              audiences: ['https://kubernetes.default.svc.cluster.local'],
+              namespace: 'default',
+              serviceAccount: { name: 'bench', uid: saUid },
+              issuedAt: iat,
+              expirationSeconds: 3600,
+            })
+          ).token,
+      ),
     );
     const tokensFile = path.join(dir, 'sa-tokens.txt');
     writeFileSync(tokensFile, tokens.join('\n'));
@@ -229,17 +233,21 @@ async function main(): Promise<void> {
         await measured(pid, { ...base, seconds: 4, headers: { authorization: `Bearer ${staticToken}` } }),
       );
       // Every token appears once per round: the first use of each is a cache miss (fresh tokens per round).
-      const fresh = tokens.map((t, i) =>
-        round === 0
-          ? t
-          : signer.sign({
-              issuer: 'https://kubernetes.default.svc.cluster.local',
-              audiences: ['https://kubernetes.default.svc.cluster.local'],
-              namespace: 'default',
-              serviceAccount: { name: 'bench', uid: saUid },
-              issuedAt: iat + round,
-              expirationSeconds: 3600 + i,
-            }).token,
+      const fresh = await Promise.all(
+        tokens.map(async (t, i) =>
+          round === 0
+            ? t
+            : (
+                await signer.sign({
+                  issuer: 'https://kubernetes.default.svc.cluster.local',
+                  audiences: ['https://kubernetes.default.svc.cluster.local'],
+                  namespace: 'default',
+                  serviceAccount: { name: 'bench', uid: saUid },
+                  issuedAt: iat + round,
+                  expirationSeconds: 3600 + i,
+                })
+              ).token,
+        ),
       );
       writeFileSync(tokensFile, fresh.join('\n'));
       runs.uncachedServiceAccountJwt.push(await measured(pid, { ...base, total, tokensFile }));
