@@ -28,6 +28,7 @@ import type { ResourceDescriptor } from '../registry/types.js';
 import type { KubeObject } from '../api/types.js';
 import { TokenSigner } from '../serviceaccount/jwt.js';
 import { issuerDiscoveryDocs, JWKS_PATH, type IssuerDiscoveryDocs } from '../serviceaccount/discovery.js';
+import type { ServiceAccountKeyFiles } from '../serviceaccount/key-files.js';
 import type { Store } from '../storage/interfaces.js';
 import {
   buildAuthenticator,
@@ -81,6 +82,12 @@ export interface ApiServerOptions {
     maxExpirationSeconds?: number;
     extendExpiration?: boolean;
   };
+  /**
+   * The service-account key files, watched: a new signing key signs new tokens, new verification
+   * keys verify tokens and are published at /openid/v1/jwks (authentication.serviceAccounts.keys
+   * should read them).
+   */
+  serviceAccountKeyFiles?: ServiceAccountKeyFiles;
   /** Token authentication (kube-apiserver's authenticator config); none when absent. */
   authentication?: AuthenticationOptions;
   now?: () => Date;
@@ -302,14 +309,28 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
   // Issuer discovery is served when the issuer is an https URL (openidmetadata.go); the JWKS URI
   // defaults to this server's own address.
   const sa = o.authentication?.serviceAccounts;
-  if (sa && sa.issuers[0]?.startsWith('https://')) {
+  const discoveryDocs = async (): Promise<void> => {
+    if (!sa || !sa.issuers[0]?.startsWith('https://')) return;
     const host = o.advertiseAddress.includes(':') ? `[${o.advertiseAddress}]` : o.advertiseAddress;
     nonResourceCfg.issuerDiscovery = await issuerDiscoveryDocs(
       sa.issuers[0],
       sa.jwksUri || `https://${host}:${server.port}${JWKS_PATH}`,
-      sa.keys,
+      typeof sa.keys === 'function' ? sa.keys() : sa.keys,
     );
-  }
+  };
+  await discoveryDocs();
+  const keyFiles = o.serviceAccountKeyFiles;
+  let discoveryChain = Promise.resolve();
+  keyFiles?.onChange((change) => {
+    const pem = keyFiles.signingKeyPem();
+    if (change.signing && pem) env.tokens?.signer.setKey(pem);
+    // Chained, so that two quick changes are published in order.
+    if (change.verification)
+      discoveryChain = discoveryChain
+        .then(discoveryDocs)
+        .catch((e: Error) => log(`service account issuer discovery: ${e.message}`));
+  });
+  keyFiles?.start();
   return {
     port: server.port,
     stores,
@@ -317,6 +338,7 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
     client,
     async close() {
       caBundle?.stop();
+      keyFiles?.stop();
       nsController.stop();
       apiServices.stop();
       aggregation.stop();

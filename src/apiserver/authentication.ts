@@ -36,7 +36,13 @@ export interface AuthenticationOptions {
   /** --enable-bootstrap-token-auth: Secrets of type bootstrap.kubernetes.io/token in kube-system. */
   bootstrapTokens?: boolean;
   /** Service-account token verification (--service-account-key-file, -issuer, -lookup). */
-  serviceAccounts?: { keys: PublicKeyEntry[]; issuers: string[]; lookup: boolean; jwksUri?: string };
+  serviceAccounts?: {
+    /** The keys, or where to read the current ones (serviceaccount/key-files.ts reloads them). */
+    keys: readonly PublicKeyEntry[] | (() => readonly PublicKeyEntry[]);
+    issuers: string[];
+    lookup: boolean;
+    jwksUri?: string;
+  };
   /** JWT (OIDC) authenticators (--oidc-* or --authentication-config) and its anonymous paths. */
   jwt?: { tokens: TokenAuthenticator; anonymousPaths?: string[] };
   /** --authentication-token-webhook-config-file, -version, -cache-ttl. */

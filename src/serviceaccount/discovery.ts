@@ -31,7 +31,7 @@ function algOf(k: PublicKeyEntry): string {
 export async function issuerDiscoveryDocs(
   issuer: string,
   jwksUri: string,
-  keys: PublicKeyEntry[],
+  keys: readonly PublicKeyEntry[],
 ): Promise<IssuerDiscoveryDocs> {
   const jwks = await Promise.all(
     keys.map(async (k) => ({ use: 'sig', ...(await exportJWK(k.key)), kid: k.kid, alg: algOf(k) })),
