@@ -9,6 +9,7 @@ import { hostname } from 'node:os';
 import path from 'node:path';
 import { startApiServer } from '../apiserver/app.js';
 import { DynamicCaBundle } from '../authn/dynamic-ca.js';
+import { AnonymousSetting } from '../authn/oidc/anonymous-paths.js';
 import { TokenFileAuthenticator } from '../authn/token-file.js';
 import { BASIC_AUTH_WARNING, PasswordFileAuthenticator } from '../authn/password-file.js';
 import { connectionFromKubeconfigFile, type WebhookConnection } from '../webhook/client.js';
@@ -232,8 +233,7 @@ export async function run(argv: string[]): Promise<number> {
   }
 
   const jwt = jwtFromFlags(f, set, issuers, audiences, (m) => process.stderr.write(`W ${m}\n`));
-  const anonymousAuth = jwt?.anonymous ? jwt.anonymous.enabled : Boolean(f['anonymous-auth']);
-  const anonymousPaths = jwt?.anonymous?.conditions?.map((c) => c.path);
+  const anonymous = jwt?.anonymous ?? new AnonymousSetting({ enabled: Boolean(f['anonymous-auth']) });
 
   const store = await openSqliteStore(path.join(dataDir, 'kubeauth.db'));
   const server = await startApiServer({
@@ -241,7 +241,7 @@ export async function run(argv: string[]): Promise<number> {
     host: String(f['bind-address']),
     port,
     tls: { cert, key, clientCa, clientCaBundle, sni: parseSni(f['tls-sni-cert-key'] as string[]) },
-    anonymousAuth,
+    anonymousAuth: anonymous.current.enabled,
     authorizers: authorizerConfigs(f, set),
     serviceClusterIpRange: range,
     advertiseAddress: advertise,
@@ -273,7 +273,8 @@ export async function run(argv: string[]): Promise<number> {
       passwordFile,
       requestHeader,
       webhook,
-      jwt: jwt ? { tokens: jwt.authenticators, anonymousPaths } : undefined,
+      jwt: jwt ? { tokens: jwt.authenticators } : undefined,
+      anonymous,
       bootstrapTokens: Boolean(f['enable-bootstrap-token-auth']),
       serviceAccounts: {
         keys: () => saKeyFiles.verificationKeys(),
