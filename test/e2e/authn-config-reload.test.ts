@@ -4,6 +4,8 @@
  * difference), checked with curl: anonymous everywhere, then only on /livez after a reload that
  * adds the condition, then nowhere (401) after another. A reload that adds the section while
  * --anonymous-auth was given is refused with upstream's start-up text and changes nothing.
+ * `issuer.egressSelectorType` (no egress selector here) fails start-up naming the field, and a
+ * reload bringing it is refused, keeping the running configuration.
  *
  * @module
  */
@@ -13,7 +15,7 @@ import { mkdtempSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { stringify } from 'yaml';
-import { run, startServer, type TestServer } from './harness.js';
+import { mainJs, run, startServer, type TestServer } from './harness.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'kubeauth-anon-reload-'));
 
@@ -98,5 +100,66 @@ describe('--anonymous-auth given: a reload adding the section is refused', () =>
       await new Promise((r) => setTimeout(r, 200));
     }
     assert.equal(await code(srv, '/livez'), '401');
+  });
+});
+
+describe('--authentication-config issuer.egressSelectorType is refused', () => {
+  const jwt = (egress?: string) => ({
+    apiVersion: 'apiserver.config.k8s.io/v1',
+    kind: 'AuthenticationConfiguration',
+    jwt: [
+      {
+        issuer: {
+          url: 'https://issuer.example.com',
+          audiences: ['k8s'],
+          ...(egress ? { egressSelectorType: egress } : {}),
+        },
+        claimMappings: { username: { claim: 'sub', prefix: '' } },
+      },
+    ],
+    anonymous: { enabled: true, conditions: [{ path: '/livez' }] },
+  });
+  const want =
+    /jwt\[0\]\.issuer\.egressSelectorType: Invalid value: "controlplane": egress selector is not supported: kubeauth has no --egress-selector-config-file/;
+
+  test('at start-up: the server does not start, naming the field', async () => {
+    const file = path.join(dir, 'egress.yaml');
+    writeFileSync(file, stringify(jwt('controlplane')));
+    const r = await run(process.execPath, [
+      mainJs,
+      'serve',
+      '--data-dir',
+      path.join(dir, 'egress-data'),
+      '--secure-port',
+      '0',
+      `--authentication-config=${file}`,
+    ]);
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr, want);
+  });
+
+  test('on reload: refused, the running configuration stays', async () => {
+    const file = path.join(dir, 'egress-reload.yaml');
+    writeFileSync(file, stringify(jwt()));
+    const srv = await startServer({ args: [`--authentication-config=${file}`] });
+    try {
+      assert.equal(await code(srv, '/livez'), '200');
+      const next = jwt('controlplane');
+      next.anonymous = { enabled: false } as typeof next.anonymous;
+      writeFileSync(`${file}.tmp`, stringify(next));
+      renameSync(`${file}.tmp`, file);
+      const deadline = Date.now() + 10_000;
+      while (!want.test(srv.output())) {
+        assert.ok(Date.now() < deadline, `refusal not logged:\n${srv.output()}`);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      assert.equal(
+        await code(srv, '/livez'),
+        '200',
+        'the anonymous section of the refused file is not applied',
+      );
+    } finally {
+      await srv.stop();
+    }
   });
 });
