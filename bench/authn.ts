@@ -7,6 +7,7 @@
  *    and an uncached service-account JWT (every request a token never seen before).
  * 2. In-process: the cost of a token-cache hit and of its key, RS256 vs ES256 verification of a
  *    bound service-account token (signature, claims, look-ups).
+ * 3. The first OIDC token, discovery + JWKS fetch included (bench/authn-oidc.ts).
  */
 import { spawn } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
@@ -19,6 +20,7 @@ import { CachedTokenAuthenticator } from '../src/authn/token-cache.js';
 import { ServiceAccountTokenAuthenticator, parsePublicKeysPem } from '../src/authn/service-account.js';
 import { TokenSigner } from '../src/serviceaccount/jwt.js';
 import type { KubeObject } from '../src/api/types.js';
+import { oidcLatency } from './authn-oidc.js';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
@@ -271,6 +273,8 @@ async function main(): Promise<void> {
   } finally {
     await srv.stop();
   }
+  results.oidc = await oidcLatency(7);
+  console.log('OIDC', JSON.stringify(results.oidc, null, 1));
   writeFileSync(path.join(repoRoot, 'bench/results/authn.json'), JSON.stringify(results, null, 2) + '\n');
 }
 
