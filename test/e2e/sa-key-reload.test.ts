@@ -13,7 +13,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { run, startServer, type TestServer } from './harness.js';
+import { mainJs, run, startServer, type TestServer } from './harness.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'kubeauth-sa-reload-'));
 const file = (n: string) => path.join(dir, n);
@@ -154,5 +154,39 @@ describe('service-account key files reloaded while running', () => {
     assert.equal((await whoami(newToken)).stdout, 'system:serviceaccount:default:bot');
     assert.deepEqual(await jwksKids(newToken), [newKid]);
     assert.doesNotMatch(srv.output(), new RegExp(newToken.split('.')[2]), 'no token in the log');
+  });
+});
+
+describe('a signing key that cannot sign refuses start-up with the reason', () => {
+  test('ed25519 and a 1024-bit RSA key', async () => {
+    await openssl(['genpkey', '-algorithm', 'ED25519', '-out', file('ed.key')]);
+    await openssl([
+      'genpkey',
+      '-algorithm',
+      'RSA',
+      '-pkeyopt',
+      'rsa_keygen_bits:1024',
+      '-out',
+      file('small.key'),
+    ]);
+    for (const [key, want] of [
+      ['ed.key', /--service-account-signing-key-file: unknown private key type ed25519/],
+      [
+        'small.key',
+        /--service-account-signing-key-file: RSA signing key of 1024 bits: at least 2048 bits are required/,
+      ],
+    ] as const) {
+      const r = await run(process.execPath, [
+        mainJs,
+        'serve',
+        '--data-dir',
+        file(`data-${key}`),
+        '--secure-port',
+        '0',
+        `--service-account-signing-key-file=${file(key)}`,
+      ]);
+      assert.notEqual(r.code, 0, key);
+      assert.match(r.stderr, want, key);
+    }
   });
 });
