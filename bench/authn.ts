@@ -12,7 +12,7 @@
 import { spawn } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client, credentialsFromKubeconfig } from '../test/e2e/client.js';
 import { repoRoot, startServer } from '../test/e2e/harness.js';
@@ -138,7 +138,7 @@ async function inProcess(): Promise<Record<string, unknown>> {
 
 async function main(): Promise<void> {
   const results: Record<string, unknown> = {
-    machine: { cpus: 2, node: process.version },
+    machine: { cpus: 2, node: process.version, loadAverageAtStart: loadavg() },
     date: new Date().toISOString(),
   };
   results.inProcess = await inProcess();
