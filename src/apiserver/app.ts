@@ -27,7 +27,11 @@ import { CrdFinalizerController } from '../controllers/crd-finalizer.js';
 import type { ResourceDescriptor } from '../registry/types.js';
 import type { KubeObject } from '../api/types.js';
 import { TokenSigner } from '../serviceaccount/jwt.js';
-import { issuerDiscoveryDocs, JWKS_PATH, type IssuerDiscoveryDocs } from '../serviceaccount/discovery.js';
+import {
+  followServiceAccountKeys,
+  JWKS_PATH,
+  type IssuerDiscoveryDocs,
+} from '../serviceaccount/discovery.js';
 import type { ServiceAccountKeyFiles } from '../serviceaccount/key-files.js';
 import type { Store } from '../storage/interfaces.js';
 import {
@@ -307,30 +311,19 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
   }
   nonResourceCfg.serverAddress = `${o.advertiseAddress}:${server.port}`;
   // Issuer discovery is served when the issuer is an https URL (openidmetadata.go); the JWKS URI
-  // defaults to this server's own address.
+  // defaults to this server's own address. Both follow the key files, as does the signer.
   const sa = o.authentication?.serviceAccounts;
-  const discoveryDocs = async (): Promise<void> => {
-    if (!sa || !sa.issuers[0]?.startsWith('https://')) return;
-    const host = o.advertiseAddress.includes(':') ? `[${o.advertiseAddress}]` : o.advertiseAddress;
-    nonResourceCfg.issuerDiscovery = await issuerDiscoveryDocs(
-      sa.issuers[0],
-      sa.jwksUri || `https://${host}:${server.port}${JWKS_PATH}`,
-      typeof sa.keys === 'function' ? sa.keys() : sa.keys,
-    );
-  };
-  await discoveryDocs();
+  const host = o.advertiseAddress.includes(':') ? `[${o.advertiseAddress}]` : o.advertiseAddress;
   const keyFiles = o.serviceAccountKeyFiles;
-  let discoveryChain = Promise.resolve();
-  keyFiles?.onChange((change) => {
-    const pem = keyFiles.signingKeyPem();
-    if (change.signing && pem) env.tokens?.signer.setKey(pem);
-    // Chained, so that two quick changes are published in order.
-    if (change.verification)
-      discoveryChain = discoveryChain
-        .then(discoveryDocs)
-        .catch((e: Error) => log(`service account issuer discovery: ${e.message}`));
+  await followServiceAccountKeys({
+    issuer: sa?.issuers[0]?.startsWith('https://') ? sa.issuers[0] : undefined,
+    jwksUri: sa?.jwksUri || `https://${host}:${server.port}${JWKS_PATH}`,
+    keys: sa?.keys ?? [],
+    publish: (docs) => (nonResourceCfg.issuerDiscovery = docs),
+    keyFiles,
+    signer: env.tokens?.signer,
+    log,
   });
-  keyFiles?.start();
   return {
     port: server.port,
     stores,
