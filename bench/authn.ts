@@ -7,11 +7,12 @@
  *    and an uncached service-account JWT (every request a token never seen before).
  * 2. In-process: the cost of a token-cache hit and of its key, RS256 vs ES256 verification of a
  *    bound service-account token (signature, claims, look-ups).
+ * 3. The first OIDC token, discovery + JWKS fetch included (bench/authn-oidc.ts).
  */
 import { spawn } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client, credentialsFromKubeconfig } from '../test/e2e/client.js';
 import { repoRoot, startServer } from '../test/e2e/harness.js';
@@ -19,6 +20,7 @@ import { CachedTokenAuthenticator } from '../src/authn/token-cache.js';
 import { ServiceAccountTokenAuthenticator, parsePublicKeysPem } from '../src/authn/service-account.js';
 import { TokenSigner } from '../src/serviceaccount/jwt.js';
 import type { KubeObject } from '../src/api/types.js';
+import { oidcLatency } from './authn-oidc.js';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
@@ -102,7 +104,7 @@ async function inProcess(): Promise<Record<string, unknown>> {
       getter,
       lookup: true,
     });
-    const { token } = signer.sign(claims);
+    const { token } = await signer.sign(claims);
     const r = await a.authenticateToken(token, []);
     if (!r.ok) throw new Error(`${name}: token refused`);
     out[name] = {
@@ -111,9 +113,9 @@ async function inProcess(): Promise<Record<string, unknown>> {
     };
   }
   const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const token = new TokenSigner(rsa.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString()).sign(
-    claims,
-  ).token;
+  const { token } = await new TokenSigner(
+    rsa.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+  ).sign(claims);
   const cache = new CachedTokenAuthenticator(
     {
       authenticateToken: () => ({
@@ -136,7 +138,7 @@ async function inProcess(): Promise<Record<string, unknown>> {
 
 async function main(): Promise<void> {
   const results: Record<string, unknown> = {
-    machine: { cpus: 2, node: process.version },
+    machine: { cpus: 2, node: process.version, loadAverageAtStart: loadavg() },
     date: new Date().toISOString(),
   };
   results.inProcess = await inProcess();
@@ -199,17 +201,21 @@ async function main(): Promise<void> {
     const total = 6000;
     const signer = new TokenSigner(readFileSync(path.join(srv.dir, 'pki/sa.key'), 'utf8'));
     const iat = Math.floor(Date.now() / 1000);
-    const tokens = Array.from(
-      { length: total },
-      () =>
-        signer.sign({
-          issuer: 'https://kubernetes.default.svc.cluster.local',
-          audiences: ['https://kubernetes.default.svc.cluster.local'],
-          namespace: 'default',
-          serviceAccount: { name: 'bench', uid: saUid },
-          issuedAt: iat,
-          expirationSeconds: 3600,
-        }).token,
+    const tokens = await Promise.all(
+      Array.from(
+        { length: total },
+        async () =>
+          (
+            await signer.sign({
+              issuer: 'https://kubernetes.default.svc.cluster.local',
+              audiences: ['https://kubernetes.default.svc.cluster.local'],
+              namespace: 'default',
+              serviceAccount: { name: 'bench', uid: saUid },
+              issuedAt: iat,
+              expirationSeconds: 3600,
+            })
+          ).token,
+      ),
     );
     const tokensFile = path.join(dir, 'sa-tokens.txt');
     writeFileSync(tokensFile, tokens.join('\n'));
@@ -229,17 +235,21 @@ async function main(): Promise<void> {
         await measured(pid, { ...base, seconds: 4, headers: { authorization: `Bearer ${staticToken}` } }),
       );
       // Every token appears once per round: the first use of each is a cache miss (fresh tokens per round).
-      const fresh = tokens.map((t, i) =>
-        round === 0
-          ? t
-          : signer.sign({
-              issuer: 'https://kubernetes.default.svc.cluster.local',
-              audiences: ['https://kubernetes.default.svc.cluster.local'],
-              namespace: 'default',
-              serviceAccount: { name: 'bench', uid: saUid },
-              issuedAt: iat + round,
-              expirationSeconds: 3600 + i,
-            }).token,
+      const fresh = await Promise.all(
+        tokens.map(async (t, i) =>
+          round === 0
+            ? t
+            : (
+                await signer.sign({
+                  issuer: 'https://kubernetes.default.svc.cluster.local',
+                  audiences: ['https://kubernetes.default.svc.cluster.local'],
+                  namespace: 'default',
+                  serviceAccount: { name: 'bench', uid: saUid },
+                  issuedAt: iat + round,
+                  expirationSeconds: 3600 + i,
+                })
+              ).token,
+        ),
       );
       writeFileSync(tokensFile, fresh.join('\n'));
       runs.uncachedServiceAccountJwt.push(await measured(pid, { ...base, total, tokensFile }));
@@ -263,6 +273,8 @@ async function main(): Promise<void> {
   } finally {
     await srv.stop();
   }
+  results.oidc = await oidcLatency(7);
+  console.log('OIDC', JSON.stringify(results.oidc, null, 1));
   writeFileSync(path.join(repoRoot, 'bench/results/authn.json'), JSON.stringify(results, null, 2) + '\n');
 }
 

@@ -30,7 +30,12 @@ import { CrdFinalizerController } from '../controllers/crd-finalizer.js';
 import type { ResourceDescriptor } from '../registry/types.js';
 import type { KubeObject } from '../api/types.js';
 import { TokenSigner } from '../serviceaccount/jwt.js';
-import { issuerDiscoveryDocs, JWKS_PATH, type IssuerDiscoveryDocs } from '../serviceaccount/discovery.js';
+import {
+  followServiceAccountKeys,
+  JWKS_PATH,
+  type IssuerDiscoveryDocs,
+} from '../serviceaccount/discovery.js';
+import type { ServiceAccountKeyFiles } from '../serviceaccount/key-files.js';
 import type { Store } from '../storage/interfaces.js';
 import {
   buildAuthenticator,
@@ -79,6 +84,12 @@ export interface ApiServerOptions {
     maxExpirationSeconds?: number;
     extendExpiration?: boolean;
   };
+  /**
+   * The service-account key files, watched: a new signing key signs new tokens, new verification
+   * keys verify tokens and are published at /openid/v1/jwks (authentication.serviceAccounts.keys
+   * should read them).
+   */
+  serviceAccountKeyFiles?: ServiceAccountKeyFiles;
   /** Token authentication (kube-apiserver's authenticator config); none when absent. */
   authentication?: AuthenticationOptions;
   now?: () => Date;
@@ -310,16 +321,19 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
   const tlsFiles = watchServingTls(o.tls, server, o.authentication?.requestHeader?.caPem);
   nonResourceCfg.serverAddress = `${o.advertiseAddress}:${server.port}`;
   // Issuer discovery is served when the issuer is an https URL (openidmetadata.go); the JWKS URI
-  // defaults to this server's own address.
+  // defaults to this server's own address. Both follow the key files, as does the signer.
   const sa = o.authentication?.serviceAccounts;
-  if (sa && sa.issuers[0]?.startsWith('https://')) {
-    const host = o.advertiseAddress.includes(':') ? `[${o.advertiseAddress}]` : o.advertiseAddress;
-    nonResourceCfg.issuerDiscovery = await issuerDiscoveryDocs(
-      sa.issuers[0],
-      sa.jwksUri || `https://${host}:${server.port}${JWKS_PATH}`,
-      sa.keys,
-    );
-  }
+  const host = o.advertiseAddress.includes(':') ? `[${o.advertiseAddress}]` : o.advertiseAddress;
+  const keyFiles = o.serviceAccountKeyFiles;
+  await followServiceAccountKeys({
+    issuer: sa?.issuers[0]?.startsWith('https://') ? sa.issuers[0] : undefined,
+    jwksUri: sa?.jwksUri || `https://${host}:${server.port}${JWKS_PATH}`,
+    keys: sa?.keys ?? [],
+    publish: (docs) => (nonResourceCfg.issuerDiscovery = docs),
+    keyFiles,
+    signer: env.tokens?.signer,
+    log,
+  });
   return {
     port: server.port,
     stores,
@@ -327,6 +341,7 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
     client,
     async close() {
       tlsFiles.stop();
+      keyFiles?.stop();
       nsController.stop();
       apiServices.stop();
       aggregation.stop();

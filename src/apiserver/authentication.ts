@@ -9,7 +9,7 @@ import { bearerTokenAuthenticator } from '../authn/bearer-token.js';
 import { BootstrapTokenAuthenticator } from '../authn/bootstrap-token.js';
 import type { DynamicCaBundle } from '../authn/dynamic-ca.js';
 import type { RequestAuthenticator, TokenAuthenticator } from '../authn/interfaces.js';
-import { anonymousOnPaths } from '../authn/oidc/anonymous-paths.js';
+import type { AnonymousSetting } from '../authn/oidc/anonymous-paths.js';
 import { RequestHeaderAuthenticator, type RequestHeaderOptions } from '../authn/request-header.js';
 import {
   LEGACY_ISSUER,
@@ -36,9 +36,20 @@ export interface AuthenticationOptions {
   /** --enable-bootstrap-token-auth: Secrets of type bootstrap.kubernetes.io/token in kube-system. */
   bootstrapTokens?: boolean;
   /** Service-account token verification (--service-account-key-file, -issuer, -lookup). */
-  serviceAccounts?: { keys: PublicKeyEntry[]; issuers: string[]; lookup: boolean; jwksUri?: string };
-  /** JWT (OIDC) authenticators (--oidc-* or --authentication-config) and its anonymous paths. */
-  jwt?: { tokens: TokenAuthenticator; anonymousPaths?: string[] };
+  serviceAccounts?: {
+    /** The keys, or where to read the current ones (serviceaccount/key-files.ts reloads them). */
+    keys: readonly PublicKeyEntry[] | (() => readonly PublicKeyEntry[]);
+    issuers: string[];
+    lookup: boolean;
+    jwksUri?: string;
+  };
+  /** JWT (OIDC) authenticators (--oidc-* or --authentication-config). */
+  jwt?: { tokens: TokenAuthenticator };
+  /**
+   * The anonymous setting in force, changeable while running (--anonymous-auth or the
+   * --authentication-config `anonymous` section, reloaded); when given, it replaces anonymousAuth.
+   */
+  anonymous?: AnonymousSetting;
   /** --authentication-token-webhook-config-file, -version, -cache-ttl. */
   webhook?: { connection: WebhookConnection; version: 'v1' | 'v1beta1'; cacheTtlMs: number };
   /** Token cache TTLs (kube-apiserver: success 10 s, failure 0). */
@@ -121,9 +132,9 @@ export function buildAuthenticator(
   const main = withAuthenticatedGroup(
     parts.length ? union(...parts) : { authenticate: () => ({ ok: false }) },
   );
-  const anonPaths = o.authentication?.jwt?.anonymousPaths;
-  const anonymous = anonPaths?.length ? anonymousOnPaths(anonPaths) : anonymousAuthenticator;
-  return o.anonymousAuth ? unionFailOnError(main, anonymous) : main;
+  const dynamic = o.authentication?.anonymous;
+  if (dynamic) return unionFailOnError(main, dynamic);
+  return o.anonymousAuth ? unionFailOnError(main, anonymousAuthenticator) : main;
 }
 
 /**

@@ -78,7 +78,7 @@ const rs256 = (input: string) =>
 
 test('RS256 and ES256 bound tokens authenticate as the service account', async () => {
   for (const signer of [rsaSigner, ecSigner]) {
-    const { token } = signer.sign(claims());
+    const { token } = await signer.sign(claims());
     const r = await bound.authenticateToken(token, []);
     assert.ok(r.ok, JSON.stringify(r));
     assert.deepEqual(r.response.user.name, 'system:serviceaccount:default:builder');
@@ -94,7 +94,7 @@ test('RS256 and ES256 bound tokens authenticate as the service account', async (
 });
 
 test('a pod-bound token carries the pod in extra', async () => {
-  const { token } = rsaSigner.sign(claims({ pod: { name: 'web', uid: 'pod-uid' } }));
+  const { token } = await rsaSigner.sign(claims({ pod: { name: 'web', uid: 'pod-uid' } }));
   const r = await bound.authenticateToken(token, []);
   assert.ok(r.ok);
   assert.deepEqual(r.response.user.extra['authentication.kubernetes.io/pod-name'], ['web']);
@@ -102,7 +102,7 @@ test('a pod-bound token carries the pod in extra', async () => {
 });
 
 test('every accepted issuer is accepted; the requested audience must be in the token', async () => {
-  const { token } = rsaSigner.sign(
+  const { token } = await rsaSigner.sign(
     claims({ issuer: 'https://old-issuer.example', audiences: ['vault', 'api'] }),
   );
   assert.ok((await bound.authenticateToken(token, [])).ok);
@@ -119,7 +119,7 @@ test('every accepted issuer is accepted; the requested audience must be in the t
 
 test('tokens of other issuers, and things that are not JWTs, are not ours (no error)', async () => {
   for (const t of [
-    otherSigner.sign(claims({ issuer: 'https://accounts.example.com' })).token,
+    (await otherSigner.sign(claims({ issuer: 'https://accounts.example.com' }))).token,
     'abcdef.0123456789abcdef',
     'garbage',
     '{"iss":"x"}.a.b',
@@ -130,7 +130,7 @@ test('tokens of other issuers, and things that are not JWTs, are not ours (no er
 });
 
 test('negative table: each row is refused with an error, never accepted', async () => {
-  const good = rsaSigner.sign(claims()).token;
+  const good = (await rsaSigner.sign(claims())).token;
   const p = payloadOf(good);
   const hsKey = Buffer.from(pem(rsa.publicKey, 'spki'));
   const jwk = await exportJWK(other.publicKey);
@@ -146,15 +146,19 @@ test('negative table: each row is refused with an error, never accepted', async 
     ],
     [
       'expired',
-      () => rsaSigner.sign(claims({ issuedAt: NOW - 4000, expirationSeconds: 600 })).token,
+      async () => (await rsaSigner.sign(claims({ issuedAt: NOW - 4000, expirationSeconds: 600 }))).token,
       /^service account token has expired$/,
     ],
     [
       'nbf in the future',
-      () => rsaSigner.sign(claims({ issuedAt: NOW + 600 })).token,
+      async () => (await rsaSigner.sign(claims({ issuedAt: NOW + 600 }))).token,
       /^service account token is not valid yet$/,
     ],
-    ['signed by an unknown key', () => otherSigner.sign(claims()).token, /cryptographic primitive/],
+    [
+      'signed by an unknown key',
+      async () => (await otherSigner.sign(claims())).token,
+      /cryptographic primitive/,
+    ],
     [
       'unknown kid, bad signature',
       () => rawJwt({ alg: 'RS256', kid: 'nope' }, p, () => 'AAAA'),
@@ -170,44 +174,58 @@ test('negative table: each row is refused with an error, never accepted', async 
           .sign(other.privateKey),
       /cryptographic primitive/,
     ],
+    ...(['jku', 'x5u'] as const).map((h): [string, () => Promise<string>, RegExp] => [
+      `${h} header naming an attacker's key set (never fetched)`,
+      async () =>
+        new CompactSign(Buffer.from(JSON.stringify(p)))
+          .setProtectedHeader({ alg: 'RS256', [h]: 'https://attacker.example/keys' })
+          .sign(other.privateKey),
+      /cryptographic primitive/,
+    ]),
+    [
+      'HS512 keyed with the public key',
+      () => rawJwt({ alg: 'HS512' }, p, (i) => createHmac('sha512', hsKey).update(i).digest('base64url')),
+      /^unexpected signature algorithm$/,
+    ],
     [
       'wrong audience only',
-      () => rsaSigner.sign(claims({ audiences: ['vault'] })).token,
+      async () => (await rsaSigner.sign(claims({ audiences: ['vault'] }))).token,
       /token audiences "\[vault\]" is invalid/,
     ],
     [
       'account gone',
-      () => rsaSigner.sign(claims({ serviceAccount: { name: 'ghost', uid: 'x' } })).token,
+      async () => (await rsaSigner.sign(claims({ serviceAccount: { name: 'ghost', uid: 'x' } }))).token,
       /serviceaccounts "ghost" not found/,
     ],
     [
       'account re-created (new uid)',
-      () => rsaSigner.sign(claims({ serviceAccount: { name: 'builder', uid: 'old-uid' } })).token,
+      async () =>
+        (await rsaSigner.sign(claims({ serviceAccount: { name: 'builder', uid: 'old-uid' } }))).token,
       /^service account UID \(sa-uid\) does not match claim \(old-uid\)$/,
     ],
     [
       'bound pod deleted',
-      () => rsaSigner.sign(claims({ pod: { name: 'gone', uid: 'u' } })).token,
+      async () => (await rsaSigner.sign(claims({ pod: { name: 'gone', uid: 'u' } }))).token,
       /^service account token has been invalidated$/,
     ],
     [
       'bound pod re-created under the same name',
-      () => rsaSigner.sign(claims({ pod: { name: 'web', uid: 'old-pod-uid' } })).token,
+      async () => (await rsaSigner.sign(claims({ pod: { name: 'web', uid: 'old-pod-uid' } }))).token,
       /^pod UID \(pod-uid\) does not match service account pod ref claim \(old-pod-uid\)$/,
     ],
     [
       'bound secret deleted',
-      () => rsaSigner.sign(claims({ secret: { name: 'gone', uid: 'u' } })).token,
+      async () => (await rsaSigner.sign(claims({ secret: { name: 'gone', uid: 'u' } }))).token,
       /has been invalidated/,
     ],
     [
       'bound secret re-created',
-      () => rsaSigner.sign(claims({ secret: { name: 'bound-secret', uid: 'old' } })).token,
+      async () => (await rsaSigner.sign(claims({ secret: { name: 'bound-secret', uid: 'old' } }))).token,
       /^secret UID \(secret-uid\) does not match service account secret ref claim \(old\)$/,
     ],
     [
       'bound node deleted',
-      () => rsaSigner.sign(claims({ node: { name: 'gone', uid: 'u' } })).token,
+      async () => (await rsaSigner.sign(claims({ node: { name: 'gone', uid: 'u' } }))).token,
       /has been invalidated/,
     ],
     [
@@ -259,7 +277,7 @@ test('legacy Secret tokens: accepted while the Secret holds them; refused once i
   assert.equal(r.response.user.name, 'system:serviceaccount:default:builder');
   // Bound-token authenticators do not take legacy tokens, and the other way round.
   assert.deepEqual(await bound.authenticateToken(token, []), { ok: false });
-  assert.deepEqual(await legacy.authenticateToken(rsaSigner.sign(claims()).token, []), { ok: false });
+  assert.deepEqual(await legacy.authenticateToken((await rsaSigner.sign(claims())).token, []), { ok: false });
   put('secret', 'default', 'builder-token', 's-uid', {
     data: { token: Buffer.from('another').toString('base64') },
   } as Partial<KubeObject>);

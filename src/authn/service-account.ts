@@ -84,7 +84,8 @@ export function parsePublicKeysPem(pem: string, source = 'key file'): PublicKeyE
 export interface ServiceAccountAuthOptions {
   /** Issuers this authenticator accepts: the --service-account-issuer values, or [LEGACY_ISSUER]. */
   issuers: string[];
-  keys: PublicKeyEntry[];
+  /** The verification keys, or where to read the current ones (the key files are reloaded). */
+  keys: readonly PublicKeyEntry[] | (() => readonly PublicKeyEntry[]);
   /** The API audiences: what a token without `aud`, or a request without audiences, means. */
   implicitAudiences: string[];
   getter: ServiceAccountGetter;
@@ -166,8 +167,9 @@ export class ServiceAccountTokenAuthenticator implements TokenAuthenticator {
   /** Signature verification: keys with the token's kid, else every key. */
   private async verify(token: string): Promise<{ claims: Payload } | { error: string }> {
     const kid = unverifiedKid(token);
-    const byKid = kid ? this.o.keys.filter((k) => k.kid === kid) : [];
-    const keys = byKid.length ? byKid : this.o.keys;
+    const all = typeof this.o.keys === 'function' ? this.o.keys() : this.o.keys;
+    const byKid = kid ? all.filter((k) => k.kid === kid) : [];
+    const keys = byKid.length ? byKid : all;
     if (!keys.length) return { error: 'invalid signature, no keys found' };
     const errs: string[] = [];
     for (const { key } of keys) {

@@ -2,7 +2,8 @@
  * The JWT (OIDC) authenticator options of `kubeauth serve`, after
  * pkg/kubeapiserver/options/authentication.go: the legacy --oidc-* flags become one
  * JWTAuthenticator; --authentication-config gives several (and the anonymous section) and is
- * reloaded when the file changes. Both are validated like the file (service-account issuers are
+ * reloaded when the file changes, the anonymous section included (a deliberate difference:
+ * upstream refuses a reload that changes it; see authn/oidc/anonymous-paths.ts). Both are validated like the file (service-account issuers are
  * disallowed issuer URLs); they are mutually exclusive.
  */
 import { readFileSync } from 'node:fs';
@@ -14,6 +15,7 @@ import {
   validateAuthenticationConfiguration,
 } from '../authn/oidc/config.js';
 import { ALL_ASYMMETRIC_ALGS } from '../authn/oidc/jwt.js';
+import { AnonymousSetting } from '../authn/oidc/anonymous-paths.js';
 import type { AnonymousConfig } from '../authn/oidc/types.js';
 import { FlagError, type FlagValues } from './flags.js';
 
@@ -31,8 +33,12 @@ const OIDC_FLAGS = [
 
 export interface ServeJwt {
   authenticators: JwtAuthenticators;
-  anonymous?: AnonymousConfig;
+  /** With --authentication-config: the anonymous setting, following the file's reloads. */
+  anonymous?: AnonymousSetting;
 }
+
+const ANONYMOUS_FORBIDDEN =
+  'anonymous: Forbidden: --anonymous-auth flag cannot be set when anonymous field is configured in authentication configuration file';
 
 /** key=value pairs, repeated or comma-separated (pflag mapStringString). */
 function parseRequiredClaims(values: string[]): Record<string, string> {
@@ -74,13 +80,20 @@ export function jwtFromFlags(
     } catch (e) {
       throw new FlagError(`invalid authentication config: ${(e as Error).message}`);
     }
-    if (cfg.anonymous && set.has('anonymous-auth'))
-      throw new FlagError(
-        'anonymous: Forbidden: --anonymous-auth flag cannot be set when anonymous field is configured in authentication configuration file',
-      );
+    // authentication.go ToAuthenticationConfig: the flag and the file's section are exclusive;
+    // without the section, --anonymous-auth (default true) decides.
+    const flagAnonymous: AnonymousConfig = { enabled: Boolean(f['anonymous-auth']) };
+    if (cfg.anonymous && set.has('anonymous-auth')) throw new FlagError(ANONYMOUS_FORBIDDEN);
     const authenticators = fromAuthenticationConfiguration(cfg, common);
-    authenticators.watch(file, text);
-    return { authenticators, anonymous: cfg.anonymous };
+    const anonymous = new AnonymousSetting(cfg.anonymous ?? flagAnonymous);
+    authenticators.watch(file, text, {
+      disallowedIssuers: serviceAccountIssuers,
+      check: (next) => {
+        if (next.anonymous && set.has('anonymous-auth')) throw new Error(ANONYMOUS_FORBIDDEN);
+      },
+      applied: (next) => anonymous.set(next.anonymous ?? flagAnonymous),
+    });
+    return { authenticators, anonymous };
   }
   const issuerURL = String(f['oidc-issuer-url'] ?? '');
   const clientID = String(f['oidc-client-id'] ?? '');

@@ -8,14 +8,16 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { startApiServer } from '../apiserver/app.js';
-import { parsePublicKeysPem } from '../authn/service-account.js';
 import { DynamicCaBundle } from '../authn/dynamic-ca.js';
 import { DynamicCertKeyPair } from '../apiserver/dynamic-serving.js';
+import { AnonymousSetting } from '../authn/oidc/anonymous-paths.js';
 import { TokenFileAuthenticator } from '../authn/token-file.js';
 import { BASIC_AUTH_WARNING, PasswordFileAuthenticator } from '../authn/password-file.js';
 import { connectionFromKubeconfigFile, type WebhookConnection } from '../webhook/client.js';
 import { ensurePki } from '../pki/index.js';
 import { parseEncryptionAlgorithm } from '../pki/keys.js';
+import { signingKeyFromPem } from '../serviceaccount/jwt.js';
+import { ServiceAccountKeyFiles } from '../serviceaccount/key-files.js';
 import { ensureSelfSignedServing } from '../pki/selfsigned.js';
 import { openSqliteStore } from '../storage/sqlite.js';
 import {
@@ -184,9 +186,14 @@ export async function run(argv: string[]): Promise<number> {
       throw new FlagError(`--client-ca-file: ${(e as Error).message}`);
     }
   }
-  const saKey = f['service-account-signing-key-file']
-    ? readPem(String(f['service-account-signing-key-file']))
-    : pki.serviceAccount.privateKeyPem;
+  const signingKeyFile = f['service-account-signing-key-file']
+    ? String(f['service-account-signing-key-file'])
+    : pki.serviceAccount.keyPath;
+  try {
+    signingKeyFromPem(readPem(signingKeyFile));
+  } catch (e) {
+    throw new FlagError(`--service-account-signing-key-file: ${(e as Error).message}`);
+  }
   const issuers = f['service-account-issuer'] as string[];
   if (!issuers.length || issuers.some((i) => !i))
     throw new FlagError('--service-account-issuer must be set and non-empty');
@@ -196,13 +203,17 @@ export async function run(argv: string[]): Promise<number> {
   const defaultKeyFile = f['service-account-signing-key-file']
     ? String(f['service-account-signing-key-file'])
     : pki.serviceAccount.pubPath;
-  const verifyKeys = (keyFiles.length ? keyFiles : [defaultKeyFile]).flatMap((file) => {
-    try {
-      return parsePublicKeysPem(readFileSync(file, 'utf8'), file);
-    } catch (e) {
-      throw new FlagError(`--service-account-key-file: ${(e as Error).message}`);
-    }
-  });
+  // Both kinds of file are re-read while running (issue #8; serviceaccount/key-files.ts).
+  let saKeyFiles: ServiceAccountKeyFiles;
+  try {
+    saKeyFiles = new ServiceAccountKeyFiles(
+      keyFiles.length ? keyFiles : [defaultKeyFile],
+      signingKeyFile,
+      (m) => process.stderr.write(`${m}\n`),
+    );
+  } catch (e) {
+    throw new FlagError(`--service-account-key-file: ${(e as Error).message}`);
+  }
   // pkg/kubeapiserver/options/authentication.go: between 1 hour and 2^32 seconds when set.
   const maxTokenSeconds = Math.floor(parseDuration(String(f['service-account-max-token-expiration'])) / 1000);
   if (maxTokenSeconds !== 0 && (maxTokenSeconds < 3600 || maxTokenSeconds > 2 ** 32))
@@ -273,8 +284,7 @@ export async function run(argv: string[]): Promise<number> {
   }
 
   const jwt = jwtFromFlags(f, set, issuers, audiences, (m) => process.stderr.write(`W ${m}\n`));
-  const anonymousAuth = jwt?.anonymous ? jwt.anonymous.enabled : Boolean(f['anonymous-auth']);
-  const anonymousPaths = jwt?.anonymous?.conditions?.map((c) => c.path);
+  const anonymous = jwt?.anonymous ?? new AnonymousSetting({ enabled: Boolean(f['anonymous-auth']) });
 
   const signerCas = signerCasFromFlags(f, pki.cas.ca);
   const store = await openSqliteStore(path.join(dataDir, 'kubeauth.db'));
@@ -290,7 +300,7 @@ export async function run(argv: string[]): Promise<number> {
       requestHeaderCaBundle,
       sniPairs: parseSni(f['tls-sni-cert-key'] as string[]),
     },
-    anonymousAuth,
+    anonymousAuth: anonymous.current.enabled,
     authorizers: authorizerConfigs(f, set),
     serviceClusterIpRange: range,
     advertiseAddress: advertise,
@@ -302,25 +312,25 @@ export async function run(argv: string[]): Promise<number> {
       durationSeconds: parseDuration(String(f['cluster-signing-duration'])) / 1000,
       workers: signingWorkers(f),
     },
-    serviceAccount: saKey
-      ? {
-          signingKeyPem: saKey,
-          issuer: issuers[0],
-          apiAudiences: audiences,
-          maxExpirationSeconds: maxTokenSeconds,
-          extendExpiration: Boolean(f['service-account-extend-token-expiration']),
-        }
-      : undefined,
+    serviceAccount: {
+      signingKeyPem: saKeyFiles.signingKeyPem()!,
+      issuer: issuers[0],
+      apiAudiences: audiences,
+      maxExpirationSeconds: maxTokenSeconds,
+      extendExpiration: Boolean(f['service-account-extend-token-expiration']),
+    },
+    serviceAccountKeyFiles: saKeyFiles,
     authentication: {
       apiAudiences: audiences,
       tokenFile,
       passwordFile,
       requestHeader,
       webhook,
-      jwt: jwt ? { tokens: jwt.authenticators, anonymousPaths } : undefined,
+      jwt: jwt ? { tokens: jwt.authenticators } : undefined,
+      anonymous,
       bootstrapTokens: Boolean(f['enable-bootstrap-token-auth']),
       serviceAccounts: {
-        keys: verifyKeys,
+        keys: () => saKeyFiles.verificationKeys(),
         issuers,
         lookup: Boolean(f['service-account-lookup']),
         jwksUri: String(f['service-account-jwks-uri']) || undefined,

@@ -105,12 +105,18 @@ export class ServiceAccountTokensController {
     }
     const data = (cur.obj.data ?? {}) as Record<string, string>;
     if (data.token && data['ca.crt'] && data.namespace && wantUid) return;
+    const uid = sa.metadata!.uid!;
+    // Signing is async (jose): the token is made before the update, used only if still missing.
+    const token = data.token ? undefined : await this.signer.signLegacy(ns, { name: saName, uid }, name);
     await this.secrets.guaranteedUpdate(ns, name, (c) => {
       if (c.obj.type !== SA_TOKEN_TYPE) return undefined;
       const next = deepCopy(c.obj);
       const d = { ...((next.data ?? {}) as Record<string, string>) };
-      const uid = sa.metadata!.uid!;
-      if (!d.token) d.token = b64(this.signer.signLegacy(ns, { name: saName, uid }, name));
+      if (!d.token) {
+        // Emptied between the read and now: the change's own watch event syncs it again.
+        if (!token) return undefined;
+        d.token = b64(token);
+      }
       if (!d['ca.crt']) d['ca.crt'] = b64(this.rootCaPem);
       if (!d.namespace) d.namespace = b64(ns);
       next.data = d;

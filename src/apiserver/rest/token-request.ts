@@ -110,7 +110,7 @@ export async function handleTokenRequest(s: RequestScope, ns: string, name: stri
     warnAfter = now + exp;
     signedExp = EXTENSION_SECONDS;
   }
-  const { token, expiresAt } = issuer.signer.sign({
+  const { token, expiresAt } = await issuer.signer.sign({
     issuer: issuer.issuer,
     audiences,
     namespace: ns,

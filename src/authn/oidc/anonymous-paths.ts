@@ -3,7 +3,16 @@
  * (k8s.io/apiserver/pkg/authentication/request/anonymous, 1.31+): with conditions, a request
  * without credentials is anonymous only when its path equals one of them; elsewhere it is not
  * authenticated (401).
+ *
+ * `AnonymousSetting` holds the setting in force (--anonymous-auth, or the file's `anonymous`
+ * section) and can be changed while running, so that a reloaded --authentication-config takes
+ * effect. Upstream refuses a reload that changes the section ("anonymous: Forbidden: changed from
+ * initial configuration file", pkg/kubeapiserver/options/authentication.go ApplyTo): applying it
+ * is a deliberate difference (issue #7 asks the whole file to take effect on reload).
+ *
+ * @module
  */
+import { anonymousAuthenticator } from '../anonymous.js';
 import {
   GROUP_UNAUTHENTICATED,
   SYSTEM_ANONYMOUS,
@@ -11,6 +20,7 @@ import {
   type AuthResult,
   type RequestAuthenticator,
 } from '../interfaces.js';
+import type { AnonymousConfig } from './types.js';
 
 export function anonymousOnPaths(paths: readonly string[]): RequestAuthenticator {
   const set = new Set(paths);
@@ -23,4 +33,36 @@ export function anonymousOnPaths(paths: readonly string[]): RequestAuthenticator
       };
     },
   };
+}
+
+const disabled: RequestAuthenticator = { authenticate: () => ({ ok: false }) };
+
+function authenticatorFor(cfg: AnonymousConfig): RequestAuthenticator {
+  if (!cfg.enabled) return disabled;
+  const paths = (cfg.conditions ?? []).map((c) => c.path);
+  return paths.length ? anonymousOnPaths(paths) : anonymousAuthenticator;
+}
+
+/** The anonymous authenticator in force; "not mine" (so 401) while disabled. */
+export class AnonymousSetting implements RequestAuthenticator {
+  private cfg: AnonymousConfig;
+  private inner: RequestAuthenticator;
+
+  constructor(cfg: AnonymousConfig) {
+    this.cfg = cfg;
+    this.inner = authenticatorFor(cfg);
+  }
+
+  get current(): AnonymousConfig {
+    return this.cfg;
+  }
+
+  set(cfg: AnonymousConfig): void {
+    this.inner = authenticatorFor(cfg);
+    this.cfg = cfg;
+  }
+
+  authenticate(req: AuthRequest): AuthResult | Promise<AuthResult> {
+    return this.inner.authenticate(req);
+  }
 }

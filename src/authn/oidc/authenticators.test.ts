@@ -58,7 +58,7 @@ test('several issuers; reload swaps; a bad file keeps the running set', async ()
   assert.equal(await name(set, await sign(B, 'y')), 'one:y');
   assert.equal(await name(set, await sign('https://c.example.com', 'z')), 'not mine');
   const results: (Error | undefined)[] = [];
-  set.watch(file, first, (e) => results.push(e), 50);
+  set.watch(file, first, { onReload: (e) => results.push(e), intervalMs: 50 });
   writeFileSync(file, cfg('two:', [A]));
   while (results.length < 1) await new Promise((r) => setTimeout(r, 20));
   assert.equal(results[0], undefined);
@@ -73,5 +73,49 @@ test('several issuers; reload swaps; a bad file keeps the running set', async ()
   );
   assert.equal(await name(set, await sign(A, 'x')), 'two:x');
   assert.ok(logs.some((l) => l.startsWith('authentication config: keeping the running configuration')));
+  set.close();
+});
+
+test('reload: service-account issuers stay disallowed; check refuses; applied sees the new file', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'kubeauth-jwtset-'));
+  const file = path.join(dir, 'authn.yaml');
+  const first = cfg('one:', [A]);
+  writeFileSync(file, first);
+  const set = fromAuthenticationConfiguration(parseAuthenticationConfiguration(first), {
+    fetchJson,
+    initRetryMs: 0,
+  });
+  await set.ready();
+  const results: (Error | undefined)[] = [];
+  const applied: string[] = [];
+  set.watch(file, first, {
+    disallowedIssuers: [B],
+    check: (c) => {
+      if (c.anonymous) throw new Error('no anonymous here');
+    },
+    applied: (c) => applied.push(c.jwt.map((j) => j.issuer.url).join(',')),
+    onReload: (e) => results.push(e),
+    intervalMs: 50,
+  });
+  const next = async (text: string) => {
+    const n = results.length;
+    writeFileSync(file, text);
+    while (results.length === n) await new Promise((r) => setTimeout(r, 20));
+    return results.at(-1);
+  };
+  assert.match(
+    String((await next(cfg('two:', [A, B])))?.message),
+    /URL must not overlap with disallowed issuers/,
+  );
+  assert.equal(
+    (await next(`${cfg('three:', [A])}anonymous: {enabled: true}\n`))?.message,
+    'no anonymous here',
+  );
+  assert.equal(await name(set, await sign(A, 'x')), 'one:x', 'refused files change nothing');
+  assert.deepEqual(applied, []);
+  assert.equal(await next(cfg('four:', [A])), undefined);
+  await set.ready();
+  assert.equal(await name(set, await sign(A, 'x')), 'four:x');
+  assert.deepEqual(applied, [A]);
   set.close();
 });

@@ -14,6 +14,17 @@ import type { AuthenticationConfiguration, JWTAuthenticator } from './types.js';
 
 export type JwtSetOptions = Omit<JwtAuthenticatorOptions, 'jwt'>;
 
+export interface WatchOptions {
+  /** Issuer URLs a JWT authenticator may not use (the service-account issuers). */
+  disallowedIssuers?: string[];
+  /** Throws to refuse a configuration that validated (checks that need more than the file). */
+  check?: (cfg: AuthenticationConfiguration) => void;
+  /** Called after the JWT set was swapped in. */
+  applied?: (cfg: AuthenticationConfiguration) => void;
+  onReload?: (error?: Error) => void;
+  intervalMs?: number;
+}
+
 export class JwtAuthenticators implements TokenAuthenticator {
   private current: JwtAuthenticator[] = [];
   private timer?: NodeJS.Timeout;
@@ -53,10 +64,13 @@ export class JwtAuthenticators implements TokenAuthenticator {
   }
 
   /**
-   * Polls `file` every `intervalMs` (default 1 s) and applies a changed, valid configuration.
-   * `onReload` is told of each attempt (error undefined on success).
+   * Polls `file` every `intervalMs` (default 1 s) and applies a changed, valid configuration:
+   * validated as at start (`disallowedIssuers`: the service-account issuers), then `check` (may
+   * throw to refuse it), the JWT set swapped, then `applied` (the rest of the file, e.g. the
+   * anonymous section). A refused file is remembered, so it is not retried until it changes
+   * again. `onReload` is told of each attempt (error undefined on success).
    */
-  watch(file: string, initialText: string, onReload?: (error?: Error) => void, intervalMs = 1000): void {
+  watch(file: string, initialText: string, w: WatchOptions = {}): void {
     let last = initialText;
     this.timer = setInterval(() => {
       let text: string;
@@ -68,15 +82,17 @@ export class JwtAuthenticators implements TokenAuthenticator {
       if (text === last) return;
       last = text;
       try {
-        const cfg = parseAuthenticationConfiguration(text);
+        const cfg = parseAuthenticationConfiguration(text, w.disallowedIssuers);
+        w.check?.(cfg);
         this.replace(cfg.jwt);
+        w.applied?.(cfg);
         this.o.log?.('reloaded authentication config');
-        onReload?.();
+        w.onReload?.();
       } catch (e) {
         this.o.log?.(`authentication config: keeping the running configuration: ${(e as Error).message}`);
-        onReload?.(e as Error);
+        w.onReload?.(e as Error);
       }
-    }, intervalMs);
+    }, w.intervalMs ?? 1000);
     this.timer.unref();
   }
 

@@ -55,6 +55,20 @@ test('issuer url: required, https, no query/fragment/user, disallowed (SA issuer
   invalid(doc(`${good}\n${good}`), 'jwt[1].issuer.url: Duplicate value: "https://issuer.example.com"');
 });
 
+test('egressSelectorType (validation.go validateEgressSelector): refused, no egress selector here', () => {
+  const withEgress = (v: string) =>
+    doc(good.replace('audiences: [my-client]', `audiences: [my-client]\n    egressSelectorType: ${v}`));
+  for (const v of ['controlplane', 'cluster'])
+    invalid(
+      withEgress(v),
+      `jwt[0].issuer.egressSelectorType: Invalid value: "${v}": egress selector is not supported: kubeauth has no --egress-selector-config-file`,
+    );
+  invalid(
+    withEgress('etcd'),
+    'jwt[0].issuer.egressSelectorType: Invalid value: "etcd": egress selector must be either controlplane or cluster',
+  );
+});
+
 test('audiences: required; several need MatchAny', () => {
   invalid(
     doc(good.replace('audiences: [my-client]', 'audiences: []')),

@@ -94,6 +94,7 @@ function decodeJwt(j: Obj): JWTAuthenticator {
       certificateAuthority: optStr(iss.certificateAuthority),
       audiences: Array.isArray(iss.audiences) ? iss.audiences.map(String) : [],
       audienceMatchPolicy: optStr(iss.audienceMatchPolicy),
+      egressSelectorType: optStr(iss.egressSelectorType),
     },
     claimValidationRules: arr(j.claimValidationRules).map((r) => ({
       claim: optStr(r.claim),
@@ -237,6 +238,24 @@ function validateJwtAuthenticator(
           `${ip}.audienceMatchPolicy`,
           pol,
           'audienceMatchPolicy must be empty or MatchAny for single audience',
+        ),
+      );
+  }
+  // validation.go validateEgressSelector. kubeauth has no egress selector
+  // (--egress-selector-config-file): a valid value is refused like upstream with its feature gate
+  // off, so that issuer traffic never silently bypasses the network path the config asks for.
+  const egress = iss.egressSelectorType;
+  if (egress) {
+    if (egress !== 'controlplane' && egress !== 'cluster')
+      errs.push(
+        invalid(`${ip}.egressSelectorType`, egress, 'egress selector must be either controlplane or cluster'),
+      );
+    else
+      errs.push(
+        invalid(
+          `${ip}.egressSelectorType`,
+          egress,
+          'egress selector is not supported: kubeauth has no --egress-selector-config-file',
         ),
       );
   }

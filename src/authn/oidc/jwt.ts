@@ -7,6 +7,7 @@
  * - signature with `jose` against the issuer's JWKS, only the configured algorithms; an unknown
  *   `kid` refetches the JWKS (rate limited, keys.ts);
  * - go-oidc's checks: audience (MatchAny over `audiences`), exp (no leeway), nbf (5 min leeway);
+ * - a groups claim given as a distributed claim is fetched first (distributed-claims.ts);
  * - claim validation rules (claim/requiredValue or CEL), username (the `email` claim requires
  *   `email_verified: true` when present), groups (string or array), uid, extra, then user
  *   validation rules (CEL on `user`). Every failure is `oidc: ...`, as upstream.
@@ -20,6 +21,7 @@ import {
 } from 'jose';
 import type { AuthResult, TokenAuthenticator, UserInfo } from '../interfaces.js';
 import { compileExpression, type CompiledExpression } from './cel.js';
+import { expandDistributedClaim, httpsFetchClaimJwt, type FetchClaimJwt } from './distributed-claims.js';
 import { IssuerKeys, type FetchJson } from './keys.js';
 import type { JWTAuthenticator, PrefixedClaimOrExpression } from './types.js';
 
@@ -34,6 +36,8 @@ export interface JwtAuthenticatorOptions {
   /** The API audiences (request audiences meeting these are ours too). */
   apiAudiences?: string[];
   fetchJson?: FetchJson;
+  /** Fetches a distributed claim's JWT (default: HTTPS trusting the issuer's CA). */
+  fetchClaimJwt?: FetchClaimJwt;
   now?: () => Date;
   log?: (m: string) => void;
   /** Minimum time between JWKS fetches for an unknown kid (default 10 s). */
@@ -168,6 +172,16 @@ export class JwtAuthenticator implements TokenAuthenticator {
     if (!this.keys.keys) return err('oidc: authenticator not initialized');
     const verified = await this.verify(token);
     if (typeof verified === 'string') return err(`oidc: verify token: ${verified}`);
+    if (this.groups?.claim) {
+      const e = await expandDistributedClaim(verified, {
+        claim: this.groups.claim,
+        issuer: this.issuerURL,
+        caPem: this.o.jwt.issuer.certificateAuthority,
+        fetch: this.o.fetchClaimJwt ?? httpsFetchClaimJwt,
+        verify: (jwt) => this.verify(jwt),
+      });
+      if (e) return err(`oidc: could not expand distributed claims: ${e}`);
+    }
     const claimsErr = this.checkClaims(verified);
     if (claimsErr) return err(claimsErr);
     const user = this.mapUser(verified);

@@ -10,6 +10,8 @@ export interface Issuer {
   certificateAuthority?: string;
   audiences: string[];
   audienceMatchPolicy?: string;
+  /** Decoded only to be refused: there is no egress selector (config.ts). */
+  egressSelectorType?: string;
 }
 
 export interface ClaimValidationRule {
