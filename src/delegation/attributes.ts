@@ -48,7 +48,12 @@ export function kubeletSubresource(path: string): string {
 }
 
 /** The one set of attributes a kubelet request is authorized with. */
-export function kubeletAttributes(user: UserInfo, method: string, path: string, nodeName: string): Attributes {
+export function kubeletAttributes(
+  user: UserInfo,
+  method: string,
+  path: string,
+  nodeName: string,
+): Attributes {
   return {
     ...resourceAttributes(user, {
       verb: apiVerb(method),

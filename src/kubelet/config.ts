@@ -125,7 +125,7 @@ export function decodeKubeletConfiguration(text: string): KubeletServing {
   try {
     doc = parseYaml(text);
   } catch (e) {
-    throw new Error(`failed to decode KubeletConfiguration: ${(e as Error).message}`);
+    throw new Error(`failed to decode KubeletConfiguration: ${(e as Error).message}`, { cause: e });
   }
   if (!isObj(doc)) throw new Error('failed to decode KubeletConfiguration: not an object');
   if (doc.kind !== 'KubeletConfiguration' || doc.apiVersion !== KUBELET_CONFIG_API_VERSION) {
@@ -134,7 +134,8 @@ export function decodeKubeletConfiguration(text: string): KubeletServing {
     );
   }
   for (const k of Object.keys(doc)) {
-    if (NOT_IMPLEMENTED.has(k)) throw new Error(`KubeletConfiguration field "${k}" is not implemented by kubeauth kubelet`);
+    if (NOT_IMPLEMENTED.has(k))
+      throw new Error(`KubeletConfiguration field "${k}" is not implemented by kubeauth kubelet`);
     if (!KNOWN_TOP.has(k)) throw new Error(`strict decoding error: unknown field "${k}"`);
   }
   const c: KubeletServing = { ...V1BETA1_DEFAULTS };
@@ -145,7 +146,8 @@ export function decodeKubeletConfiguration(text: string): KubeletServing {
     c.port = doc.port as number;
   }
   if (doc.tlsCertFile !== undefined) c.tlsCertFile = str(doc.tlsCertFile, 'tlsCertFile');
-  if (doc.tlsPrivateKeyFile !== undefined) c.tlsPrivateKeyFile = str(doc.tlsPrivateKeyFile, 'tlsPrivateKeyFile');
+  if (doc.tlsPrivateKeyFile !== undefined)
+    c.tlsPrivateKeyFile = str(doc.tlsPrivateKeyFile, 'tlsPrivateKeyFile');
   if (doc.enableDebuggingHandlers !== undefined)
     c.enableDebuggingHandlers = bool(doc.enableDebuggingHandlers, 'enableDebuggingHandlers');
   if (doc.enableSystemLogHandler !== undefined)
@@ -180,7 +182,10 @@ export function decodeKubeletConfiguration(text: string): KubeletServing {
     if (isObj(az.webhook)) {
       checkFields(az.webhook, ['cacheAuthorizedTTL', 'cacheUnauthorizedTTL'], 'authorization.webhook.');
       if (az.webhook.cacheAuthorizedTTL !== undefined)
-        c.cacheAuthorizedTtlMs = duration(az.webhook.cacheAuthorizedTTL, 'authorization.webhook.cacheAuthorizedTTL');
+        c.cacheAuthorizedTtlMs = duration(
+          az.webhook.cacheAuthorizedTTL,
+          'authorization.webhook.cacheAuthorizedTTL',
+        );
       if (az.webhook.cacheUnauthorizedTTL !== undefined)
         c.cacheUnauthorizedTtlMs = duration(
           az.webhook.cacheUnauthorizedTTL,
@@ -193,7 +198,9 @@ export function decodeKubeletConfiguration(text: string): KubeletServing {
 
 export function authorizationMode(m: string): 'AlwaysAllow' | 'Webhook' {
   if (m === 'AlwaysAllow' || m === 'Webhook') return m;
-  throw new Error(`authorization.mode: Unsupported value: "${m}": supported values: "AlwaysAllow", "Webhook"`);
+  throw new Error(
+    `authorization.mode: Unsupported value: "${m}": supported values: "AlwaysAllow", "Webhook"`,
+  );
 }
 
 export function loadKubeletConfiguration(file: string): KubeletServing {
