@@ -253,13 +253,42 @@ export function buildWebhookAuthorizer(spec: WebhookAuthorizerSpec, deps: Webhoo
     return { decision: 'NoOpinion', reason };
   };
 
+  // The cache key is the serialized spec. A user object seen again (authenticator caches hand out
+  // the same one) keeps its keys by attributes, so a warm decision costs no serialization.
+  const keysByUser = new WeakMap<object, Map<string, string>>();
+  const keyOf = (a: Attributes): string => {
+    if (!a.user || typeof a.user !== 'object') return JSON.stringify(subjectAccessReviewSpec(a, version));
+    const fields = [
+      a.isResourceRequest ? 'r' : 'n',
+      a.verb,
+      a.namespace,
+      a.apiGroup,
+      a.apiVersion,
+      a.resource,
+      a.subresource,
+      a.name,
+      a.isResourceRequest ? '' : a.path,
+      a.fieldSelector ?? '',
+      a.labelSelector ?? '',
+    ].join('\u0000');
+    let keys = keysByUser.get(a.user);
+    if (!keys) keysByUser.set(a.user, (keys = new Map()));
+    let k = keys.get(fields);
+    if (k === undefined) {
+      k = JSON.stringify(subjectAccessReviewSpec(a, version));
+      if (keys.size >= 256) keys.clear(); // requester-controlled: bounded
+      keys.set(fields, k);
+    }
+    return k;
+  };
+
   return {
     name: 'Webhook',
     authorize(a: Attributes): AuthzResult | Promise<AuthzResult> {
-      const sarSpec = subjectAccessReviewSpec(a, version);
-      const key = JSON.stringify(sarSpec);
+      const key = keyOf(a);
       const hit = cache.get(key);
       if (hit) return decide(hit);
+      const sarSpec = subjectAccessReviewSpec(a, version);
       const body = {
         kind: 'SubjectAccessReview',
         apiVersion,
