@@ -357,3 +357,21 @@ test('stale-if-error: past the TTL a cached answer decides only while the server
   now += 4500;
   assert.ok((await az.authorize(attrs())).error);
 });
+
+test('cache keys kept per user object: one user, different attributes, different decisions', async () => {
+  reset((body) => [200, { status: { allowed: body.spec.resourceAttributes?.subresource === 'stats' } }]);
+  const az = buildWebhookAuthorizer(spec(), noSleep);
+  const user = attrs().user;
+  const stats = attrs({ user, resource: 'nodes', subresource: 'stats' });
+  const proxy = attrs({ user, resource: 'nodes', subresource: 'proxy' });
+  assert.equal((await az.authorize(stats)).decision, 'Allow');
+  assert.equal((await az.authorize(proxy)).decision, 'NoOpinion');
+  assert.equal((await az.authorize({ ...stats })).decision, 'Allow');
+  assert.equal((await az.authorize({ ...proxy })).decision, 'NoOpinion');
+  assert.equal(seen.length, 2, 'the repeats are cache hits');
+  // Another user object with the same name is keyed by its spec, not by identity.
+  await az.authorize(attrs({ resource: 'nodes', subresource: 'stats' }));
+  assert.equal(seen.length, 2);
+  await az.authorize(attrs({ user: { ...user, name: 'john' }, resource: 'nodes', subresource: 'stats' }));
+  assert.equal(seen.length, 3);
+});
