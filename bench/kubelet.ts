@@ -7,7 +7,8 @@
  *    closed loop) with Webhook authentication (TokenReview) and Webhook authorization
  *    (SubjectAccessReview), every answer cached, as a ratio of the same load on a kubelet with
  *    AlwaysAllow and anonymous authentication. Both a bearer token and an x509 client are measured.
- * 2. Cold cache: the latency of one request whose token and user were never seen, i.e. one
+ * 2. In process (bench/kubelet-inprocess.ts): the handler's time per request, without HTTP/TLS.
+ * 3. Cold cache: the latency of one request whose token and user were never seen, i.e. one
  *    TokenReview plus one SubjectAccessReview to the API server (sequential, one at a time):
  *    median and p99, next to a warm request's.
  */
@@ -19,6 +20,7 @@ import path from 'node:path';
 import { Client, credentialsFromKubeconfig } from '../test/e2e/client.js';
 import { freePort, mainJs, repoRoot, startServer, type TestServer } from '../test/e2e/harness.js';
 import { grantNodes, x509User } from '../test/e2e/delegation-helpers.js';
+import { inProcess } from './kubelet-inprocess.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 2);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -161,6 +163,7 @@ const q = (xs: number[], p: number) =>
   [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))];
 
 async function main(): Promise<void> {
+  const handlerInProcess = await inProcess();
   const srv: TestServer = await startServer();
   const admin = new Client(srv.port, credentialsFromKubeconfig(srv.kubeconfig));
   const procs: ChildProcess[] = [];
@@ -244,6 +247,7 @@ async function main(): Promise<void> {
       method: `GET /pods on the kubelet port, HTTP/1.1 keep-alive, ${CONNECTIONS} connections, ${CONNECTIONS * 2} requests in flight, ${ROUNDS} interleaved rounds of ${SECONDS}s, medians; ratioCapacity = kubelet CPU per request (AlwaysAllow / Webhook); serve, kubelets and the load in separate processes on ${os.cpus().length} cores`,
       loadAverage: os.loadavg(),
       warmCache: { bearerToken, x509 },
+      handlerInProcess,
       coldCache: {
         what: 'one request with a never-seen token of a never-seen user: one TokenReview + one SubjectAccessReview',
         samples: COLD,
