@@ -79,3 +79,7 @@ test('refusals: bad mode, port, TLS pair, unimplemented flags, webhook without a
   await assert.rejects(run(['--anonymous-auth=false']), /no authentication method configured/);
   await assert.rejects(run(['--node-name', 'a', '--hostname-override', 'b']), /disagree/);
 });
+
+test('--node-ip must be IP addresses', async () => {
+  await assert.rejects(run(['--node-ip', '10.0.0.1,not-an-ip']), /--node-ip: invalid IP address "not-an-ip"/);
+});

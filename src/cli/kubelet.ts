@@ -8,6 +8,7 @@
  * the command line win over it. Runs until SIGTERM/SIGINT.
  */
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { buildDelegatingAuthenticator } from '../delegation/authenticator.js';
 import { buildDelegatingAuthorizer } from '../delegation/authorizer.js';
 import { apiServerConnections } from '../delegation/connection.js';
@@ -99,6 +100,7 @@ export async function run(argv: string[]): Promise<number> {
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
+  for (const ip of nodeIps) if (isIP(ip) === 0) throw new FlagError(`--node-ip: invalid IP address "${ip}"`);
   const staleMs = parseDuration(String(f['stale-if-error-window']));
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const stale = staleLogger(log);

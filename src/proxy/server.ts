@@ -107,7 +107,8 @@ function forward(
     .filter(Boolean)
     .join('&');
   target.search = q ? `?${q}` : '';
-  headers.host = o.upstream.host;
+  // Go's NewSingleHostReverseProxy leaves the request's Host as the client sent it.
+  headers.host = req.headers.host ?? o.upstream.host;
   const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
   const up = send(
     target,
