@@ -143,3 +143,36 @@ test('approximate LRU: a token used at least once every max/2 insertions is neve
   await c.authenticateToken('cold-0', []);
   assert.deepEqual(inner.calls, ['cold-0']);
 });
+
+test('stale-if-error (delegating servers): an expired entry answers only for unreachable errors, within the window', async () => {
+  let t = 0;
+  let answer: AuthResult = user('alice');
+  const down = Object.assign(new Error('connection refused'), { unreachable: true });
+  const inner = counting(() => answer);
+  const stale: number[] = [];
+  const c = new CachedTokenAuthenticator(inner, {
+    successTtlMs: 1000,
+    failureTtlMs: 1000,
+    cacheErrors: false,
+    now: () => t,
+    staleIfErrorMs: 5000,
+    isUnreachable: (e) => (e as { unreachable?: boolean }).unreachable === true,
+    onStale: (age) => stale.push(age),
+  });
+  assert.deepEqual(await c.authenticateToken('tok', []), user('alice'));
+  t = 2000;
+  answer = { ok: false, error: down };
+  assert.deepEqual(await c.authenticateToken('tok', []), user('alice'), 'the stale entry answers');
+  assert.deepEqual(stale, [1000]);
+  answer = { ok: false, error: new Error('token has been revoked') };
+  const revoked = await c.authenticateToken('tok', []);
+  assert.equal(
+    !revoked.ok && revoked.error?.message,
+    'token has been revoked',
+    "the server's own answer wins",
+  );
+  answer = { ok: false, error: down };
+  assert.equal((await c.authenticateToken('other', [])).ok, false, 'never cached: refused');
+  t = 6001;
+  assert.equal((await c.authenticateToken('tok', [])).ok, false, 'past TTL + window: refused');
+});

@@ -5,6 +5,10 @@
  * (kube-apiserver: 0, not cached); concurrent look-ups of the same token share one call to the
  * wrapped authenticator (upstream's singleflight); the cache is a bounded LRU.
  *
+ * With `staleIfErrorMs` (the delegating kubelet/proxy, not upstream's cache): an entry past its TTL
+ * is kept for that window more, and answers only when the refresh fails with an error that
+ * `isUnreachable` says means "the authenticating server cannot be reached"; `onStale` is told.
+ *
  * No structure keeps the raw token: the key is SHA-256 over a per-process random secret, the
  * audiences (length-prefixed) and the token. The digest never leaves the process, so the keyed
  * construction needs no HMAC; what one key costs is measured in BENCHMARKS.md.
@@ -20,6 +24,12 @@ export interface TokenCacheOptions {
   /** Entries kept at most (least recently used evicted first). */
   maxEntries?: number;
   now?: () => number;
+  /** How long past its TTL an entry may still answer while the authenticator is unreachable (0: never). */
+  staleIfErrorMs?: number;
+  /** Whether an error means the authenticating server could not be reached (default: never). */
+  isUnreachable?: (e: Error) => boolean;
+  /** Called when a stale entry answered; `ageMs` is how long past its TTL it is. */
+  onStale?: (ageMs: number, error: Error) => void;
 }
 
 interface Entry {
@@ -68,8 +78,10 @@ export class CachedTokenAuthenticator implements TokenAuthenticator {
   authenticateToken(token: string, audiences: string[]): AuthResult | Promise<AuthResult> {
     const k = this.key(token, audiences);
     const hit = this.entries.get(k);
+    let stale: Entry | undefined;
     if (hit) {
-      if (hit.expires > this.now()) {
+      const now = this.now();
+      if (hit.expires > now) {
         // Most recently used goes last, but only once at least max/2 entries were inserted or moved
         // after it (so it may be in the older half of the order): an entry used since then is
         // still at least max/2 insertions away from eviction, and a hot token's hit is one Map
@@ -77,13 +89,18 @@ export class CachedTokenAuthenticator implements TokenAuthenticator {
         if (this.touches - hit.touched >= this.max >> 1) this.moveToYoungEnd(k, hit);
         return hit.result;
       }
-      this.entries.delete(k);
+      if (hit.expires + (this.o.staleIfErrorMs ?? 0) > now) stale = hit;
+      else this.entries.delete(k);
     }
     const pending = this.inflight.get(k);
     if (pending) return pending;
     const p = Promise.resolve()
       .then(() => this.inner.authenticateToken(token, audiences))
       .then((result) => {
+        if (stale && !result.ok && result.error && this.o.isUnreachable?.(result.error)) {
+          this.o.onStale?.(this.now() - stale.expires, result.error);
+          return stale.result;
+        }
         if (!result.ok && result.error && this.o.cacheErrors === false) return result;
         const ttl = result.ok ? this.o.successTtlMs : this.o.failureTtlMs;
         if (ttl > 0) this.store(k, { result, expires: this.now() + ttl, touched: 0 });

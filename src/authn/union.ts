@@ -58,6 +58,9 @@ export function unionFailOnError(
 }
 
 export function withAuthenticatedGroup(a: RequestAuthenticator): RequestAuthenticator {
+  // The same user object (a token-cache hit, a connection's certificate) gets the same copy, so
+  // that caches keyed by the user object downstream (the webhook authorizer's keys) keep hitting.
+  const copies = new WeakMap<object, AuthResult>();
   const add = (r: AuthResult): AuthResult => {
     if (!r.ok) return r;
     const u = r.response.user;
@@ -67,10 +70,14 @@ export function withAuthenticatedGroup(a: RequestAuthenticator): RequestAuthenti
       u.groups.includes(GROUP_UNAUTHENTICATED)
     )
       return r;
-    return {
+    const copy = copies.get(u);
+    if (copy && !r.response.audiences) return copy;
+    const out: AuthResult = {
       ok: true,
       response: { ...r.response, user: { ...u, groups: [...u.groups, GROUP_AUTHENTICATED] } },
     };
+    if (!r.response.audiences) copies.set(u, out);
+    return out;
   };
   return { authenticate: (req) => andThen(a.authenticate(req), add) };
 }

@@ -25,6 +25,8 @@ export interface WebhookTokenOptions {
   implicitAudiences: string[];
   /** Per-attempt timeout (ms). */
   requestTimeoutMs?: number;
+  /** User-Agent of the calls (default kubeauth-apiserver/webhook-authenticator). */
+  userAgent?: string;
   backoff?: RetryBackoff;
   sleep?: (ms: number) => Promise<void>;
 }
@@ -61,12 +63,16 @@ export class WebhookTokenAuthenticator implements TokenAuthenticator {
             this.o.connection,
             review,
             this.o.requestTimeoutMs ?? 10_000,
-            'kubeauth-apiserver/webhook-authenticator',
+            this.o.userAgent ?? 'kubeauth-apiserver/webhook-authenticator',
           ),
         this.o.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))),
       );
     } catch (e) {
-      return { ok: false, error: new Error(`webhook authentication failed: ${(e as Error).message}`) };
+      // The cause (a WebhookError) tells a caller whether the server could not be reached.
+      return {
+        ok: false,
+        error: new Error(`webhook authentication failed: ${(e as Error).message}`, { cause: e }),
+      };
     }
     const status = ((answer as { status?: ReviewStatus } | null)?.status ?? {}) as ReviewStatus;
     if (typeof status !== 'object')

@@ -328,3 +328,50 @@ test('connection failures and unsupported options', async () => {
     /unsupported webhook authorizer version "v2", supported versions are "v1", "v1beta1"/,
   );
 });
+
+test('stale-if-error: past the TTL a cached answer decides only while the server is unreachable, within the window', async () => {
+  let now = 1_000_000;
+  reset(() => [200, { status: { allowed: true } }]);
+  const staleSeen: number[] = [];
+  const az = buildWebhookAuthorizer(spec({ authorizedTTLMs: 1000, staleIfErrorMs: 5000 }), {
+    ...noSleep,
+    now: () => now,
+    onStale: (age) => staleSeen.push(age),
+  });
+  assert.equal((await az.authorize(attrs())).decision, 'Allow');
+  // The server refuses (a 403 is its word, not an outage): no stale answer.
+  now += 1500;
+  reset(() => [403, { kind: 'Status', message: 'no', code: 403 }]);
+  const refused = await az.authorize(attrs());
+  assert.equal(refused.decision, 'NoOpinion');
+  assert.equal(refused.error?.message, 'no');
+  // The server is down (5xx after retries): the stale Allow decides, and is reported.
+  reset(() => [503, 'down']);
+  const stale = await az.authorize(attrs());
+  assert.equal(stale.decision, 'Allow');
+  assert.equal(stale.error, undefined);
+  assert.deepEqual(staleSeen, [500], '500 ms past its TTL');
+  // Not cached at all: the error stands.
+  assert.ok((await az.authorize(attrs({ name: 'never-asked' }))).error);
+  // Past TTL + window: the error stands.
+  now += 4500;
+  assert.ok((await az.authorize(attrs())).error);
+});
+
+test('cache keys kept per user object: one user, different attributes, different decisions', async () => {
+  reset((body) => [200, { status: { allowed: body.spec.resourceAttributes?.subresource === 'stats' } }]);
+  const az = buildWebhookAuthorizer(spec(), noSleep);
+  const user = attrs().user;
+  const stats = attrs({ user, resource: 'nodes', subresource: 'stats' });
+  const proxy = attrs({ user, resource: 'nodes', subresource: 'proxy' });
+  assert.equal((await az.authorize(stats)).decision, 'Allow');
+  assert.equal((await az.authorize(proxy)).decision, 'NoOpinion');
+  assert.equal((await az.authorize({ ...stats })).decision, 'Allow');
+  assert.equal((await az.authorize({ ...proxy })).decision, 'NoOpinion');
+  assert.equal(seen.length, 2, 'the repeats are cache hits');
+  // Another user object with the same name is keyed by its spec, not by identity.
+  await az.authorize(attrs({ resource: 'nodes', subresource: 'stats' }));
+  assert.equal(seen.length, 2);
+  await az.authorize(attrs({ user: { ...user, name: 'john' }, resource: 'nodes', subresource: 'stats' }));
+  assert.equal(seen.length, 3);
+});

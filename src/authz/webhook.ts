@@ -11,6 +11,10 @@
  * decision is the failure policy's (NoOpinion or Deny) **with the error**: the authorization
  * filter answers 500 unless a later authorizer allows. Resource requests carry the field and
  * label selector requirements (AuthorizeWithSelectors).
+ *
+ * With `staleIfErrorMs` (the delegating kubelet/proxy; upstream has no such window) an answer past
+ * its TTL is kept that much longer and decides only when the call fails because the server cannot
+ * be reached (a connection error, 5xx or 429); `deps.onStale` is told each time.
  */
 import type { UserInfo } from '../authn/interfaces.js';
 import { parseFieldSelector, parseLabelSelector } from '../api/selectors.js';
@@ -20,6 +24,7 @@ import {
   DEFAULT_RETRY_BACKOFF,
   postJson,
   withBackoff,
+  WebhookError,
   type RetryBackoff,
   type WebhookConnection,
 } from '../webhook/client.js';
@@ -43,6 +48,10 @@ export interface WebhookAuthorizerSpec {
     | { type: 'InClusterConfig' }
     /** Already resolved (tests, embedding). */
     | { type: 'Connection'; connection: WebhookConnection };
+  /** How long past its TTL a cached answer may decide while the server is unreachable (0: never). */
+  staleIfErrorMs?: number;
+  /** User-Agent of the calls. */
+  userAgent?: string;
   /** CEL match conditions: not supported; building fails when any are given. */
   matchConditions?: { expression: string }[];
 }
@@ -54,6 +63,8 @@ export interface WebhookDeps {
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
   retryBackoff?: RetryBackoff;
+  /** Called when a stale answer decided; `ageMs` is how long past its TTL it is. */
+  onStale?: (ageMs: number, error: Error) => void;
 }
 
 interface SarStatus {
@@ -147,20 +158,43 @@ class LruExpireCache<V> {
   constructor(
     private readonly max: number,
     private readonly now: () => number,
+    /** Expired entries are kept this long for `stale` (0: dropped on the first miss). */
+    private readonly staleMs = 0,
   ) {}
   get(k: string): V | undefined {
     const e = this.m.get(k);
     if (!e) return undefined;
+    const now = this.now();
+    if (now >= e.expires) {
+      if (now >= e.expires + this.staleMs) this.m.delete(k);
+      return undefined;
+    }
     this.m.delete(k);
-    if (this.now() >= e.expires) return undefined;
     this.m.set(k, e);
     return e.v;
+  }
+  /** An expired entry still inside the stale window, with how long past its TTL it is. */
+  stale(k: string): { v: V; ageMs: number } | undefined {
+    const e = this.m.get(k);
+    const now = this.now();
+    if (!e || now < e.expires || now >= e.expires + this.staleMs) return undefined;
+    return { v: e.v, ageMs: now - e.expires };
   }
   add(k: string, v: V, ttlMs: number): void {
     this.m.delete(k);
     this.m.set(k, { v, expires: this.now() + ttlMs });
     if (this.m.size > this.max) this.m.delete(this.m.keys().next().value as string);
   }
+}
+
+/**
+ * Whether a failed call means the server could not be reached: a connection error or timeout, an
+ * HTTP 5xx or 429. Other answers (401, 403, 400) are the server's word and are never papered over.
+ */
+export function isUnreachable(e: unknown): boolean {
+  const w = e instanceof WebhookError ? e : (e as { cause?: unknown })?.cause;
+  if (!(w instanceof WebhookError)) return false;
+  return w.statusCode === 0 || w.statusCode >= 500 || w.statusCode === 429;
 }
 
 function resolveConnection(spec: WebhookAuthorizerSpec): WebhookConnection {
@@ -201,7 +235,8 @@ export function buildWebhookAuthorizer(spec: WebhookAuthorizerSpec, deps: Webhoo
   const authorizedTTL = spec.authorizedTTLMs ?? DEFAULT_AUTHORIZED_TTL_MS;
   const unauthorizedTTL = spec.unauthorizedTTLMs ?? DEFAULT_UNAUTHORIZED_TTL_MS;
   const onError: Decision = spec.failurePolicy === 'Deny' ? 'Deny' : 'NoOpinion';
-  const cache = new LruExpireCache<SarStatus>(CACHE_SIZE, now);
+  const staleMs = spec.staleIfErrorMs ?? 0;
+  const cache = new LruExpireCache<SarStatus>(CACHE_SIZE, now, staleMs);
   const apiVersion = `authorization.k8s.io/${version}`;
 
   const decide = (s: SarStatus): AuthzResult => {
@@ -218,13 +253,42 @@ export function buildWebhookAuthorizer(spec: WebhookAuthorizerSpec, deps: Webhoo
     return { decision: 'NoOpinion', reason };
   };
 
+  // The cache key is the serialized spec. A user object seen again (authenticator caches hand out
+  // the same one) keeps its keys by attributes, so a warm decision costs no serialization.
+  const keysByUser = new WeakMap<object, Map<string, string>>();
+  const keyOf = (a: Attributes): string => {
+    if (!a.user || typeof a.user !== 'object') return JSON.stringify(subjectAccessReviewSpec(a, version));
+    const fields = [
+      a.isResourceRequest ? 'r' : 'n',
+      a.verb,
+      a.namespace,
+      a.apiGroup,
+      a.apiVersion,
+      a.resource,
+      a.subresource,
+      a.name,
+      a.isResourceRequest ? '' : a.path,
+      a.fieldSelector ?? '',
+      a.labelSelector ?? '',
+    ].join('\u0000');
+    let keys = keysByUser.get(a.user);
+    if (!keys) keysByUser.set(a.user, (keys = new Map()));
+    let k = keys.get(fields);
+    if (k === undefined) {
+      k = JSON.stringify(subjectAccessReviewSpec(a, version));
+      if (keys.size >= 256) keys.clear(); // requester-controlled: bounded
+      keys.set(fields, k);
+    }
+    return k;
+  };
+
   return {
     name: 'Webhook',
     authorize(a: Attributes): AuthzResult | Promise<AuthzResult> {
-      const sarSpec = subjectAccessReviewSpec(a, version);
-      const key = JSON.stringify(sarSpec);
+      const key = keyOf(a);
       const hit = cache.get(key);
       if (hit) return decide(hit);
+      const sarSpec = subjectAccessReviewSpec(a, version);
       const body = {
         kind: 'SubjectAccessReview',
         apiVersion,
@@ -232,7 +296,12 @@ export function buildWebhookAuthorizer(spec: WebhookAuthorizerSpec, deps: Webhoo
         spec: sarSpec,
         status: { allowed: false },
       };
-      return withBackoff(backoff, () => postJson(conn, body, spec.timeoutMs), sleep, deps.random).then(
+      return withBackoff(
+        backoff,
+        () => postJson(conn, body, spec.timeoutMs, spec.userAgent),
+        sleep,
+        deps.random,
+      ).then(
         (res) => {
           const st = ((res as { status?: Partial<SarStatus> })?.status ?? {}) as Partial<SarStatus>;
           const status: SarStatus = {
@@ -244,11 +313,15 @@ export function buildWebhookAuthorizer(spec: WebhookAuthorizerSpec, deps: Webhoo
           if (shouldCache(a)) cache.add(key, status, status.allowed ? authorizedTTL : unauthorizedTTL);
           return decide(status);
         },
-        (err: unknown) => ({
-          decision: onError,
-          reason: '',
-          error: err instanceof Error ? err : new Error(String(err)),
-        }),
+        (err: unknown) => {
+          const error = err instanceof Error ? err : new Error(String(err));
+          const old = staleMs > 0 && isUnreachable(error) ? cache.stale(key) : undefined;
+          if (old) {
+            deps.onStale?.(old.ageMs, error);
+            return decide(old.v);
+          }
+          return { decision: onError, reason: '', error };
+        },
       );
     },
   };

@@ -136,3 +136,14 @@ export interface Command {
   summary: string;
   run(argv: string[]): Promise<number>;
 }
+
+/** Refuses start-up when a known but unimplemented flag (`notYetSupported`) was given. */
+export function refuseNotYetSupported(specs: readonly FlagSpec[], set: ReadonlySet<string>): void {
+  const unsupported = specs
+    .filter((s) => s.notYetSupported && set.has(s.name))
+    .map((s) => `--${s.name}: ${s.notYetSupported}`);
+  if (unsupported.length)
+    throw new FlagError(
+      `not supported yet by kubeauth, refusing to start (see README "Status"):\n  ${unsupported.join('\n  ')}`,
+    );
+}

@@ -34,6 +34,14 @@ const commands: Record<
     summary: 'Inspect and renew the cluster PKI (check-expiration, renew)',
     load: () => import('./certs.js'),
   },
+  kubelet: {
+    summary: "Run the node agent's HTTPS API with the kubelet's delegated authn/authz",
+    load: () => import('./kubelet.js'),
+  },
+  proxy: {
+    summary: 'Put delegated authn/authz in front of an HTTP service, as kube-rbac-proxy',
+    load: () => import('./proxy.js'),
+  },
 };
 
 function usage(): string {

@@ -1,0 +1,175 @@
+/**
+ * @module cli/kubelet-flags
+ *
+ * The flag table of `kubeauth kubelet`: upstream kubelet names and (legacy, without --config)
+ * defaults for its HTTPS API. Flags of capabilities not built yet (TLS bootstrap, certificate
+ * rotation, node registration, the read-only and healthz ports) are known and refuse start-up.
+ * `--node-name` and `--stale-if-error-window` are kubeauth's own.
+ */
+import type { FlagSpec } from './flags.js';
+
+const NOT_YET = 'the kubeauth node agent does not do this yet (issue #9, a later slice)';
+
+export const kubeletFlags: FlagSpec[] = [
+  {
+    name: 'config',
+    type: 'string',
+    default: '',
+    help: 'The Kubelet will load its initial configuration from this file (kubelet.config.k8s.io/v1beta1 KubeletConfiguration). Command-line flags override configuration from this file.',
+  },
+  {
+    name: 'kubeconfig',
+    type: 'string',
+    default: '',
+    help: 'Path to a kubeconfig file, specifying how to connect to the API server (TokenReview and SubjectAccessReview).',
+  },
+  {
+    name: 'hostname-override',
+    type: 'string',
+    default: '',
+    help: "If non-empty, will use this string as identification instead of the actual hostname (the node's name in authorization).",
+  },
+  {
+    name: 'node-name',
+    type: 'string',
+    default: '',
+    help: "kubeauth: the same as --hostname-override (kubeadm's name for it); giving both with different values is an error.",
+  },
+  {
+    name: 'node-ip',
+    type: 'string',
+    default: '',
+    help: 'IP address (or comma-separated dual-stack IP addresses) of the node; added to the self-signed serving certificate.',
+  },
+  {
+    name: 'address',
+    type: 'string',
+    default: '0.0.0.0',
+    help: 'The IP address for the Kubelet to serve on (set to 0.0.0.0 or :: for listening on all interfaces).',
+  },
+  { name: 'port', type: 'int', default: 10250, help: 'The port for the Kubelet to serve on.' },
+  {
+    name: 'tls-cert-file',
+    type: 'string',
+    default: '',
+    help: 'File containing x509 Certificate used for serving HTTPS (with intermediate certs, if any, concatenated after server cert). If not given, a self-signed certificate is made (kept in memory: --cert-dir is not implemented).',
+  },
+  {
+    name: 'tls-private-key-file',
+    type: 'string',
+    default: '',
+    help: 'File containing x509 private key matching --tls-cert-file.',
+  },
+  {
+    name: 'client-ca-file',
+    type: 'string',
+    default: '',
+    help: 'If set, any request presenting a client certificate signed by one of the authorities in the client-ca-file is authenticated with an identity corresponding to the CommonName of the client certificate.',
+  },
+  {
+    name: 'anonymous-auth',
+    type: 'bool',
+    default: true,
+    help: 'Enables anonymous requests to the Kubelet server. Requests that are not rejected by another authentication method are treated as anonymous requests. Anonymous requests have a username of system:anonymous, and a group name of system:unauthenticated.',
+  },
+  {
+    name: 'authentication-token-webhook',
+    type: 'bool',
+    default: false,
+    help: 'Use the TokenReview API to determine authentication for bearer tokens.',
+  },
+  {
+    name: 'authentication-token-webhook-cache-ttl',
+    type: 'duration',
+    default: '2m0s',
+    help: 'The duration to cache responses from the webhook token authenticator.',
+  },
+  {
+    name: 'authorization-mode',
+    type: 'string',
+    default: 'AlwaysAllow',
+    help: 'Authorization mode for Kubelet server. Valid options are AlwaysAllow or Webhook. Webhook mode uses the SubjectAccessReview API to determine authorization.',
+  },
+  {
+    name: 'authorization-webhook-cache-authorized-ttl',
+    type: 'duration',
+    default: '5m0s',
+    help: "The duration to cache 'authorized' responses from the webhook authorizer.",
+  },
+  {
+    name: 'authorization-webhook-cache-unauthorized-ttl',
+    type: 'duration',
+    default: '30s',
+    help: "The duration to cache 'unauthorized' responses from the webhook authorizer.",
+  },
+  {
+    name: 'enable-debugging-handlers',
+    type: 'bool',
+    default: true,
+    help: 'Enables server endpoints for log collection and local running of containers and commands.',
+  },
+  {
+    name: 'stale-if-error-window',
+    type: 'duration',
+    default: '0s',
+    help: 'kubeauth: while the API server cannot be reached, a cached TokenReview or SubjectAccessReview answer past its TTL keeps deciding for this long (logged); 0 = never, as upstream.',
+  },
+  {
+    name: 'bootstrap-kubeconfig',
+    type: 'string',
+    default: '',
+    help: 'Path to a kubeconfig file used to get client certificate for kubelet (TLS bootstrap).',
+    notYetSupported: NOT_YET,
+  },
+  {
+    name: 'cert-dir',
+    type: 'string',
+    default: '',
+    help: 'The directory where the TLS certs are located.',
+    notYetSupported:
+      'the self-signed serving certificate is kept in memory; writing it to a directory is not implemented',
+  },
+  {
+    name: 'rotate-certificates',
+    type: 'bool',
+    default: false,
+    help: 'Auto rotate the kubelet client certificates by requesting new certificates from the kube-apiserver.',
+    notYetSupported: NOT_YET,
+  },
+  {
+    name: 'rotate-server-certificates',
+    type: 'bool',
+    default: false,
+    help: 'Auto-request and rotate the kubelet serving certificates.',
+    notYetSupported: NOT_YET,
+  },
+  {
+    name: 'register-node',
+    type: 'bool',
+    default: true,
+    help: 'Register the node with the apiserver.',
+    notYetSupported: NOT_YET,
+  },
+  {
+    name: 'node-labels',
+    type: 'string',
+    default: '',
+    help: 'Labels to add when registering the node in the cluster.',
+    notYetSupported: NOT_YET,
+  },
+  {
+    name: 'read-only-port',
+    type: 'int',
+    default: 0,
+    help: 'The read-only port for the Kubelet to serve on with no authentication/authorization.',
+    notYetSupported: 'an unauthenticated port is not served (upstream legacy default 10255)',
+  },
+  {
+    name: 'healthz-port',
+    type: 'int',
+    default: 0,
+    help: 'The port of the localhost healthz endpoint.',
+    notYetSupported:
+      'the separate plain-HTTP healthz port is not served (upstream default 10248); /healthz is on the HTTPS port',
+  },
+];
