@@ -2,11 +2,14 @@
  * The JWT (OIDC) authenticator options of `kubeauth serve`, after
  * pkg/kubeapiserver/options/authentication.go: the legacy --oidc-* flags become one
  * JWTAuthenticator; --authentication-config gives several (and the anonymous section) and is
- * reloaded when the file changes, the anonymous section included (a deliberate difference:
- * upstream refuses a reload that changes it; see authn/oidc/anonymous-paths.ts). Both are validated like the file (service-account issuers are
- * disallowed issuer URLs); they are mutually exclusive.
+ * reloaded when the file changes; as upstream (authentication.go, the reload loop of
+ * ApplyTo), a reload that changes the anonymous section is refused ("anonymous: Forbidden:
+ * changed from initial configuration file") and the running configuration stays: turning
+ * anonymous access on or widening it takes a restart. Both are validated like the file
+ * (service-account issuers are disallowed issuer URLs); they are mutually exclusive.
  */
 import { readFileSync } from 'node:fs';
+import { isDeepStrictEqual } from 'node:util';
 import { JwtAuthenticators, fromAuthenticationConfiguration } from '../authn/oidc/authenticators.js';
 import {
   AuthenticationConfigError,
@@ -39,6 +42,7 @@ export interface ServeJwt {
 
 const ANONYMOUS_FORBIDDEN =
   'anonymous: Forbidden: --anonymous-auth flag cannot be set when anonymous field is configured in authentication configuration file';
+const ANONYMOUS_CHANGED = 'anonymous: Forbidden: changed from initial configuration file';
 
 /** key=value pairs, repeated or comma-separated (pflag mapStringString). */
 function parseRequiredClaims(values: string[]): Record<string, string> {
@@ -90,8 +94,9 @@ export function jwtFromFlags(
       disallowedIssuers: serviceAccountIssuers,
       check: (next) => {
         if (next.anonymous && set.has('anonymous-auth')) throw new Error(ANONYMOUS_FORBIDDEN);
+        // reflect.DeepEqual(originalFileAnonymousConfig, authConfig.Anonymous)
+        if (!isDeepStrictEqual(next.anonymous, cfg.anonymous)) throw new Error(ANONYMOUS_CHANGED);
       },
-      applied: (next) => anonymous.set(next.anonymous ?? flagAnonymous),
     });
     return { authenticators, anonymous };
   }

@@ -5,10 +5,9 @@
  * authenticated (401).
  *
  * `AnonymousSetting` holds the setting in force (--anonymous-auth, or the file's `anonymous`
- * section) and can be changed while running, so that a reloaded --authentication-config takes
- * effect. Upstream refuses a reload that changes the section ("anonymous: Forbidden: changed from
- * initial configuration file", pkg/kubeapiserver/options/authentication.go ApplyTo): applying it
- * is a deliberate difference (issue #7 asks the whole file to take effect on reload).
+ * section). It is fixed at start-up: as upstream, a reload of --authentication-config that changes
+ * the section is refused ("anonymous: Forbidden: changed from initial configuration file",
+ * pkg/kubeapiserver/options/authentication.go ApplyTo; cli/serve-oidc.ts).
  *
  * @module
  */
@@ -45,8 +44,8 @@ function authenticatorFor(cfg: AnonymousConfig): RequestAuthenticator {
 
 /** The anonymous authenticator in force; "not mine" (so 401) while disabled. */
 export class AnonymousSetting implements RequestAuthenticator {
-  private cfg: AnonymousConfig;
-  private inner: RequestAuthenticator;
+  private readonly cfg: AnonymousConfig;
+  private readonly inner: RequestAuthenticator;
 
   constructor(cfg: AnonymousConfig) {
     this.cfg = cfg;
@@ -55,11 +54,6 @@ export class AnonymousSetting implements RequestAuthenticator {
 
   get current(): AnonymousConfig {
     return this.cfg;
-  }
-
-  set(cfg: AnonymousConfig): void {
-    this.inner = authenticatorFor(cfg);
-    this.cfg = cfg;
   }
 
   authenticate(req: AuthRequest): AuthResult | Promise<AuthResult> {
