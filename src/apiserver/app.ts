@@ -9,18 +9,13 @@ import { cryptoRandomness, type Randomness } from '../api/meta.js';
 import { decodeKubeProtobuf } from '../api/protobuf/index.js';
 import { requestHeaderNames } from '../authn/request-header.js';
 import { BootstrapTokenCleaner } from '../controllers/bootstrap-token-cleaner.js';
-import { CsrCleaner } from '../controllers/csr-cleaner.js';
 import { ServiceAccountTokensController } from '../controllers/serviceaccount-tokens.js';
 import { AuthenticationTrustPublisher, RootCaPublisher } from '../controllers/configmap-publisher.js';
 import type { AuthorizerConfig } from '../authz/config.js';
 import { APIServiceController } from '../controllers/apiservices.js';
 import { ClusterRoleAggregationController } from '../controllers/clusterrole-aggregation-controller.js';
 import { NamespaceController } from '../controllers/namespace.js';
-import { CsrSigner, type SignerCaSources } from '../controllers/csr-signer.js';
-import { CsrApprover } from '../controllers/csr-approver.js';
-import { defaultSigningWorkers, SigningPool } from '../controllers/csr-sign-pool.js';
-import { FileSigningCa, type SigningCaSource } from '../controllers/csr-signing-ca.js';
-import type { CertAndKey } from '../pki/cert.js';
+import { startCertificateControllers, type ClusterSigningOptions } from '../controllers/certificates.js';
 import { reconcileBootstrapPolicy } from '../controllers/rbac-bootstrap.js';
 import { allResources } from '../registry/index.js';
 import { ResourceRegistry } from '../registry/registry.js';
@@ -98,16 +93,10 @@ export interface ApiServerOptions {
   /** --request-timeout for non-long-running requests, ms (default 60 s). */
   requestTimeoutMs?: number;
   /**
-   * The CSR signers' CAs (kube-controller-manager --cluster-signing-*), by signer name: a signer
-   * without one is not run, and no signing at all without this. Each pair is re-read when its
-   * files change (csr-signing-ca.ts). `workers`: the signing worker threads (default
-   * `defaultSigningWorkers()`; 0 signs on the event loop).
+   * The CSR signers' CAs (kube-controller-manager --cluster-signing-*), re-read when their files
+   * change; no signing (and no auto-approval) without this (controllers/certificates.ts).
    */
-  clusterSigning?: {
-    cas: Partial<Record<string, { ca: CertAndKey; certFile: string; keyFile: string }>>;
-    durationSeconds: number;
-    workers?: number;
-  };
+  clusterSigning?: ClusterSigningOptions;
   /** The cluster CA bundle published as `kube-root-ca.crt` in every namespace (kube-controller-manager --root-ca-file). */
   rootCaPem?: string;
   /** --v: at 1 and above, every refused request is logged with the RBAC explanation of why. */
@@ -206,22 +195,7 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
   const crdFinalizer = new CrdFinalizerController(crds, (n) => crServing.storeFor(n), now, log);
   crdFinalizer.start();
   const csrStore = storeFor('certificates.k8s.io', 'certificatesigningrequests')!;
-  const signing = o.clusterSigning;
-  const signPool = signing ? new SigningPool(signing.workers ?? defaultSigningWorkers(), log) : undefined;
-  const csrSigner =
-    signing && signPool
-      ? new CsrSigner(csrStore, signingCaSources(signing.cas, log), signPool, {
-          now,
-          signingDurationSeconds: signing.durationSeconds,
-          log,
-        })
-      : undefined;
-  // csrapproving runs with the signer (kube-controller-manager runs both by default).
-  const csrApprover = signing ? new CsrApprover(csrStore, authorizer, { now, log }) : undefined;
-  csrApprover?.start();
-  csrSigner?.start();
-  const csrCleaner = new CsrCleaner(csrStore, { now, log });
-  csrCleaner.start();
+  const certificates = startCertificateControllers(csrStore, authorizer, o.clusterSigning, { now, log });
   const rootCa = o.rootCaPem ? new RootCaPublisher(client, o.rootCaPem, log) : undefined;
   rootCa?.start();
   const trust = new AuthenticationTrustPublisher(
@@ -308,7 +282,7 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
     apiServices.stop();
     aggregation.stop();
     tokenCleaner.stop();
-    csrCleaner.stop();
+    await certificates.stop();
     saTokens?.stop();
     rootCa?.stop();
     trust.stop();
@@ -347,10 +321,7 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
       aggregation.stop();
       crdNames.stop();
       crdFinalizer.stop();
-      csrSigner?.stop();
-      csrCleaner.stop();
-      csrApprover?.stop();
-      await signPool?.close();
+      await certificates.stop();
       tokenCleaner.stop();
       saTokens?.stop();
       rootCa?.stop();
@@ -412,21 +383,4 @@ async function bootstrap(
     },
     subsets: [{ addresses: [{ ip: advertise }], ports: [{ name: 'https', port, protocol: 'TCP' }] }],
   });
-}
-
-/** One reloading source per distinct CA (the signers sharing one CA share its source). */
-function signingCaSources(
-  cas: NonNullable<ApiServerOptions['clusterSigning']>['cas'],
-  log: (m: string) => void,
-): SignerCaSources {
-  const sources = new Map<object, SigningCaSource>();
-  const out: SignerCaSources = {};
-  for (const [signer, c] of Object.entries(cas)) {
-    if (!c) continue;
-    let src = sources.get(c);
-    if (!src)
-      sources.set(c, (src = new FileSigningCa(c.ca, { certFile: c.certFile, keyFile: c.keyFile }, { log })));
-    out[signer] = src;
-  }
-  return out;
 }

@@ -83,7 +83,7 @@ test('--authentication-config: exclusive with --oidc-*; validated; anonymous vs 
   });
   const ok = from([`--authentication-config=${file}`]);
   assert.ok(ok);
-  assert.deepEqual(ok.anonymous, { enabled: true, conditions: [] });
+  assert.deepEqual(ok.anonymous?.current, { enabled: true, conditions: [] });
   ok.authenticators.close();
   writeFileSync(
     file,

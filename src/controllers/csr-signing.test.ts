@@ -101,7 +101,8 @@ describe('SigningPool', () => {
       assert.equal(new X509Certificate(r.certificate).subject, 'O=dev\nCN=alice');
     }
     assert.deepEqual(await pool.sign(job({ usages: ['code signing'] })), {
-      failure: 'missing required usage for client certificate: client auth',
+      // validAPIServerClientUsages: the unexpected usage is reported first.
+      failure: 'invalid usage for client certificate: code signing',
     });
   });
 

@@ -127,7 +127,7 @@ test('CSRs made by openssl (RSA and EC P-256) are parsed and signed; openssl ver
   }
 });
 
-test('createCsr with an EC P-256 key: ECDSA-SHA256, openssl verifies it; other curves refused', async () => {
+test('createCsr with an EC P-256 key: ECDSA-SHA256, openssl verifies it, P-384 with ECDSA-SHA384', async () => {
   const { generateKeyPairSync } = await import('node:crypto');
   const dir = mkdtempSync(join(tmpdir(), 'kubeauth-csr-ec-'));
   try {
@@ -153,9 +153,14 @@ test('createCsr with an EC P-256 key: ECDSA-SHA256, openssl verifies it; other c
     const p384 = generateKeyPairSync('ec', { namedCurve: 'P-384' })
       .privateKey.export({ type: 'pkcs8', format: 'pem' })
       .toString();
-    await assert.rejects(
-      createCsr({ commonName: 'x', privateKeyPem: p384 }),
-      /unsupported EC curve secp384r1/,
+    // P-384 (kubeadm's ECDSA-P384) is signed with ECDSA-SHA384, as Go's x509 does.
+    const f384 = join(dir, 'p384.csr');
+    writeFileSync(f384, await createCsr({ commonName: 'x', privateKeyPem: p384 }));
+    assert.match(
+      execFileSync('openssl', ['req', '-in', f384, '-noout', '-verify', '-text'], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      }).toString(),
+      /Signature Algorithm: ecdsa-with-SHA384/,
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });

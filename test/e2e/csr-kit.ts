@@ -40,6 +40,7 @@ export function csrKit(server: () => TestServer) {
     const r = await run(process.execPath, [
       mainJs,
       'kubeconfig',
+      '--sign-with-ca-key',
       '--data-dir',
       server().dir,
       '--user',

@@ -92,6 +92,7 @@ export async function x509User(
   const r = await run(process.execPath, [
     mainJs,
     'kubeconfig',
+    '--sign-with-ca-key',
     '--data-dir',
     srv.dir,
     '--user',
