@@ -21,28 +21,16 @@ export const EXTRA_SPACE_WARNING =
 export function bearerTokenOf(header: string | undefined, warn?: (msg: string) => void): string | undefined {
   const auth = header?.trim();
   if (!auth) return undefined;
-  const parts = splitN(auth, ' ', 3);
-  if (parts.length < 2 || parts[0].toLowerCase() !== 'bearer') return undefined;
-  const token = parts[1];
+  // strings.SplitN(auth, " ", 3): the scheme, then the token up to the next space (if any).
+  const sp = auth.indexOf(' ');
+  if (sp < 0 || auth.slice(0, sp).toLowerCase() !== 'bearer') return undefined;
+  const end = auth.indexOf(' ', sp + 1);
+  const token = end < 0 ? auth.slice(sp + 1) : auth.slice(sp + 1, end);
   if (token.length === 0) {
     warn?.(EXTRA_SPACE_WARNING);
     return undefined;
   }
   return token;
-}
-
-/** Go's strings.SplitN. */
-function splitN(s: string, sep: string, n: number): string[] {
-  const out: string[] = [];
-  let rest = s;
-  while (out.length < n - 1) {
-    const i = rest.indexOf(sep);
-    if (i < 0) break;
-    out.push(rest.slice(0, i));
-    rest = rest.slice(i + sep.length);
-  }
-  out.push(rest);
-  return out;
 }
 
 export function bearerTokenAuthenticator(

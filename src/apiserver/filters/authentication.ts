@@ -88,9 +88,9 @@ export function withAuthentication(
     }
     return out;
   };
-  const stripCredentials = (headers: Record<string, unknown>) => {
-    for (const h of names) if (h in headers) delete headers[h];
-    for (const h of Object.keys(headers)) if (prefixes.some((p) => h.startsWith(p))) delete headers[h];
+  /** Removes the credential headers found (Authorization, the front-proxy identity headers). */
+  const stripCredentials = (headers: Record<string, unknown>, found: Record<string, string[]>) => {
+    for (const k in found) delete headers[k];
   };
   const NONE: Record<string, string[]> = Object.freeze({}) as Record<string, string[]>;
   return (next) => async (ctx) => {
@@ -118,7 +118,7 @@ export function withAuthentication(
       return;
     }
     ctx.user = r.response.user;
-    if (found) stripCredentials(ctx.req.headers);
+    if (found) stripCredentials(ctx.req.headers, found);
     await next(ctx);
   };
 }
