@@ -57,9 +57,6 @@ test('refusals: bad mode, port, TLS pair, unimplemented flags, webhook without a
   assert.throws(() => cfg(['--port', '0']), /must be between 1 and 65535/);
   assert.throws(() => cfg(['--tls-cert-file', 'a.crt']), /must be given together/);
   for (const f of [
-    '--bootstrap-kubeconfig=x',
-    '--cert-dir=/tmp',
-    '--rotate-certificates',
     '--register-node=false',
     '--node-labels=a=b',
     '--read-only-port=10255',

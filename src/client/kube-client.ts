@@ -33,7 +33,19 @@ export class KubeApiError extends Error {
 }
 
 export function clientFromKubeconfig(file: string): KubeClient {
-  const creds = currentCredentials(parseKubeconfig(readFileSync(file, 'utf8')));
+  return clientFromCredentials(currentCredentials(parseKubeconfig(readFileSync(file, 'utf8'))));
+}
+
+/** What a client connects with (the kubelet passes its current client certificate). */
+export interface ClientCredentials {
+  server: string;
+  caCertPem?: string;
+  clientCertPem?: string;
+  clientKeyPem?: string;
+  token?: string;
+}
+
+export function clientFromCredentials(creds: ClientCredentials): KubeClient {
   const base = new URL(creds.server);
   const send = (method: string, path: string, body?: unknown): Promise<unknown> =>
     new Promise((resolve, reject) => {
