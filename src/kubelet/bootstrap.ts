@@ -13,7 +13,7 @@
  */
 import { createHash, createPrivateKey, createPublicKey, X509Certificate } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { readFile, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { clientFromCredentials, type ClientCredentials, type KubeClient } from '../client/kube-client.js';
 import { requestCertificate } from '../client/csr.js';
@@ -127,6 +127,7 @@ export async function loadClientCert(o: LoadClientCertOptions): Promise<boolean>
   }
   o.log?.('I Using bootstrap kubeconfig to generate TLS client cert, key and kubeconfig file');
   const boot = credentialsOf(o.bootstrapKubeconfig);
+  await mkdir(o.certDir, { recursive: true, mode: 0o700 });
   const store = new CertStore(o.certDir, 'kubelet-client');
   const keyPem = (await store.current())?.keyPem ?? (await loadOrGenerateKey(join(o.certDir, TMP_KEY)));
   const cert = await requestNodeCertificate(clientFromCredentials(boot), {
