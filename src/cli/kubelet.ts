@@ -63,6 +63,8 @@ export function effectiveConfig(f: FlagValues, set: ReadonlySet<string>): Kubele
     c.cacheAuthorizedTtlMs = parseDuration(String(f['authorization-webhook-cache-authorized-ttl']));
   if (given('authorization-webhook-cache-unauthorized-ttl'))
     c.cacheUnauthorizedTtlMs = parseDuration(String(f['authorization-webhook-cache-unauthorized-ttl']));
+  if (given('rotate-certificates')) c.rotateCertificates = f['rotate-certificates'] === true;
+  if (given('rotate-server-certificates')) c.serverTLSBootstrap = f['rotate-server-certificates'] === true;
   if (given('enable-debugging-handlers')) c.enableDebuggingHandlers = f['enable-debugging-handlers'] === true;
   if (c.port < 1 || c.port > 65535)
     throw new FlagError(
@@ -109,8 +111,8 @@ export async function run(argv: string[]): Promise<number> {
     kubeconfig: String(f.kubeconfig ?? ''),
     bootstrapKubeconfig: String(f['bootstrap-kubeconfig'] ?? ''),
     certDir: String(f['cert-dir']),
-    rotateCertificates: f['rotate-certificates'] === true,
-    rotateServerCertificates: f['rotate-server-certificates'] === true,
+    rotateCertificates: config.rotateCertificates,
+    rotateServerCertificates: config.serverTLSBootstrap,
     tlsCertFile: config.tlsCertFile,
     tlsPrivateKeyFile: config.tlsPrivateKeyFile,
     nodeName,
