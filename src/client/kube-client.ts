@@ -43,6 +43,8 @@ export interface ClientCredentials {
   clientCertPem?: string;
   clientKeyPem?: string;
   token?: string;
+  /** insecure-skip-tls-verify. */
+  insecure?: boolean;
 }
 
 export function clientFromCredentials(creds: ClientCredentials): KubeClient {
@@ -59,6 +61,7 @@ export function clientFromCredentials(creds: ClientCredentials): KubeClient {
           ca: creds.caCertPem,
           cert: creds.clientCertPem,
           key: creds.clientKeyPem,
+          ...(creds.insecure ? { rejectUnauthorized: false } : {}),
           headers: {
             accept: 'application/json',
             ...(payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {}),

@@ -152,7 +152,8 @@ export async function setUpKubeletCertificates(o: KubeletCertOptions): Promise<K
       const cur = client?.current();
       if (cur) conns.forEach((h) => Object.assign(h, { certPem: cur.certPem, keyPem: cur.keyPem }));
       const sv = servingMgr?.current();
-      if (sv && sv.certPem !== serving.cert) s.setServingCert(sv.certPem, sv.keyPem);
+      if (sv && sv.certPem !== serving.cert && sv.notAfter.getTime() > Date.now())
+        s.setServingCert(sv.certPem, sv.keyPem);
     },
     stop() {
       client?.stop();

@@ -130,6 +130,13 @@ describe('kubelet TLS bootstrap and certificate rotation', () => {
     assert.match(a.output(), /Kubeconfig exists and is valid, skipping bootstrap/);
     assert.equal((await csrs()).length, 1);
     assert.equal(readlinkSync(path.join(certDir, 'kubelet-client-current.pem')), before);
+    // Without --tls-cert-file the self-signed pair of the first start is reused (InitializeTLS).
+    assert.equal(statSync(path.join(certDir, 'kubelet.key')).mode & 0o777, 0o600);
+    const served = await run('openssl', ['s_client', '-connect', `127.0.0.1:${a.port}`], { input: '' });
+    const crt = readFileSync(path.join(certDir, 'kubelet.crt'), 'utf8');
+    const first = crt.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/)![0];
+    assert.ok(served.stdout.includes(first), 'serves <cert-dir>/kubelet.crt');
+    assert.match(served.stdout, /issuer=CN ?= ?n1-ca@\d+/);
     await a.stop();
   });
 
