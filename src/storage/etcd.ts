@@ -245,11 +245,22 @@ export class EtcdStore implements Store {
         .startRevision(String(after + 1))
         .watcher();
       etcdWatcher = w;
+      // etcd3 resumes a broken stream from the last header revision + 1, which a progress
+      // notification can set below `after`: events already delivered (or before `after`) are dropped.
+      let last = after;
       w.on('data', (res) => {
         if (done) return;
         const rev = this.observe(res.header);
-        if (res.events.length > 0) opts.onEvents(res.events.map((ev) => eventFrom(this.keys, ev)));
-        else if (!res.created && !res.canceled && rev > 0) opts.onProgress?.(rev);
+        if (res.events.length > 0) {
+          const events = res.events
+            .map((ev) => eventFrom(this.keys, ev))
+            .filter((ev) => ev.kv.modRevision > last);
+          if (events.length === 0) return;
+          last = events[events.length - 1].kv.modRevision;
+          opts.onEvents(events);
+        } else if (!res.created && !res.canceled && rev > 0) {
+          opts.onProgress?.(rev);
+        }
       });
       w.on('error', (err) => {
         if (!err.message.includes(COMPACTED_MSG)) return fail(storageErrorFrom(err));
