@@ -13,6 +13,7 @@ import { join } from 'node:path';
 export interface EtcdServer {
   url: string;
   stop(): Promise<void>;
+  restart(): Promise<void>;
 }
 
 export interface EtcdTls {
@@ -63,33 +64,46 @@ export async function startEtcd(tls?: EtcdTls): Promise<EtcdServer> {
     args.push('--cert-file', tls.certFile, '--key-file', tls.keyFile);
     args.push('--trusted-ca-file', tls.caFile, '--client-cert-auth');
   }
-  const child: ChildProcess = spawn(ETCD_BIN, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  let child: ChildProcess;
+  let exited: Promise<void>;
   let stderr = '';
-  child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  const stop = async () => {
-    if (child.exitCode === null) child.kill('SIGTERM');
+  const kill = async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
     await exited;
+  };
+  const stop = async () => {
+    await kill();
     rmSync(dir, { recursive: true, force: true });
   };
-  // Ready when the client port accepts connections (etcd listens once it has become leader).
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    if (child.exitCode !== null) {
-      await stop();
-      throw new Error(`etcd exited: ${stderr}`);
+  const launch = async () => {
+    child = spawn(ETCD_BIN, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
+    exited = new Promise<void>((r) => child.once('exit', () => r()));
+    // Ready when the client port is taken (etcd listens once it has become leader).
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      if (child.exitCode !== null) {
+        await stop();
+        throw new Error(`etcd exited: ${stderr}`);
+      }
+      const ok = await new Promise<boolean>((resolve) => {
+        const sock = createServer().listen(port, '127.0.0.1');
+        sock.once('listening', () => sock.close(() => resolve(false)));
+        sock.once('error', () => resolve(true));
+      });
+      if (ok) break;
+      if (Date.now() > deadline) {
+        await stop();
+        throw new Error(`etcd did not start: ${stderr}`);
+      }
+      await new Promise((r) => setTimeout(r, 100));
     }
-    const ok = await new Promise<boolean>((resolve) => {
-      const sock = createServer().listen(port, '127.0.0.1');
-      sock.once('listening', () => sock.close(() => resolve(false)));
-      sock.once('error', () => resolve(true));
-    });
-    if (ok) break;
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error(`etcd did not start: ${stderr}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return { url, stop };
+  };
+  await launch();
+  /** Stops etcd and starts it again on the same data dir and ports. */
+  const restart = async () => {
+    await kill();
+    await launch();
+  };
+  return { url, stop, restart };
 }
