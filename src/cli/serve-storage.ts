@@ -57,9 +57,10 @@ export async function openStoreFromFlags(
   const https = servers.filter((s) => s.startsWith('https://')).length;
   if (https !== 0 && https !== servers.length)
     throw new FlagError('--etcd-servers: mixing http and https URLs is not supported');
-  const prefix = String(f['etcd-prefix']);
-  if (!prefix.startsWith('/') || prefix.length < 2 || prefix.endsWith('/'))
-    throw new FlagError(`--etcd-prefix: "${prefix}" must start with "/" and not end with "/"`);
+  // Upstream joins the prefix with path.Join, so a trailing "/" is the same prefix.
+  const prefix = String(f['etcd-prefix']).replace(/\/+$/, '');
+  if (!prefix.startsWith('/') || /\s/.test(prefix))
+    throw new FlagError(`--etcd-prefix: "${String(f['etcd-prefix'])}" must be an absolute path below "/"`);
   if (Boolean(f['etcd-certfile']) !== Boolean(f['etcd-keyfile']))
     throw new FlagError('--etcd-certfile and --etcd-keyfile must be given together');
 
