@@ -60,8 +60,6 @@ test('refusals: bad mode, port, TLS pair, unimplemented flags, webhook without a
     '--bootstrap-kubeconfig=x',
     '--cert-dir=/tmp',
     '--rotate-certificates',
-    '--register-node=false',
-    '--node-labels=a=b',
     '--read-only-port=10255',
     '--healthz-port=10248',
   ]) {

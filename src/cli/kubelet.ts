@@ -20,6 +20,7 @@ import {
   type KubeletServing,
 } from '../kubelet/config.js';
 import { defaultNodeName } from '../kubelet/node-state.js';
+import { nodeAgentFromFlags } from '../kubelet/node-agent.js';
 import { listenKubelet } from '../kubelet/server.js';
 import { selfSignedServingCert } from '../kubelet/serving-cert.js';
 import {
@@ -143,6 +144,8 @@ export async function run(argv: string[]): Promise<number> {
   } catch (e) {
     throw new FlagError((e as Error).message);
   }
+  // Node registration, NodeStatus and the Lease heartbeat (kubelet/node-agent.ts): checked now, run once serving.
+  const agent = nodeAgentFromFlags(f, { nodeName, nodeIps, kubeconfig, log });
   const tls = config.tlsCertFile
     ? { cert: readFileSync(config.tlsCertFile, 'utf8'), key: readFileSync(config.tlsPrivateKeyFile, 'utf8') }
     : await selfSignedServingCert(nodeName, nodeIps);
@@ -163,8 +166,9 @@ export async function run(argv: string[]): Promise<number> {
       `anonymous=${config.anonymous} x509=${Boolean(clientCaPem)} webhookAuthn=${config.webhookAuthentication} ` +
       `authorization=${config.authorizationMode}`,
   );
+  agent?.start(k.port);
   await new Promise<void>((resolve) => {
-    const stop = () => void k.close().then(resolve);
+    const stop = () => void (agent?.stop() ?? Promise.resolve()).then(() => k.close()).then(resolve);
     process.once('SIGTERM', stop);
     process.once('SIGINT', stop);
   });
