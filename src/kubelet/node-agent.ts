@@ -71,7 +71,11 @@ export function nodeAgentFromFlags(
     },
     async stop() {
       ac.abort();
-      await Promise.allSettled(runs);
+      // A call in flight is not waited for past 2 s (it times out on its own).
+      let t: NodeJS.Timeout | undefined;
+      const cap = new Promise<void>((r) => (t = setTimeout(r, 2000)));
+      await Promise.race([Promise.allSettled(runs), cap]);
+      clearTimeout(t);
     },
   };
 }
