@@ -6,9 +6,10 @@
  * injected: `tryUpdateNodeHealth` (a node whose kubelet has not posted status nor renewed its
  * Lease in `kube-node-lease` within the grace period gets its Ready, MemoryPressure, DiskPressure
  * and PIDPressure conditions set to Unknown) and the tainting passes
- * (`doNoScheduleTaintingPass`, `doNoExecuteTaintingPass` with TaintBasedEvictions: Ready=False →
- * `node.kubernetes.io/not-ready`, Ready=Unknown → `node.kubernetes.io/unreachable`, both with
- * NoSchedule and NoExecute; Ready=True removes them).
+ * (`doNoScheduleTaintingPass`: a NoSchedule taint per condition, e.g. Ready=Unknown →
+ * `node.kubernetes.io/unreachable`, Ready=False → `node.kubernetes.io/not-ready`, and
+ * `node.kubernetes.io/unschedulable`; `doNoExecuteTaintingPass` with TaintBasedEvictions: the
+ * not-ready/unreachable NoExecute taints; Ready=True removes them).
  *
  * Freshness is judged on this controller's own clock, as upstream's `probeTimestamp`: it is reset
  * whenever the Ready condition's lastHeartbeatTime or the Lease's renewTime is seen to change.
@@ -111,31 +112,43 @@ export function staleConditions(
   return changed ? conds : undefined;
 }
 
+/** nodeConditionToTaintKeyStatusMap: the NoSchedule taint each condition status calls for. */
+const CONDITION_TAINTS: [type: string, status: string, key: string][] = [
+  ['Ready', 'False', NOT_READY_TAINT],
+  ['Ready', 'Unknown', UNREACHABLE_TAINT],
+  ['MemoryPressure', 'True', 'node.kubernetes.io/memory-pressure'],
+  ['DiskPressure', 'True', 'node.kubernetes.io/disk-pressure'],
+  ['NetworkUnavailable', 'True', 'node.kubernetes.io/network-unavailable'],
+  ['PIDPressure', 'True', 'node.kubernetes.io/pid-pressure'],
+];
+const UNSCHEDULABLE_TAINT = 'node.kubernetes.io/unschedulable';
+const CONTROLLER_TAINT_KEYS = new Set([...CONDITION_TAINTS.map((c) => c[2]), UNSCHEDULABLE_TAINT]);
+
 /**
- * The taints the Ready condition calls for (nodeConditionToTaintKeyStatusMap and the NoExecute
- * templates): the node's own taints without the not-ready/unreachable ones, plus those that
- * apply. Returns undefined when the taints are already right.
+ * The taints the conditions call for: doNoScheduleTaintingPass (one NoSchedule taint per
+ * condition in nodeConditionToTaintKeyStatusMap, and `node.kubernetes.io/unschedulable` for
+ * spec.unschedulable) and doNoExecuteTaintingPass (the not-ready/unreachable NoExecute
+ * templates, with timeAdded). Other taints are kept; a taint already there keeps its timeAdded
+ * (SwapNodeControllerTaint adds only what is missing). Undefined when they are already right.
  */
 export function desiredTaints(node: KubeObject, nowMs: number): Obj[] | undefined {
   const spec = (node.spec as Obj | undefined) ?? {};
   const current: Obj[] = Array.isArray(spec.taints) ? spec.taints : [];
-  const ready = condition(node, 'Ready');
-  const key =
-    ready?.status === 'False' ? NOT_READY_TAINT : ready?.status === 'Unknown' ? UNREACHABLE_TAINT : undefined;
-  const ours = (t: Obj) => t.key === NOT_READY_TAINT || t.key === UNREACHABLE_TAINT;
-  const want: Obj[] = key
-    ? [
-        { key, effect: 'NoSchedule' },
-        { key, effect: 'NoExecute', timeAdded: metaTime(nowMs) },
-      ]
-    : [];
+  const want: Obj[] = [];
+  for (const [type, status, key] of CONDITION_TAINTS)
+    if (condition(node, type)?.status === status) want.push({ key, effect: 'NoSchedule' });
+  if (spec.unschedulable === true) want.push({ key: UNSCHEDULABLE_TAINT, effect: 'NoSchedule' });
+  const ready = condition(node, 'Ready')?.status;
+  const noExecute = ready === 'False' ? NOT_READY_TAINT : ready === 'Unknown' ? UNREACHABLE_TAINT : undefined;
+  if (noExecute) want.push({ key: noExecute, effect: 'NoExecute', timeAdded: metaTime(nowMs) });
+  const ours = (t: Obj) =>
+    CONTROLLER_TAINT_KEYS.has(t?.key) && (t.effect === 'NoSchedule' || t.effect === 'NoExecute');
   const have = current.filter(ours);
   const same =
     have.length === want.length &&
     want.every((w) => have.some((h) => h.key === w.key && h.effect === w.effect));
   if (same) return undefined;
   const kept = current.filter((t) => !ours(t));
-  // A taint already there keeps its timeAdded (SwapNodeControllerTaint adds only what is missing).
   const added = want.map((w) => have.find((h) => h.key === w.key && h.effect === w.effect) ?? w);
   return [...kept, ...added];
 }

@@ -78,7 +78,7 @@ test('staleConditions: Unknown past the grace period, with the upstream reason a
   );
 });
 
-test('desiredTaints: unreachable for Unknown, not-ready for False, none for True; other taints kept', () => {
+test('desiredTaints: unreachable for Unknown, not-ready for False, none for True, by-condition NoSchedule; other taints kept', () => {
   const other = { key: 'dedicated', value: 'x', effect: 'NoSchedule' };
   const u = desiredTaints(node('Unknown', [other]), T0)!;
   assert.deepEqual(u, [
@@ -97,6 +97,14 @@ test('desiredTaints: unreachable for Unknown, not-ready for False, none for True
   );
   assert.deepEqual(desiredTaints(node('True', u), T0), [other]);
   assert.equal(desiredTaints(node('True'), T0), undefined);
+  // NoSchedule by condition and for spec.unschedulable (doNoScheduleTaintingPass).
+  const pressured = node('True');
+  (pressured.status as Record<string, any>).conditions[0].status = 'True';
+  (pressured.spec as Record<string, any>).unschedulable = true;
+  assert.deepEqual(
+    desiredTaints(pressured, T0)!.map((t) => `${t.key}:${t.effect}`),
+    ['node.kubernetes.io/memory-pressure:NoSchedule', 'node.kubernetes.io/unschedulable:NoSchedule'],
+  );
 });
 
 test('the controller over real stores: silent → Unknown + unreachable taints; Lease renewal keeps it Ready', async () => {
