@@ -2,13 +2,11 @@
  * @module cli/kubelet-flags
  *
  * The flag table of `kubeauth kubelet`: upstream kubelet names and (legacy, without --config)
- * defaults for its HTTPS API. Flags of capabilities not built yet (TLS bootstrap, certificate
- * rotation, the read-only and healthz ports) are known and refuse start-up.
+ * defaults for its HTTPS API. Flags of capabilities not built yet (the read-only and healthz
+ * ports) are known and refuse start-up.
  * `--node-name` and `--stale-if-error-window` are kubeauth's own.
  */
 import type { FlagSpec } from './flags.js';
-
-const NOT_YET = 'the kubeauth node agent does not do this yet (issue #9, a later slice)';
 
 export const kubeletFlags: FlagSpec[] = [
   {
@@ -52,7 +50,7 @@ export const kubeletFlags: FlagSpec[] = [
     name: 'tls-cert-file',
     type: 'string',
     default: '',
-    help: 'File containing x509 Certificate used for serving HTTPS (with intermediate certs, if any, concatenated after server cert). If not given, a self-signed certificate is made (kept in memory: --cert-dir is not implemented).',
+    help: 'File containing x509 Certificate used for serving HTTPS (with intermediate certs, if any, concatenated after server cert). If --tls-cert-file and --tls-private-key-file are not provided, a self-signed certificate and key are generated for the public address and saved to the directory passed to --cert-dir.',
   },
   {
     name: 'tls-private-key-file',
@@ -118,30 +116,25 @@ export const kubeletFlags: FlagSpec[] = [
     name: 'bootstrap-kubeconfig',
     type: 'string',
     default: '',
-    help: 'Path to a kubeconfig file used to get client certificate for kubelet (TLS bootstrap).',
-    notYetSupported: NOT_YET,
+    help: 'Path to a kubeconfig file that will be used to get client certificate for kubelet. If the file specified by --kubeconfig does not exist, the bootstrap kubeconfig is used to request a client certificate from the API server. On success, a kubeconfig file referencing the generated client certificate and key is written to the path specified by --kubeconfig. The client certificate and key file will be stored in the directory pointed by --cert-dir.',
   },
   {
     name: 'cert-dir',
     type: 'string',
-    default: '',
-    help: 'The directory where the TLS certs are located.',
-    notYetSupported:
-      'the self-signed serving certificate is kept in memory; writing it to a directory is not implemented',
+    default: '/var/lib/kubelet/pki',
+    help: 'The directory where the TLS certs are located. If --tls-cert-file and --tls-private-key-file are provided, this flag will be ignored.',
   },
   {
     name: 'rotate-certificates',
     type: 'bool',
     default: false,
-    help: 'Auto rotate the kubelet client certificates by requesting new certificates from the kube-apiserver.',
-    notYetSupported: NOT_YET,
+    help: 'Auto rotate the kubelet client certificates by requesting new certificates from the kube-apiserver when the certificate expiration approaches.',
   },
   {
     name: 'rotate-server-certificates',
     type: 'bool',
     default: false,
-    help: 'Auto-request and rotate the kubelet serving certificates.',
-    notYetSupported: NOT_YET,
+    help: 'Auto-request and rotate the kubelet serving certificates by requesting new certificates from the kube-apiserver when the certificate expiration approaches. Requires the kubelet-serving CSR to be approved (not done automatically).',
   },
   {
     name: 'register-node',

@@ -56,13 +56,7 @@ test('refusals: bad mode, port, TLS pair, unimplemented flags, webhook without a
   assert.throws(() => cfg(['--authorization-mode', 'RBAC']), /Unsupported value: "RBAC"/);
   assert.throws(() => cfg(['--port', '0']), /must be between 1 and 65535/);
   assert.throws(() => cfg(['--tls-cert-file', 'a.crt']), /must be given together/);
-  for (const f of [
-    '--bootstrap-kubeconfig=x',
-    '--cert-dir=/tmp',
-    '--rotate-certificates',
-    '--read-only-port=10255',
-    '--healthz-port=10248',
-  ]) {
+  for (const f of ['--read-only-port=10255', '--healthz-port=10248']) {
     const p = parseFlags(kubeletFlags, [f]);
     assert.throws(() => refuseNotYetSupported(kubeletFlags, p.set), /refusing to start/, f);
   }
@@ -80,4 +74,19 @@ test('refusals: bad mode, port, TLS pair, unimplemented flags, webhook without a
 
 test('--node-ip must be IP addresses', async () => {
   await assert.rejects(run(['--node-ip', '10.0.0.1,not-an-ip']), /--node-ip: invalid IP address "not-an-ip"/);
+});
+
+test('rotateCertificates / serverTLSBootstrap from the file, the flags winning; off by default', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'kubelet-cfg-rot-'));
+  const file = path.join(dir, 'c.yaml');
+  writeFileSync(
+    file,
+    'apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\nrotateCertificates: true\nserverTLSBootstrap: true\n',
+  );
+  assert.equal(cfg([]).rotateCertificates, false);
+  assert.equal(cfg([]).serverTLSBootstrap, false);
+  assert.equal(cfg(['--config', file]).rotateCertificates, true);
+  assert.equal(cfg(['--config', file]).serverTLSBootstrap, true);
+  assert.equal(cfg(['--config', file, '--rotate-server-certificates=false']).serverTLSBootstrap, false);
+  assert.equal(cfg(['--rotate-certificates']).rotateCertificates, true);
 });

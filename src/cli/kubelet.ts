@@ -22,7 +22,7 @@ import {
 import { defaultNodeName } from '../kubelet/node-state.js';
 import { nodeAgentFromFlags } from '../kubelet/node-agent.js';
 import { listenKubelet } from '../kubelet/server.js';
-import { selfSignedServingCert } from '../kubelet/serving-cert.js';
+import { KubeletCertError, setUpKubeletCertificates } from '../kubelet/certificates.js';
 import {
   FlagError,
   formatHelp,
@@ -64,6 +64,8 @@ export function effectiveConfig(f: FlagValues, set: ReadonlySet<string>): Kubele
     c.cacheAuthorizedTtlMs = parseDuration(String(f['authorization-webhook-cache-authorized-ttl']));
   if (given('authorization-webhook-cache-unauthorized-ttl'))
     c.cacheUnauthorizedTtlMs = parseDuration(String(f['authorization-webhook-cache-unauthorized-ttl']));
+  if (given('rotate-certificates')) c.rotateCertificates = f['rotate-certificates'] === true;
+  if (given('rotate-server-certificates')) c.serverTLSBootstrap = f['rotate-server-certificates'] === true;
   if (given('enable-debugging-handlers')) c.enableDebuggingHandlers = f['enable-debugging-handlers'] === true;
   if (c.port < 1 || c.port > 65535)
     throw new FlagError(
@@ -105,6 +107,23 @@ export async function run(argv: string[]): Promise<number> {
   const staleMs = parseDuration(String(f['stale-if-error-window']));
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const stale = staleLogger(log);
+  // Node registration, NodeStatus and the Lease heartbeat (kubelet/node-agent.ts): checked now, run once serving.
+  const agent = nodeAgentFromFlags(f, { nodeName, nodeIps, kubeconfig: String(f.kubeconfig ?? ''), log });
+  // TLS bootstrap and certificate rotation (kubelet/certificates.ts): before any API call.
+  const certs = await setUpKubeletCertificates({
+    kubeconfig: String(f.kubeconfig ?? ''),
+    bootstrapKubeconfig: String(f['bootstrap-kubeconfig'] ?? ''),
+    certDir: String(f['cert-dir']),
+    rotateCertificates: config.rotateCertificates,
+    rotateServerCertificates: config.serverTLSBootstrap,
+    tlsCertFile: config.tlsCertFile,
+    tlsPrivateKeyFile: config.tlsPrivateKeyFile,
+    nodeName,
+    nodeIps,
+    log,
+  }).catch((e: unknown) => {
+    throw e instanceof KubeletCertError ? new FlagError(e.message) : e;
+  });
   const needsClient = config.webhookAuthentication || config.authorizationMode === 'Webhook';
   const kubeconfig = String(f.kubeconfig ?? '');
   const conns = needsClient && kubeconfig ? apiServerConnections(kubeconfig) : undefined;
@@ -144,13 +163,7 @@ export async function run(argv: string[]): Promise<number> {
   } catch (e) {
     throw new FlagError((e as Error).message);
   }
-  // Node registration, NodeStatus and the Lease heartbeat (kubelet/node-agent.ts): checked now, run once serving.
-  const agent = nodeAgentFromFlags(f, { nodeName, nodeIps, kubeconfig, log });
-  const tls = config.tlsCertFile
-    ? { cert: readFileSync(config.tlsCertFile, 'utf8'), key: readFileSync(config.tlsPrivateKeyFile, 'utf8') }
-    : await selfSignedServingCert(nodeName, nodeIps);
-  if (!config.tlsCertFile)
-    log(`I no --tls-cert-file: serving with a self-signed certificate for ${nodeName} (kept in memory)`);
+  const tls = await certs.serving();
   const k = await listenKubelet({
     config,
     nodeName,
@@ -161,6 +174,7 @@ export async function run(argv: string[]): Promise<number> {
     authorizer,
     log,
   });
+  certs.attach(conns ? [conns.tokenReview, conns.subjectAccessReview] : [], k);
   log(
     `I Starting to listen address=${config.address} port=${k.port} node=${nodeName} ` +
       `anonymous=${config.anonymous} x509=${Boolean(clientCaPem)} webhookAuthn=${config.webhookAuthentication} ` +
@@ -168,7 +182,10 @@ export async function run(argv: string[]): Promise<number> {
   );
   agent?.start(k.port);
   await new Promise<void>((resolve) => {
-    const stop = () => void (agent?.stop() ?? Promise.resolve()).then(() => k.close()).then(resolve);
+    const stop = () => {
+      certs.stop();
+      void (agent?.stop() ?? Promise.resolve()).then(() => k.close()).then(resolve);
+    };
     process.once('SIGTERM', stop);
     process.once('SIGINT', stop);
   });

@@ -26,6 +26,11 @@ export interface CertificateRequestOptions {
   /** Give up after this long (default 15 minutes). */
   timeoutMs?: number;
   pollMs?: number;
+  /**
+   * A CSR of that name that already exists with the same request is waited for instead (client-go
+   * csr.RequestCertificate: a restarted bootstrap with the same key makes the same name).
+   */
+  reuseExisting?: boolean;
 }
 
 interface Csr {
@@ -42,17 +47,7 @@ export class CertificateRequestError extends Error {}
 
 /** Creates the CSR, approves it if allowed, and resolves with the issued certificate's PEM. */
 export async function requestCertificate(client: KubeClient, o: CertificateRequestOptions): Promise<string> {
-  const created = (await client.request('POST', CSRS, {
-    apiVersion: 'certificates.k8s.io/v1',
-    kind: 'CertificateSigningRequest',
-    metadata: { name: o.name },
-    spec: {
-      request: Buffer.from(o.csrPem).toString('base64'),
-      signerName: o.signerName,
-      usages: o.usages,
-      ...(o.expirationSeconds !== undefined ? { expirationSeconds: o.expirationSeconds } : {}),
-    },
-  })) as Csr;
+  const created = await create(client, o);
   let waiting = o.approve === false;
   if (!waiting) {
     try {
@@ -96,4 +91,30 @@ async function approve(client: KubeClient, csr: Csr): Promise<void> {
     ...csr,
     status: { ...csr.status, conditions },
   });
+}
+
+async function create(client: KubeClient, o: CertificateRequestOptions): Promise<Csr> {
+  try {
+    return (await client.request('POST', CSRS, {
+      apiVersion: 'certificates.k8s.io/v1',
+      kind: 'CertificateSigningRequest',
+      metadata: { name: o.name },
+      spec: {
+        request: Buffer.from(o.csrPem).toString('base64'),
+        signerName: o.signerName,
+        usages: o.usages,
+        ...(o.expirationSeconds !== undefined ? { expirationSeconds: o.expirationSeconds } : {}),
+      },
+    })) as Csr;
+  } catch (e) {
+    if (!(o.reuseExisting && e instanceof KubeApiError && e.code === 409)) throw e;
+    const cur = (await client.get(`${CSRS}/${encodeURIComponent(o.name)}`)) as Csr & {
+      spec?: { request?: string };
+    };
+    if (cur.spec?.request !== Buffer.from(o.csrPem).toString('base64'))
+      throw new CertificateRequestError(
+        `retrieved csr "${o.name}" is not compatible: the existing request differs`,
+      );
+    return cur;
+  }
 }

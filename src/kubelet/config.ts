@@ -30,6 +30,10 @@ export interface KubeletServing {
   cacheUnauthorizedTtlMs: number;
   enableDebuggingHandlers: boolean;
   enableSystemLogHandler: boolean;
+  /** --rotate-certificates (kubelet/certificates.ts). */
+  rotateCertificates: boolean;
+  /** --rotate-server-certificates: a kubelet-serving CSR instead of the self-signed pair. */
+  serverTLSBootstrap: boolean;
 }
 
 /** v1beta1 defaults (defaults.go SetDefaults_KubeletConfiguration). */
@@ -47,6 +51,8 @@ export const V1BETA1_DEFAULTS: KubeletServing = {
   cacheUnauthorizedTtlMs: 30_000,
   enableDebuggingHandlers: true,
   enableSystemLogHandler: true,
+  rotateCertificates: false,
+  serverTLSBootstrap: false,
 };
 
 /** The flags' defaults without --config (applyLegacyDefaults). */
@@ -72,8 +78,6 @@ const NOT_IMPLEMENTED = new Set([
   'healthzBindAddress',
   'tlsCipherSuites',
   'tlsMinVersion',
-  'rotateCertificates',
-  'serverTLSBootstrap',
   'staticPodPath',
   'staticPodURL',
   'registerNode',
@@ -95,6 +99,8 @@ const KNOWN_TOP = new Set([
   'authorization',
   'enableDebuggingHandlers',
   'enableSystemLogHandler',
+  'rotateCertificates',
+  'serverTLSBootstrap',
 ]);
 
 function checkFields(o: Obj, allowed: readonly string[], at: string): void {
@@ -152,6 +158,10 @@ export function decodeKubeletConfiguration(text: string): KubeletServing {
     c.enableDebuggingHandlers = bool(doc.enableDebuggingHandlers, 'enableDebuggingHandlers');
   if (doc.enableSystemLogHandler !== undefined)
     c.enableSystemLogHandler = bool(doc.enableSystemLogHandler, 'enableSystemLogHandler');
+  if (doc.rotateCertificates !== undefined)
+    c.rotateCertificates = bool(doc.rotateCertificates, 'rotateCertificates');
+  if (doc.serverTLSBootstrap !== undefined)
+    c.serverTLSBootstrap = bool(doc.serverTLSBootstrap, 'serverTLSBootstrap');
   const an = doc.authentication;
   if (an !== undefined) {
     if (!isObj(an)) throw new Error('authentication: must be an object');
@@ -241,6 +251,8 @@ export function configzView(c: KubeletServing): Obj {
       },
       enableDebuggingHandlers: c.enableDebuggingHandlers,
       enableSystemLogHandler: c.enableSystemLogHandler,
+      rotateCertificates: c.rotateCertificates,
+      serverTLSBootstrap: c.serverTLSBootstrap,
     },
   };
 }

@@ -24,8 +24,9 @@ import { METRIC_BUCKETS, serveKubelet } from './routes.js';
 export interface KubeletServerOptions {
   config: KubeletServing;
   nodeName: string;
-  cert: string;
-  key: string;
+  /** Absent until a serving certificate is issued (--rotate-server-certificates): handshakes are refused. */
+  cert?: string;
+  key?: string;
   clientCaPem?: string;
   authenticator: RequestAuthenticator;
   authorizer: Authorizer;
@@ -36,6 +37,8 @@ export interface KubeletServerOptions {
 export interface RunningKubelet {
   server: Server;
   port: number;
+  /** Serves a new certificate from the next handshake on (certificate rotation). */
+  setServingCert(cert: string, key: string): void;
   close(): Promise<void>;
 }
 
@@ -82,10 +85,10 @@ export function kubeletHandler(o: KubeletServerOptions): (req: IncomingMessage, 
 }
 
 export function listenKubelet(o: KubeletServerOptions): Promise<RunningKubelet> {
+  let haveCert = Boolean(o.cert);
   const server = createServer(
     {
-      cert: o.cert,
-      key: o.key,
+      ...(o.cert ? { cert: o.cert, key: o.key } : {}),
       ca: o.clientCaPem,
       requestCert: Boolean(o.clientCaPem),
       rejectUnauthorized: false,
@@ -93,6 +96,10 @@ export function listenKubelet(o: KubeletServerOptions): Promise<RunningKubelet> 
     },
     kubeletHandler(o),
   );
+  // certificate_manager.go's GetCertificate without a certificate: "no serving certificate available for the kubelet".
+  server.on('connection', (sock: { destroy(): void }) => {
+    if (!haveCert) sock.destroy();
+  });
   // server.go: IdleTimeout 90s, MaxHeaderBytes 1 MiB.
   server.keepAliveTimeout = 90_000;
   server.maxHeadersCount = 2000;
@@ -103,6 +110,10 @@ export function listenKubelet(o: KubeletServerOptions): Promise<RunningKubelet> 
       resolve({
         server,
         port: (server.address() as AddressInfo).port,
+        setServingCert(cert, key) {
+          server.setSecureContext({ cert, key, ca: o.clientCaPem, minVersion: 'TLSv1.2' });
+          haveCert = true;
+        },
         close: () =>
           new Promise<void>((r) => {
             server.close(() => r());

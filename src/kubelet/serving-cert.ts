@@ -5,10 +5,7 @@
  * cmd/kubelet/app/server.go `InitializeTLS` → client-go `GenerateSelfSignedCertKey(hostname, ips,
  * nil)`: a CA `<hostname>-ca@<unix time>` and a serving certificate `<hostname>@<unix time>` signed
  * by it for the host name, the node IPs and localhost / 127.0.0.1, sent as the certificate
- * followed by its CA.
- *
- * Deliberate difference: upstream writes them to `<cert-dir>/kubelet.{crt,key}` and reuses them;
- * `--cert-dir` is not implemented here, so the pair lives in memory and a restart makes a new one.
+ * followed by its CA. Written to `<cert-dir>/kubelet.{crt,key}` and reused by kubelet/certificates.ts.
  */
 import { isIP } from 'node:net';
 import { createSelfSignedCa, signCertificate } from '../pki/cert.js';

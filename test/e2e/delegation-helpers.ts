@@ -5,7 +5,8 @@
  * them with the real curl.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { freePort, mainJs, run, type TestServer } from './harness.js';
@@ -24,7 +25,12 @@ export async function startAgent(
   portArgs: (port: number) => string[],
 ): Promise<Agent> {
   const port = await freePort();
-  const proc = spawn(process.execPath, [mainJs, cmd, ...portArgs(port), ...args], {
+  // The kubelet's self-signed serving pair goes to --cert-dir (default /var/lib/kubelet/pki): a temp dir.
+  const certDir =
+    cmd === 'kubelet' && !args.some((a) => a.startsWith('--cert-dir'))
+      ? ['--cert-dir', mkdtempSync(path.join(tmpdir(), 'kubeauth-kubelet-pki-'))]
+      : [];
+  const proc = spawn(process.execPath, [mainJs, cmd, ...portArgs(port), ...certDir, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
