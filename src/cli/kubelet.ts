@@ -66,6 +66,11 @@ export function effectiveConfig(f: FlagValues, set: ReadonlySet<string>): Kubele
     c.cacheUnauthorizedTtlMs = parseDuration(String(f['authorization-webhook-cache-unauthorized-ttl']));
   if (given('rotate-certificates')) c.rotateCertificates = f['rotate-certificates'] === true;
   if (given('rotate-server-certificates')) c.serverTLSBootstrap = f['rotate-server-certificates'] === true;
+  if (given('register-node')) c.registerNode = f['register-node'] !== false;
+  if (given('node-status-update-frequency'))
+    c.nodeStatusUpdateFrequencyMs = parseDuration(String(f['node-status-update-frequency']));
+  if (given('node-lease-duration-seconds'))
+    c.nodeLeaseDurationSeconds = Number(f['node-lease-duration-seconds']);
   if (given('enable-debugging-handlers')) c.enableDebuggingHandlers = f['enable-debugging-handlers'] === true;
   if (c.port < 1 || c.port > 65535)
     throw new FlagError(
@@ -108,7 +113,12 @@ export async function run(argv: string[]): Promise<number> {
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const stale = staleLogger(log);
   // Node registration, NodeStatus and the Lease heartbeat (kubelet/node-agent.ts): checked now, run once serving.
-  const agent = nodeAgentFromFlags(f, { nodeName, nodeIps, kubeconfig: String(f.kubeconfig ?? ''), log });
+  const agent = nodeAgentFromFlags(f, config, {
+    nodeName,
+    nodeIps,
+    kubeconfig: String(f.kubeconfig ?? ''),
+    log,
+  });
   // TLS bootstrap and certificate rotation (kubelet/certificates.ts): before any API call.
   const certs = await setUpKubeletCertificates({
     kubeconfig: String(f.kubeconfig ?? ''),

@@ -3,11 +3,14 @@
  *
  * The node lifecycle half of `kubeauth kubelet`, from its flags: with `--kubeconfig`, register the
  * Node (`--register-node`, `--node-labels` checked at start-up as upstream), keep its status
- * (`--node-status-update-frequency`) and renew its Lease (`--node-lease-duration-seconds`).
+ * (`--node-status-update-frequency`) and renew its Lease (`--node-lease-duration-seconds`); the
+ * KubeletConfiguration fields registerNode, nodeStatusUpdateFrequency, nodeStatusReportFrequency
+ * and nodeLeaseDurationSeconds set the same (flags win).
  * Without `--kubeconfig` the agent is standalone (upstream: "No API server defined - no node
  * status update will be sent"). `stop()` ends the heartbeat; the Node is not deleted.
  */
-import { FlagError, parseDuration, type FlagValues } from '../cli/flags.js';
+import { FlagError, type FlagValues } from '../cli/flags.js';
+import type { KubeletServing } from './config.js';
 import { nodeApiFromKubeconfig } from './api.js';
 import { NodeLease } from './node-lease.js';
 import { NodeStatusReporter } from './node-register.js';
@@ -21,6 +24,7 @@ export interface NodeAgent {
 
 export function nodeAgentFromFlags(
   f: FlagValues,
+  config: KubeletServing,
   o: { nodeName: string; nodeIps: string[]; kubeconfig: string; log: (m: string) => void },
 ): NodeAgent | undefined {
   let labels: Record<string, string>;
@@ -33,15 +37,15 @@ export function nodeAgentFromFlags(
   }
   const bad = validateNodeLabels(labels);
   if (bad) throw new FlagError(`failed to validate kubelet flags: ${bad}`);
-  const updateMs = parseDuration(String(f['node-status-update-frequency']));
+  const updateMs = config.nodeStatusUpdateFrequencyMs;
   if (!(updateMs > 0))
     throw new FlagError(
       'invalid configuration: nodeStatusUpdateFrequency (--node-status-update-frequency) must be greater than 0',
     );
-  const leaseSeconds = Number(f['node-lease-duration-seconds']);
+  const leaseSeconds = config.nodeLeaseDurationSeconds;
   if (!Number.isInteger(leaseSeconds) || leaseSeconds <= 0)
     throw new FlagError(
-      `invalid configuration: nodeLeaseDurationSeconds must be greater than 0 (--node-lease-duration-seconds ${leaseSeconds})`,
+      `invalid configuration: nodeLeaseDurationSeconds (--node-lease-duration-seconds ${leaseSeconds}) must be greater than 0`,
     );
   if (!o.kubeconfig) {
     o.log('I No API server defined - no node status update will be sent');
@@ -57,8 +61,9 @@ export function nodeAgentFromFlags(
         id,
         state: new NodeState(o.nodeName),
         api,
-        register: f['register-node'] !== false,
+        register: config.registerNode,
         updateFrequencyMs: updateMs,
+        reportFrequencyMs: config.nodeStatusReportFrequencyMs,
         log: o.log,
       });
       const lease = new NodeLease({
