@@ -10,6 +10,9 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse, stringify } from 'yaml';
 import { mainJs, run, startServer, type TestServer } from './harness.js';
 import { curl, startAgent, x509User, type Agent, type Who } from './delegation-helpers.js';
 
@@ -19,6 +22,7 @@ describe('kubelet node registration, Lease and the node lifecycle controller', (
   let srv: TestServer;
   let nodeConf: string;
   let who: Who;
+  let kubeletConf: string;
   let agent: Agent | undefined;
   const admin = (...args: string[]) => srv.kubectl('1.33', args);
   const asNode = (...args: string[]) => srv.kubectl('1.33', args, { kubeconfig: nodeConf });
@@ -26,7 +30,7 @@ describe('kubelet node registration, Lease and the node lifecycle controller', (
     '--address',
     '127.0.0.1',
     '--kubeconfig',
-    nodeConf,
+    kubeletConf,
     '--hostname-override',
     'n1',
     '--node-ip',
@@ -64,6 +68,11 @@ describe('kubelet node registration, Lease and the node lifecycle controller', (
     const user = await x509User(srv, 'system:node:n1', ['system:nodes']);
     nodeConf = user.kubeconfig;
     who = user;
+    // The kubelet's kubeconfig names its certificate files, as TLS bootstrap writes it.
+    const kc = parse(readFileSync(nodeConf, 'utf8')) as { users: { user: Record<string, string> }[] };
+    kc.users[0].user = { 'client-certificate': user.cert!, 'client-key': user.key! };
+    kubeletConf = path.join(srv.dir, 'kubelet.conf');
+    writeFileSync(kubeletConf, stringify(kc), { mode: 0o600 });
     const c = await srv.kubectl('1.33', ['create', '-f', '-'], {
       input: JSON.stringify({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'n2' } }),
     });
