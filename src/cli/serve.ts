@@ -19,7 +19,6 @@ import { parseEncryptionAlgorithm } from '../pki/keys.js';
 import { signingKeyFromPem } from '../serviceaccount/jwt.js';
 import { ServiceAccountKeyFiles } from '../serviceaccount/key-files.js';
 import { ensureSelfSignedServing } from '../pki/selfsigned.js';
-import { openSqliteStore } from '../storage/sqlite.js';
 import {
   legacyAuthorizerConfigs,
   parseAuthorizationConfiguration,
@@ -27,6 +26,7 @@ import {
 } from '../authz/config.js';
 import { FlagError, formatHelp, parseDuration, parseFlags, type FlagValues } from './flags.js';
 import { serveFlags } from './serve-flags.js';
+import { openStoreFromFlags } from './serve-storage.js';
 import { jwtFromFlags } from './serve-oidc.js';
 import { signerCasFromFlags } from './serve-signing.js';
 
@@ -136,10 +136,6 @@ export async function run(argv: string[]): Promise<number> {
   if (unsupported.length)
     throw new FlagError(
       `not supported yet by kubeauth, refusing to start (see README "Status"):\n  ${unsupported.join('\n  ')}`,
-    );
-  if (f['storage-backend'] !== 'sqlite')
-    throw new FlagError(
-      `--storage-backend=${String(f['storage-backend'])} is not supported yet (only sqlite)`,
     );
   const dataDir = path.resolve(String(f['data-dir']));
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
@@ -296,7 +292,7 @@ export async function run(argv: string[]): Promise<number> {
   const anonymous = jwt?.anonymous ?? new AnonymousSetting({ enabled: Boolean(f['anonymous-auth']) });
 
   const signerCas = signerCasFromFlags(f, pki.cas.ca);
-  const store = await openSqliteStore(path.join(dataDir, 'kubeauth.db'));
+  const store = await openStoreFromFlags(f, set, dataDir, pki);
   const server = await startApiServer({
     store,
     host: String(f['bind-address']),
