@@ -15,6 +15,7 @@ import type { AuthorizerConfig } from '../authz/config.js';
 import { APIServiceController } from '../controllers/apiservices.js';
 import { ClusterRoleAggregationController } from '../controllers/clusterrole-aggregation-controller.js';
 import { NamespaceController } from '../controllers/namespace.js';
+import { NodeLifecycleController, type NodeLifecycleOptions } from '../controllers/node-lifecycle.js';
 import { startCertificateControllers, type ClusterSigningOptions } from '../controllers/certificates.js';
 import { reconcileBootstrapPolicy } from '../controllers/rbac-bootstrap.js';
 import { allResources } from '../registry/index.js';
@@ -99,6 +100,8 @@ export interface ApiServerOptions {
   clusterSigning?: ClusterSigningOptions;
   /** The cluster CA bundle published as `kube-root-ca.crt` in every namespace (kube-controller-manager --root-ca-file). */
   rootCaPem?: string;
+  /** The node lifecycle controller's --node-monitor-grace-period and --node-monitor-period (50 s, 5 s). */
+  nodeLifecycle?: Pick<NodeLifecycleOptions, 'gracePeriodMs' | 'monitorPeriodMs'>;
   /** --v: at 1 and above, every refused request is logged with the RBAC explanation of why. */
   verbosity?: number;
 }
@@ -220,6 +223,9 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
   // kubeadm enables kube-controller-manager's tokencleaner; kubeauth runs it always.
   const tokenCleaner = new BootstrapTokenCleaner(storeFor('', 'secrets')!, { now, log });
   tokenCleaner.start();
+  const nodes = [storeFor('', 'nodes')!, storeFor('coordination.k8s.io', 'leases')!] as const;
+  const nodeLifecycle = new NodeLifecycleController(...nodes, { ...o.nodeLifecycle, now, log });
+  nodeLifecycle.start();
 
   const checks: HealthCheck[] = [
     { name: 'ping', check: () => undefined },
@@ -282,6 +288,7 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
     apiServices.stop();
     aggregation.stop();
     tokenCleaner.stop();
+    await nodeLifecycle.stop();
     await certificates.stop();
     saTokens?.stop();
     rootCa?.stop();
@@ -323,6 +330,7 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
       crdFinalizer.stop();
       await certificates.stop();
       tokenCleaner.stop();
+      await nodeLifecycle.stop();
       saTokens?.stop();
       rootCa?.stop();
       trust.stop();
