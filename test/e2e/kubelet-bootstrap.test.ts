@@ -186,7 +186,9 @@ describe('kubelet TLS bootstrap and certificate rotation', () => {
   });
 
   test('--rotate-certificates: a client certificate past its rotation deadline is renewed at once (selfnodeclient)', async () => {
-    // A certificate of the cluster CA issued 60 minutes ago for 70: its deadline (70–90%) has passed.
+    // A certificate of the cluster CA issued 66 minutes ago for 70 (NotBefore backdated 5 more):
+    // its jittered deadline, at most 90% of the 75-minute validity, lies ~3 minutes in the past
+    // whatever the jitter (60 minutes ago left it in the future about one run in five).
     const caPem = readFileSync(path.join(srv.dir, 'pki', 'ca.crt'), 'utf8');
     const caKey = readFileSync(path.join(srv.dir, 'pki', 'ca.key'), 'utf8');
     const key = (await generateKeyPairFor('ECDSA-P256')).privateKeyPem;
@@ -198,7 +200,7 @@ describe('kubelet TLS bootstrap and certificate rotation', () => {
         usages: ['digital signature', 'client auth'],
         durationSeconds: 70 * 60,
         validity: 'csr-signer',
-        now: new Date(Date.now() - 60 * 60_000),
+        now: new Date(Date.now() - 66 * 60_000),
       },
     );
     const store = new CertStore(certDir, 'kubelet-client');
