@@ -17,6 +17,7 @@ import { openEtcdStore } from '../storage/etcd.js';
 import type { Store } from '../storage/interfaces.js';
 import { openSqliteStore } from '../storage/sqlite.js';
 import { FlagError, parseDuration, type FlagValues } from './flags.js';
+import { encryptionFromFlags } from './serve-encryption.js';
 
 const ETCD_FLAGS = ['etcd-servers', 'etcd-cafile', 'etcd-certfile', 'etcd-keyfile', 'etcd-prefix'];
 
@@ -28,8 +29,21 @@ function readFlagFile(flag: string, file: string): Buffer {
   }
 }
 
-/** @throws FlagError for inconsistent flags or an unreachable etcd. */
+/**
+ * The store, wrapped for encryption at rest when --encryption-provider-config is given
+ * (serve-encryption.ts). @throws FlagError for inconsistent flags or an unreachable etcd.
+ */
 export async function openStoreFromFlags(
+  f: FlagValues,
+  set: ReadonlySet<string>,
+  dataDir: string,
+  pki: Pki,
+): Promise<Store> {
+  const encryption = encryptionFromFlags(f);
+  return encryption.wrap(await openBackend(f, set, dataDir, pki));
+}
+
+async function openBackend(
   f: FlagValues,
   set: ReadonlySet<string>,
   dataDir: string,
