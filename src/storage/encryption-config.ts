@@ -141,7 +141,7 @@ export function parseEncryptionConfig(text: string): EncryptionConfig {
   try {
     doc = parse(text);
   } catch (e) {
-    throw new Error(`error while parsing file: ${(e as Error).message.split('\n')[0]}`);
+    throw new Error(`error while parsing file: ${(e as Error).message.split('\n')[0]}`, { cause: e });
   }
   if (!isObj(doc)) throw new Error("error while parsing file: EncryptionConfiguration can't be nil");
   if (doc.kind !== 'EncryptionConfiguration' || doc.apiVersion !== 'apiserver.config.k8s.io/v1') {

@@ -95,7 +95,7 @@ export class TransformingStore implements Store, RewriteAware {
 
   async delete(key: string, expectedModRevision?: number): Promise<{ prev: KeyValue; revision: number }> {
     const r = await this.inner.delete(key, expectedModRevision);
-    let prev = r.prev;
+    let prev: KeyValue;
     try {
       prev = this.decode(r.prev);
     } catch {
