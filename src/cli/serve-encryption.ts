@@ -34,8 +34,11 @@ export function resourceOfKey(key: string): GroupResource | undefined {
 }
 
 export interface EncryptionSetup {
-  /** Wraps the store; a no-op without --encryption-provider-config. */
-  wrap(store: Store): Store;
+  /**
+   * Wraps the store; a no-op without --encryption-provider-config. `root`: what the engine stores
+   * in place of the keys' `/registry` root (--etcd-prefix for etcd), for the authenticated data.
+   */
+  wrap(store: Store, root?: string): Store;
 }
 
 /** Reads and validates the flags before the store is opened. @throws FlagError */
@@ -76,5 +79,13 @@ export function encryptionFromFlags(
     );
   }
   if (reload) dyn.start();
-  return { wrap: (s) => new TransformingStore(s, resourceOfKey, () => dyn.current()) };
+  return {
+    wrap: (s, root = '/registry') =>
+      new TransformingStore(
+        s,
+        resourceOfKey,
+        () => dyn.current(),
+        (k) => (k.startsWith('/registry/') ? root + k.slice('/registry'.length) : k),
+      ),
+  };
 }

@@ -40,7 +40,8 @@ export async function openStoreFromFlags(
   pki: Pki,
 ): Promise<Store> {
   const encryption = encryptionFromFlags(f);
-  return encryption.wrap(await openBackend(f, set, dataDir, pki));
+  const { store, root } = await openBackend(f, set, dataDir, pki);
+  return encryption.wrap(store, root);
 }
 
 async function openBackend(
@@ -48,7 +49,7 @@ async function openBackend(
   set: ReadonlySet<string>,
   dataDir: string,
   pki: Pki,
-): Promise<Store> {
+): Promise<{ store: Store; root: string }> {
   const servers = (f['etcd-servers'] as string[]).map((s) => s.trim()).filter((s) => s !== '');
   let backend = String(f['storage-backend']);
   if (!set.has('storage-backend') && servers.length > 0) backend = 'etcd3';
@@ -59,7 +60,10 @@ async function openBackend(
     const stray = ETCD_FLAGS.filter((n) => set.has(n));
     if (stray.length)
       throw new FlagError(`${stray.map((n) => `--${n}`).join(', ')} require --storage-backend=etcd3`);
-    return openSqliteStore(path.join(dataDir, 'kubeauth.db'), { compaction });
+    return {
+      store: await openSqliteStore(path.join(dataDir, 'kubeauth.db'), { compaction }),
+      root: '/registry',
+    };
   }
   if (backend !== 'etcd3') throw new FlagError(`--storage-backend: "${backend}" is not one of sqlite, etcd3`);
   if (servers.length === 0)
@@ -96,7 +100,7 @@ async function openBackend(
     throw new FlagError('--etcd-cafile/--etcd-certfile/--etcd-keyfile need https --etcd-servers');
   }
   try {
-    return await openEtcdStore({ servers, prefix, tls, compaction });
+    return { store: await openEtcdStore({ servers, prefix, tls, compaction }), root: prefix };
   } catch (e) {
     throw new FlagError(`cannot reach etcd at ${servers.join(',')}: ${(e as Error).message}`);
   }

@@ -41,6 +41,12 @@ export class TransformingStore implements Store, RewriteAware {
     /** The resource a storage key belongs to (undefined: not a resource key). */
     private readonly resourceOf: (key: string) => GroupResource | undefined,
     private readonly current: () => EncryptionConfig,
+    /**
+     * The authenticated data of a key: the key as the engine stores it. For etcd under
+     * `--etcd-prefix` that is the prefixed key, upstream's AAD, so values stay readable by a
+     * kube-apiserver sharing the etcd. Default: the Store key.
+     */
+    private readonly aad: (key: string) => string = (k) => k,
   ) {}
 
   private transformers(key: string): PrefixTransformers | undefined {
@@ -52,7 +58,8 @@ export class TransformingStore implements Store, RewriteAware {
     const t = this.transformers(kv.key);
     if (!t) return { kv, stale: false };
     try {
-      const d = t.fromStorage(Buffer.from(kv.value.buffer, kv.value.byteOffset, kv.value.byteLength), kv.key);
+      const bytes = Buffer.from(kv.value.buffer, kv.value.byteOffset, kv.value.byteLength);
+      const d = t.fromStorage(bytes, this.aad(kv.key));
       return { kv: { ...kv, value: d.data }, stale: d.stale };
     } catch (e) {
       // upstream: "unable to transform key %q: %v"; never the value itself.
@@ -66,7 +73,7 @@ export class TransformingStore implements Store, RewriteAware {
 
   private encode(key: string, value: Uint8Array): Uint8Array {
     const t = this.transformers(key);
-    return t ? t.toStorage(Buffer.from(value), key) : value;
+    return t ? t.toStorage(Buffer.from(value), this.aad(key)) : value;
   }
 
   currentRevision(): Promise<number> {
