@@ -56,7 +56,7 @@ test('a missing or invalid file refuses start-up; a valid one wraps the store', 
     (e: unknown) =>
       e instanceof FlagError &&
       e.message ===
-        `error while parsing encryption provider configuration file "${file}": error while parsing file: resources: Required value: at least one resource is required`,
+        `error while parsing encryption provider configuration file "${file}": error while parsing file: resources: Required value: at least one resources is required`,
   );
   writeFileSync(
     file,

@@ -1,7 +1,8 @@
 /**
  * `--encryption-provider-config`: an apiserver.config.k8s.io/v1 EncryptionConfiguration
  * (staging/src/k8s.io/apiserver/pkg/apis/apiserver/types_encryption.go), validated with the texts of
- * staging/src/k8s.io/apiserver/pkg/apis/apiserver/validation/validation_encryption.go and turned
+ * staging/src/k8s.io/apiserver/pkg/apis/apiserver/validation/validation_encryption.go (atLeastOneRequiredErrFmt
+ * `at least one %s is required` with the field path, keyLenErrFmt, base64EncodingErr) and turned
  * into one {@link PrefixTransformers} per resources[] entry (encryptionconfig/config.go).
  *
  * `resources[].resources` names `secrets`, `configmaps`, `deployments.apps`, `*.apps`, `*.` (every
@@ -61,7 +62,7 @@ function keyTransformers(
 ): ValueTransformer[] {
   const keys = isObj(body) ? body.keys : undefined;
   if (!Array.isArray(keys) || keys.length === 0) {
-    errs.push(`${path}.keys: Required value: at least one key is required`);
+    errs.push(`${path}.keys: Required value: at least one keys is required`);
     return [];
   }
   const out: ValueTransformer[] = [];
@@ -102,7 +103,9 @@ function providerTransformers(p: unknown, path: string, errs: string[]): ValueTr
     return [];
   }
   if (given.length === 0) {
-    errs.push(`${path}: Invalid value: "{}": at least one provider is required`);
+    errs.push(
+      `${path}: Invalid value: {}: provider does not contain any of the expected providers: KMS, AESGCM, AESCBC, Secretbox, Identity`,
+    );
     return [];
   }
   if (given.length > 1) {
@@ -153,12 +156,13 @@ export function parseEncryptionConfig(text: string): EncryptionConfig {
   const entries: EncryptionEntry[] = [];
   const resources = doc.resources;
   if (!Array.isArray(resources) || resources.length === 0) {
-    errs.push('resources: Required value: at least one resource is required');
+    errs.push('resources: Required value: at least one resources is required');
   } else {
     resources.forEach((r, i) => {
       const rp = `resources[${i}]`;
       const names = isObj(r) && Array.isArray(r.resources) ? r.resources : [];
-      if (names.length === 0) errs.push(`${rp}.resources: Required value: at least one resource is required`);
+      if (names.length === 0)
+        errs.push(`${rp}.resources: Required value: at least one ${rp}.resources is required`);
       names.forEach((n, j) => {
         if (typeof n !== 'string' || n === '' || n !== n.toLowerCase() || /\s/.test(n))
           errs.push(
@@ -167,7 +171,7 @@ export function parseEncryptionConfig(text: string): EncryptionConfig {
       });
       const providers = isObj(r) && Array.isArray(r.providers) ? r.providers : [];
       if (providers.length === 0)
-        errs.push(`${rp}.providers: Required value: at least one provider is required`);
+        errs.push(`${rp}.providers: Required value: at least one ${rp}.providers is required`);
       const ts = providers.flatMap((p, j) => providerTransformers(p, `${rp}.providers[${j}]`, errs));
       if (ts.length > 0)
         entries.push({ resources: names.map(String), transformers: new PrefixTransformers(ts) });

@@ -125,7 +125,7 @@ test('EncryptionConfiguration validation texts (validation_encryption.go)', () =
             - secret: ${b64(16)}`),
     /name is a mandatory field for a key/,
   );
-  bad(cfg(`      - aesgcm: {keys: []}`), /aesgcm\.keys: Required value: at least one key is required/);
+  bad(cfg(`      - aesgcm: {keys: []}`), /aesgcm\.keys: Required value: at least one keys is required/);
   bad(
     cfg(`      - identity: {}
         aesgcm: {keys: [{name: a, secret: ${b64(16)}}]}`),
@@ -133,7 +133,14 @@ test('EncryptionConfiguration validation texts (validation_encryption.go)', () =
   );
   bad(cfg(`      - secretbox: {keys: [{name: a, secret: ${b64(32)}}]}`), /secretbox.*not supported/);
   bad(cfg(`      - kms: {name: x, endpoint: unix:///k.sock}`), /KMS plugins are not supported/);
-  bad(cfg('      []'), /providers: Required value: at least one provider is required/);
+  bad(
+    cfg('      []'),
+    /resources\[0\]\.providers: Required value: at least one resources\[0\]\.providers is required/,
+  );
+  bad(
+    cfg('      - {}'),
+    /providers\[0\]: Invalid value: \{\}: provider does not contain any of the expected providers/,
+  );
   bad('kind: Other\napiVersion: v1\n', /no kind "Other" is registered/);
   bad('{{{', /error while parsing file/);
 });
