@@ -172,6 +172,18 @@ export const serveFlags: FlagSpec[] = [
     help: 'Identifiers of the API; defaults to the first --service-account-issuer.',
   },
   {
+    name: 'encryption-provider-config',
+    type: 'string',
+    default: '',
+    help: 'The file containing configuration for encryption providers to be used for storing secrets in etcd (apiserver.config.k8s.io/v1 EncryptionConfiguration: aesgcm, aescbc, identity).',
+  },
+  {
+    name: 'encryption-provider-config-automatic-reload',
+    type: 'bool',
+    default: false,
+    help: 'Determines if the file set by --encryption-provider-config should be automatically reloaded if the disk contents change.',
+  },
+  {
     name: 'storage-backend',
     type: 'string',
     default: 'sqlite',

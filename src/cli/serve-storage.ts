@@ -17,6 +17,7 @@ import { openEtcdStore } from '../storage/etcd.js';
 import type { Store } from '../storage/interfaces.js';
 import { openSqliteStore } from '../storage/sqlite.js';
 import { FlagError, parseDuration, type FlagValues } from './flags.js';
+import { encryptionFromFlags } from './serve-encryption.js';
 
 const ETCD_FLAGS = ['etcd-servers', 'etcd-cafile', 'etcd-certfile', 'etcd-keyfile', 'etcd-prefix'];
 
@@ -28,13 +29,27 @@ function readFlagFile(flag: string, file: string): Buffer {
   }
 }
 
-/** @throws FlagError for inconsistent flags or an unreachable etcd. */
+/**
+ * The store, wrapped for encryption at rest when --encryption-provider-config is given
+ * (serve-encryption.ts). @throws FlagError for inconsistent flags or an unreachable etcd.
+ */
 export async function openStoreFromFlags(
   f: FlagValues,
   set: ReadonlySet<string>,
   dataDir: string,
   pki: Pki,
 ): Promise<Store> {
+  const encryption = encryptionFromFlags(f);
+  const { store, root } = await openBackend(f, set, dataDir, pki);
+  return encryption.wrap(store, root);
+}
+
+async function openBackend(
+  f: FlagValues,
+  set: ReadonlySet<string>,
+  dataDir: string,
+  pki: Pki,
+): Promise<{ store: Store; root: string }> {
   const servers = (f['etcd-servers'] as string[]).map((s) => s.trim()).filter((s) => s !== '');
   let backend = String(f['storage-backend']);
   if (!set.has('storage-backend') && servers.length > 0) backend = 'etcd3';
@@ -45,7 +60,10 @@ export async function openStoreFromFlags(
     const stray = ETCD_FLAGS.filter((n) => set.has(n));
     if (stray.length)
       throw new FlagError(`${stray.map((n) => `--${n}`).join(', ')} require --storage-backend=etcd3`);
-    return openSqliteStore(path.join(dataDir, 'kubeauth.db'), { compaction });
+    return {
+      store: await openSqliteStore(path.join(dataDir, 'kubeauth.db'), { compaction }),
+      root: '/registry',
+    };
   }
   if (backend !== 'etcd3') throw new FlagError(`--storage-backend: "${backend}" is not one of sqlite, etcd3`);
   if (servers.length === 0)
@@ -82,7 +100,7 @@ export async function openStoreFromFlags(
     throw new FlagError('--etcd-cafile/--etcd-certfile/--etcd-keyfile need https --etcd-servers');
   }
   try {
-    return await openEtcdStore({ servers, prefix, tls, compaction });
+    return { store: await openEtcdStore({ servers, prefix, tls, compaction }), root: prefix };
   } catch (e) {
     throw new FlagError(`cannot reach etcd at ${servers.join(',')}: ${(e as Error).message}`);
   }

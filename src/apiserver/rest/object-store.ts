@@ -16,6 +16,7 @@ import {
 import type { GroupResource, KubeObject } from '../../api/types.js';
 import type { ResourceDescriptor } from '../../registry/types.js';
 import { StorageError, type KeyValue, type Store } from '../../storage/interfaces.js';
+import { isRewriteAware } from '../../storage/transformer.js';
 import { goJson } from '../json-encode.js';
 
 /** A stored object as served: parsed form (treat as immutable) plus its JSON bytes. */
@@ -188,8 +189,14 @@ export class ObjectStore {
   ): Promise<CachedObject> {
     for (let attempt = 0; ; attempt++) {
       const cur = this.mustGet(namespace, name);
-      const next = await mutate(cur);
-      if (next === undefined) return cur;
+      let next = await mutate(cur);
+      if (next === undefined) {
+        // etcd3 GuaranteedUpdate skips a no-op write unless the stored value is stale (read with
+        // an older encryption key): then it is rewritten under the current first provider.
+        if (opts.dryRun || !isRewriteAware(this.store)) return cur;
+        if (!(await this.store.needsRewrite(cur.key, cur.rv))) return cur;
+        next = cur.obj;
+      }
       if (opts.dryRun) return { key: cur.key, obj: next, ...encodeCached(next), rv: cur.rv };
       if (this.deleteDuringUpdate(cur.obj, next)) {
         // The last finalizer of an object being deleted is gone: the update deletes it.
