@@ -6,6 +6,7 @@
 import type { FlagSpec } from './flags.js';
 import { authenticationFlags } from './serve-flags-authn.js';
 import { signingFlags } from './serve-signing.js';
+import { leaderElectionFlags } from './serve-flags-leader.js';
 
 export const serveFlags: FlagSpec[] = [
   {
@@ -266,6 +267,7 @@ export const serveFlags: FlagSpec[] = [
     help: 'An optional field indicating the duration a handler must keep a request open before timing it out. This is the default request timeout for requests but may be overridden by flags such as --min-request-timeout for specific types of requests.',
   },
   ...signingFlags,
+  ...leaderElectionFlags,
   {
     name: 'csr-signing-workers',
     type: 'int',
