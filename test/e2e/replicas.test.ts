@@ -294,3 +294,46 @@ test('SIGKILL of the leader: the other acquires within leaseDuration + retry and
   await probe;
   assert.ok(probes > 10, `${probes} probes`);
 });
+
+test('the killed replica rejoins as a candidate; SIGTERM of the leader releases the Lease for an immediate takeover', async () => {
+  const alive = (s: TestServer) => s.proc.exitCode === null && s.proc.signalCode === null;
+  const [dead, leader, di] = alive(a) ? [b, a, 1] : [a, b, 0];
+  assert.ok(!alive(dead) && alive(leader) && leads(leader));
+  const back = await startServer({ dir: dirs[di], port: ports[di], args: serveArgs(dirs[di]) });
+  if (di === 0) a = back;
+  else b = back;
+  await sleep(1500);
+  assert.ok(!leads(back), 'the rejoined replica waits while the lease is renewed');
+  const stoppedAt = performance.now();
+  await leader.stop('SIGTERM');
+  assert.match(leader.output(), /released lease kube-system\/kube-controller-manager/);
+  while (!leads(back)) {
+    assert.ok(performance.now() - stoppedAt < 2 * 2.2 * RETRY_S * 1000 + 1000, 'no prompt takeover');
+    await sleep(50);
+  }
+  const s = (performance.now() - stoppedAt) / 1000;
+  process.stdout.write(`# after a graceful stop the candidate acquired the lease in ${s.toFixed(2)} s\n`);
+  const c = new Client(ports[di], credentialsFromKubeconfig(path.join(dirs[di], 'admin.conf')));
+  try {
+    assert.equal((await signedCsr(c, ports[di], dirs[di], 'csr-after-release')).length, 1);
+  } finally {
+    c.close();
+  }
+});
+
+test('init --from-pki without the shared files refuses', () => {
+  let err: { status?: number; stderr?: Buffer } = {};
+  try {
+    execFileSync(
+      process.execPath,
+      [mainJs, 'init', '--data-dir', path.join(root, 'c'), '--from-pki', path.join(root, 'nope')],
+      {
+        stdio: 'pipe',
+      },
+    );
+  } catch (e) {
+    err = e as typeof err;
+  }
+  assert.notEqual(err.status ?? 0, 0);
+  assert.match(String(err.stderr), /missing ca\.crt, ca\.key/);
+});
