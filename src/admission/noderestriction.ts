@@ -282,7 +282,7 @@ function admitPVCStatus(
 }
 
 /** Kubelet labels (well_known_labels.go): exact keys, and namespaces (with sub-domains). */
-const KUBELET_LABELS = new Set([
+export const KUBELET_LABELS = new Set([
   'kubernetes.io/hostname',
   'failure-domain.beta.kubernetes.io/zone',
   'failure-domain.beta.kubernetes.io/region',
@@ -295,7 +295,7 @@ const KUBELET_LABELS = new Set([
   'topology.kubernetes.io/region',
   'node.kubernetes.io/instance-type',
 ]);
-const KUBELET_LABEL_NAMESPACES = ['kubelet.kubernetes.io', 'node.kubernetes.io'];
+export const KUBELET_LABEL_NAMESPACES = ['kubelet.kubernetes.io', 'node.kubernetes.io'];
 
 const labelNamespace = (key: string): string => (key.includes('/') ? key.slice(0, key.indexOf('/')) : '');
 const inNamespace = (ns: string, domain: string): boolean => ns === domain || ns.endsWith(`.${domain}`);

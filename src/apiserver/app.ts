@@ -13,6 +13,7 @@ import type { AuthorizerConfig } from '../authz/config.js';
 import { APIServiceController } from '../controllers/apiservices.js';
 import type { ClusterSigningOptions } from '../controllers/certificates.js';
 import { startControllerManager, type LeaderElectionOptions } from '../controllers/controller-manager.js';
+import type { NodeLifecycleOptions } from '../controllers/node-lifecycle.js';
 import { reconcileBootstrapPolicy } from '../controllers/rbac-bootstrap.js';
 import { allResources } from '../registry/index.js';
 import { ResourceRegistry } from '../registry/registry.js';
@@ -96,6 +97,8 @@ export interface ApiServerOptions {
   clusterSigning?: ClusterSigningOptions;
   /** The cluster CA bundle published as `kube-root-ca.crt` in every namespace (kube-controller-manager --root-ca-file). */
   rootCaPem?: string;
+  /** The node lifecycle controller's --node-monitor-grace-period and --node-monitor-period (50 s, 5 s). */
+  nodeLifecycle?: Pick<NodeLifecycleOptions, 'gracePeriodMs' | 'monitorPeriodMs'>;
   /** --v: at 1 and above, every refused request is logged with the RBAC explanation of why. */
   verbosity?: number;
   /** Run the kube-controller-manager controllers only while holding its Lease; undefined: always. */
@@ -205,6 +208,7 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
     now,
     rnd,
     log,
+    nodeLifecycle: o.nodeLifecycle,
     leaderElection: o.leaderElection,
   });
 

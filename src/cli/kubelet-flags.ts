@@ -2,12 +2,11 @@
  * @module cli/kubelet-flags
  *
  * The flag table of `kubeauth kubelet`: upstream kubelet names and (legacy, without --config)
- * defaults for its HTTPS API. Flags of capabilities not built yet (node registration, the read-only and healthz ports) are known and refuse start-up.
+ * defaults for its HTTPS API. Flags of capabilities not built yet (the read-only and healthz
+ * ports) are known and refuse start-up.
  * `--node-name` and `--stale-if-error-window` are kubeauth's own.
  */
 import type { FlagSpec } from './flags.js';
-
-const NOT_YET = 'the kubeauth node agent does not do this yet (issue #9, a later slice)';
 
 export const kubeletFlags: FlagSpec[] = [
   {
@@ -142,14 +141,24 @@ export const kubeletFlags: FlagSpec[] = [
     type: 'bool',
     default: true,
     help: 'Register the node with the apiserver.',
-    notYetSupported: NOT_YET,
   },
   {
     name: 'node-labels',
     type: 'string',
     default: '',
-    help: 'Labels to add when registering the node in the cluster.',
-    notYetSupported: NOT_YET,
+    help: "<key=value pairs> Labels to add when registering the node in the cluster. Labels must be key=value pairs separated by ','. Labels in the 'kubernetes.io' namespace must begin with an allowed prefix (kubelet.kubernetes.io, node.kubernetes.io) or be in the specifically allowed set (beta.kubernetes.io/arch, beta.kubernetes.io/instance-type, beta.kubernetes.io/os, failure-domain.beta.kubernetes.io/region, failure-domain.beta.kubernetes.io/zone, kubernetes.io/arch, kubernetes.io/hostname, kubernetes.io/os, node.kubernetes.io/instance-type, topology.kubernetes.io/region, topology.kubernetes.io/zone)",
+  },
+  {
+    name: 'node-status-update-frequency',
+    type: 'duration',
+    default: '10s',
+    help: 'Specifies how often kubelet posts node status to master (with the Lease, a status that did not change is posted every 5m).',
+  },
+  {
+    name: 'node-lease-duration-seconds',
+    type: 'int',
+    default: 40,
+    help: 'kubeauth: KubeletConfiguration nodeLeaseDurationSeconds, the duration the kubelet sets on its Lease in kube-node-lease; it is renewed every quarter of it (upstream has no flag for it).',
   },
   {
     name: 'read-only-port',

@@ -56,12 +56,7 @@ test('refusals: bad mode, port, TLS pair, unimplemented flags, webhook without a
   assert.throws(() => cfg(['--authorization-mode', 'RBAC']), /Unsupported value: "RBAC"/);
   assert.throws(() => cfg(['--port', '0']), /must be between 1 and 65535/);
   assert.throws(() => cfg(['--tls-cert-file', 'a.crt']), /must be given together/);
-  for (const f of [
-    '--register-node=false',
-    '--node-labels=a=b',
-    '--read-only-port=10255',
-    '--healthz-port=10248',
-  ]) {
+  for (const f of ['--read-only-port=10255', '--healthz-port=10248']) {
     const p = parseFlags(kubeletFlags, [f]);
     assert.throws(() => refuseNotYetSupported(kubeletFlags, p.set), /refusing to start/, f);
   }
@@ -94,4 +89,23 @@ test('rotateCertificates / serverTLSBootstrap from the file, the flags winning; 
   assert.equal(cfg(['--config', file]).serverTLSBootstrap, true);
   assert.equal(cfg(['--config', file, '--rotate-server-certificates=false']).serverTLSBootstrap, false);
   assert.equal(cfg(['--rotate-certificates']).rotateCertificates, true);
+});
+
+test('node settings: the flags (legacy defaults), and over a --config file only when given', () => {
+  const c = cfg(['--node-status-update-frequency', '2s', '--register-node=false']);
+  assert.deepEqual(
+    [c.nodeStatusUpdateFrequencyMs, c.registerNode, c.nodeLeaseDurationSeconds],
+    [2000, false, 40],
+  );
+  const dir = mkdtempSync(path.join(tmpdir(), 'kubelet-cfg-node-'));
+  const file = path.join(dir, 'node.yaml');
+  writeFileSync(
+    file,
+    'apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\nnodeLeaseDurationSeconds: 8\nregisterNode: false\n',
+  );
+  const d = cfg(['--config', file, '--node-lease-duration-seconds', '12']);
+  assert.deepEqual(
+    [d.nodeLeaseDurationSeconds, d.registerNode, d.nodeStatusUpdateFrequencyMs],
+    [12, false, 10_000],
+  );
 });

@@ -20,6 +20,7 @@ import {
   type KubeletServing,
 } from '../kubelet/config.js';
 import { defaultNodeName } from '../kubelet/node-state.js';
+import { nodeAgentFromFlags } from '../kubelet/node-agent.js';
 import { listenKubelet } from '../kubelet/server.js';
 import { KubeletCertError, setUpKubeletCertificates } from '../kubelet/certificates.js';
 import {
@@ -65,6 +66,11 @@ export function effectiveConfig(f: FlagValues, set: ReadonlySet<string>): Kubele
     c.cacheUnauthorizedTtlMs = parseDuration(String(f['authorization-webhook-cache-unauthorized-ttl']));
   if (given('rotate-certificates')) c.rotateCertificates = f['rotate-certificates'] === true;
   if (given('rotate-server-certificates')) c.serverTLSBootstrap = f['rotate-server-certificates'] === true;
+  if (given('register-node')) c.registerNode = f['register-node'] !== false;
+  if (given('node-status-update-frequency'))
+    c.nodeStatusUpdateFrequencyMs = parseDuration(String(f['node-status-update-frequency']));
+  if (given('node-lease-duration-seconds'))
+    c.nodeLeaseDurationSeconds = Number(f['node-lease-duration-seconds']);
   if (given('enable-debugging-handlers')) c.enableDebuggingHandlers = f['enable-debugging-handlers'] === true;
   if (c.port < 1 || c.port > 65535)
     throw new FlagError(
@@ -106,6 +112,13 @@ export async function run(argv: string[]): Promise<number> {
   const staleMs = parseDuration(String(f['stale-if-error-window']));
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const stale = staleLogger(log);
+  // Node registration, NodeStatus and the Lease heartbeat (kubelet/node-agent.ts): checked now, run once serving.
+  const agent = nodeAgentFromFlags(f, config, {
+    nodeName,
+    nodeIps,
+    kubeconfig: String(f.kubeconfig ?? ''),
+    log,
+  });
   // TLS bootstrap and certificate rotation (kubelet/certificates.ts): before any API call.
   const certs = await setUpKubeletCertificates({
     kubeconfig: String(f.kubeconfig ?? ''),
@@ -177,10 +190,11 @@ export async function run(argv: string[]): Promise<number> {
       `anonymous=${config.anonymous} x509=${Boolean(clientCaPem)} webhookAuthn=${config.webhookAuthentication} ` +
       `authorization=${config.authorizationMode}`,
   );
+  agent?.start(k.port);
   await new Promise<void>((resolve) => {
     const stop = () => {
       certs.stop();
-      void k.close().then(resolve);
+      void (agent?.stop() ?? Promise.resolve()).then(() => k.close()).then(resolve);
     };
     process.once('SIGTERM', stop);
     process.once('SIGINT', stop);

@@ -14,7 +14,7 @@ export const leaderElectionFlags: FlagSpec[] = [
     name: 'leader-elect',
     type: 'bool',
     default: true,
-    help: 'Start a leader election client and gain leadership before running the controllers (CSR signer and approver, service-account tokens, ClusterRole aggregation, token cleaner, namespace lifecycle, root CA publisher); with etcd storage. Without it every replica runs them.',
+    help: 'Start a leader election client and gain leadership before running the controllers (CSR signer and approver, service-account tokens, ClusterRole aggregation, token cleaner, namespace and node lifecycle, root CA publisher); with etcd storage. Without it every replica runs them.',
   },
   {
     name: 'leader-elect-lease-duration',

@@ -266,6 +266,18 @@ export const serveFlags: FlagSpec[] = [
     default: '1m0s',
     help: 'An optional field indicating the duration a handler must keep a request open before timing it out. This is the default request timeout for requests but may be overridden by flags such as --min-request-timeout for specific types of requests.',
   },
+  {
+    name: 'node-monitor-grace-period',
+    type: 'duration',
+    default: '50s',
+    help: "kube-controller-manager: Amount of time which we allow running Node to be unresponsive before marking it unhealthy. Must be N times more than kubelet's nodeStatusUpdateFrequency, where N means number of retries allowed for kubelet to post node status (upstream default 50s since 1.32).",
+  },
+  {
+    name: 'node-monitor-period',
+    type: 'duration',
+    default: '5s',
+    help: 'kube-controller-manager: The period for syncing NodeStatus in cloud-node-lifecycle-controller (the node lifecycle controller).',
+  },
   ...signingFlags,
   ...leaderElectionFlags,
   {

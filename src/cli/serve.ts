@@ -41,6 +41,15 @@ function signingWorkers(f: Record<string, unknown>): number | undefined {
   return workers === -1 ? undefined : workers;
 }
 
+/** --node-monitor-grace-period and --node-monitor-period (the node lifecycle controller). */
+function nodeLifecycleFlags(f: Record<string, unknown>): { gracePeriodMs: number; monitorPeriodMs: number } {
+  const gracePeriodMs = parseDuration(String(f['node-monitor-grace-period']));
+  const monitorPeriodMs = parseDuration(String(f['node-monitor-period']));
+  if (!(gracePeriodMs > 0)) throw new FlagError('--node-monitor-grace-period must be greater than 0');
+  if (!(monitorPeriodMs > 0)) throw new FlagError('--node-monitor-period must be greater than 0');
+  return { gracePeriodMs, monitorPeriodMs };
+}
+
 function readPem(file: string): string {
   return readFileSync(file, 'utf8');
 }
@@ -309,6 +318,7 @@ export async function run(argv: string[]): Promise<number> {
     leaderElection,
     rootCaPem: pki.cas.ca.certPem,
     requestTimeoutMs: parseDuration(String(f['request-timeout'])),
+    nodeLifecycle: nodeLifecycleFlags(f),
     clusterSigning: {
       cas: signerCas,
       durationSeconds: parseDuration(String(f['cluster-signing-duration'])) / 1000,

@@ -1,7 +1,7 @@
 /**
  * The kube-controller-manager part of kubeauth: the controllers that must run in exactly one
  * replica (CSR signing and approval, service-account token secrets, ClusterRole aggregation,
- * bootstrap token cleaner, namespace lifecycle, kube-root-ca.crt publisher). With leader election
+ * bootstrap token cleaner, namespace lifecycle, node lifecycle, kube-root-ca.crt publisher). With leader election
  * (etcd storage, `--leader-elect`, the default) they run only while this process holds the
  * kube-system Lease `kube-controller-manager`; each leadership term starts a fresh set and losing
  * or releasing the lease stops it. Controllers of the apiserver itself (CRD naming and finalizer,
@@ -27,6 +27,7 @@ import { ClusterRoleAggregationController } from './clusterrole-aggregation-cont
 import { RootCaPublisher } from './configmap-publisher.js';
 import { LeaderElector, type LeaseLock } from './leader-election.js';
 import { NamespaceController } from './namespace.js';
+import { NodeLifecycleController, type NodeLifecycleOptions } from './node-lifecycle.js';
 import { ServiceAccountTokensController } from './serviceaccount-tokens.js';
 
 /** kube-controller-manager's --leader-elect-* (componentbaseconfig LeaderElectionConfiguration). */
@@ -48,6 +49,8 @@ export interface ControllerManagerDeps {
   now: () => Date;
   rnd: Randomness;
   log: (m: string) => void;
+  /** --node-monitor-grace-period and --node-monitor-period. */
+  nodeLifecycle?: Pick<NodeLifecycleOptions, 'gracePeriodMs' | 'monitorPeriodMs'>;
   /** Undefined: no election, the controllers start at once. */
   leaderElection?: LeaderElectionOptions;
 }
@@ -94,6 +97,13 @@ async function startControllers(d: ControllerManagerDeps): Promise<() => Promise
   const tokenCleaner = new BootstrapTokenCleaner(client.store('', 'secrets'), { now, log });
   tokenCleaner.start();
   stopped.push(() => tokenCleaner.stop());
+  const nodeLifecycle = new NodeLifecycleController(
+    client.store('', 'nodes'),
+    client.store('coordination.k8s.io', 'leases'),
+    { ...d.nodeLifecycle, now, log },
+  );
+  nodeLifecycle.start();
+  stopped.push(() => nodeLifecycle.stop());
   return async () => {
     for (const s of stopped.reverse()) await s();
   };

@@ -75,3 +75,30 @@ test('/configz shows durations as Go prints them', () => {
   assert.equal(v.kubeletconfig.authorization.webhook.cacheAuthorizedTTL, '5m0s');
   assert.equal(v.kubeletconfig.authorization.webhook.cacheUnauthorizedTTL, '30s');
 });
+
+test('the node settings: registerNode, nodeStatusUpdateFrequency/ReportFrequency, nodeLeaseDurationSeconds', () => {
+  assert.equal(V1BETA1_DEFAULTS.registerNode, true);
+  assert.equal(V1BETA1_DEFAULTS.nodeStatusUpdateFrequencyMs, 10_000);
+  assert.equal(V1BETA1_DEFAULTS.nodeLeaseDurationSeconds, 40);
+  const c = decodeKubeletConfiguration(
+    head +
+      'registerNode: false\nnodeStatusUpdateFrequency: 4s\nnodeStatusReportFrequency: 1m\nnodeLeaseDurationSeconds: 8\n',
+  );
+  assert.deepEqual(
+    [
+      c.registerNode,
+      c.nodeStatusUpdateFrequencyMs,
+      c.nodeStatusReportFrequencyMs,
+      c.nodeLeaseDurationSeconds,
+    ],
+    [false, 4000, 60_000, 8],
+  );
+  const v = configzView(c) as { kubeletconfig: Record<string, any> };
+  assert.equal(v.kubeletconfig.nodeStatusUpdateFrequency, '4s');
+  assert.equal(v.kubeletconfig.nodeStatusReportFrequency, '1m0s');
+  assert.throws(
+    () => decodeKubeletConfiguration(head + 'nodeLeaseDurationSeconds: 0\n'),
+    /must be greater than 0/,
+  );
+  assert.throws(() => decodeKubeletConfiguration(head + 'registerNode: "no"\n'), /must be a boolean/);
+});

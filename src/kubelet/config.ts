@@ -34,6 +34,14 @@ export interface KubeletServing {
   rotateCertificates: boolean;
   /** --rotate-server-certificates: a kubelet-serving CSR instead of the self-signed pair. */
   serverTLSBootstrap: boolean;
+  /** --register-node (kubelet/node-agent.ts). */
+  registerNode: boolean;
+  /** --node-status-update-frequency, ms. */
+  nodeStatusUpdateFrequencyMs: number;
+  /** nodeStatusReportFrequency (no flag), ms. */
+  nodeStatusReportFrequencyMs: number;
+  /** --node-lease-duration-seconds (kubeauth's flag for the field). */
+  nodeLeaseDurationSeconds: number;
 }
 
 /** v1beta1 defaults (defaults.go SetDefaults_KubeletConfiguration). */
@@ -53,6 +61,10 @@ export const V1BETA1_DEFAULTS: KubeletServing = {
   enableSystemLogHandler: true,
   rotateCertificates: false,
   serverTLSBootstrap: false,
+  registerNode: true,
+  nodeStatusUpdateFrequencyMs: 10_000,
+  nodeStatusReportFrequencyMs: 5 * 60_000,
+  nodeLeaseDurationSeconds: 40,
 };
 
 /** The flags' defaults without --config (applyLegacyDefaults). */
@@ -80,7 +92,6 @@ const NOT_IMPLEMENTED = new Set([
   'tlsMinVersion',
   'staticPodPath',
   'staticPodURL',
-  'registerNode',
   'enableServer',
   'enableProfilingHandler',
   'enableContentionProfiling',
@@ -101,6 +112,10 @@ const KNOWN_TOP = new Set([
   'enableSystemLogHandler',
   'rotateCertificates',
   'serverTLSBootstrap',
+  'registerNode',
+  'nodeStatusUpdateFrequency',
+  'nodeStatusReportFrequency',
+  'nodeLeaseDurationSeconds',
 ]);
 
 function checkFields(o: Obj, allowed: readonly string[], at: string): void {
@@ -162,6 +177,16 @@ export function decodeKubeletConfiguration(text: string): KubeletServing {
     c.rotateCertificates = bool(doc.rotateCertificates, 'rotateCertificates');
   if (doc.serverTLSBootstrap !== undefined)
     c.serverTLSBootstrap = bool(doc.serverTLSBootstrap, 'serverTLSBootstrap');
+  if (doc.registerNode !== undefined) c.registerNode = bool(doc.registerNode, 'registerNode');
+  if (doc.nodeStatusUpdateFrequency !== undefined)
+    c.nodeStatusUpdateFrequencyMs = duration(doc.nodeStatusUpdateFrequency, 'nodeStatusUpdateFrequency');
+  if (doc.nodeStatusReportFrequency !== undefined)
+    c.nodeStatusReportFrequencyMs = duration(doc.nodeStatusReportFrequency, 'nodeStatusReportFrequency');
+  if (doc.nodeLeaseDurationSeconds !== undefined) {
+    if (!Number.isInteger(doc.nodeLeaseDurationSeconds) || (doc.nodeLeaseDurationSeconds as number) <= 0)
+      throw new Error('nodeLeaseDurationSeconds: must be greater than 0');
+    c.nodeLeaseDurationSeconds = doc.nodeLeaseDurationSeconds as number;
+  }
   const an = doc.authentication;
   if (an !== undefined) {
     if (!isObj(an)) throw new Error('authentication: must be an object');
@@ -253,6 +278,10 @@ export function configzView(c: KubeletServing): Obj {
       enableSystemLogHandler: c.enableSystemLogHandler,
       rotateCertificates: c.rotateCertificates,
       serverTLSBootstrap: c.serverTLSBootstrap,
+      registerNode: c.registerNode,
+      nodeStatusUpdateFrequency: goDuration(c.nodeStatusUpdateFrequencyMs),
+      nodeStatusReportFrequency: goDuration(c.nodeStatusReportFrequencyMs),
+      nodeLeaseDurationSeconds: c.nodeLeaseDurationSeconds,
     },
   };
 }
