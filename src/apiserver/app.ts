@@ -8,15 +8,12 @@ import { allocateIp, firstIp, parseCidr } from '../api/cidr.js';
 import { cryptoRandomness, type Randomness } from '../api/meta.js';
 import { decodeKubeProtobuf } from '../api/protobuf/index.js';
 import { requestHeaderNames } from '../authn/request-header.js';
-import { BootstrapTokenCleaner } from '../controllers/bootstrap-token-cleaner.js';
-import { ServiceAccountTokensController } from '../controllers/serviceaccount-tokens.js';
-import { AuthenticationTrustPublisher, RootCaPublisher } from '../controllers/configmap-publisher.js';
+import { AuthenticationTrustPublisher } from '../controllers/configmap-publisher.js';
 import type { AuthorizerConfig } from '../authz/config.js';
 import { APIServiceController } from '../controllers/apiservices.js';
-import { ClusterRoleAggregationController } from '../controllers/clusterrole-aggregation-controller.js';
-import { NamespaceController } from '../controllers/namespace.js';
-import { NodeLifecycleController, type NodeLifecycleOptions } from '../controllers/node-lifecycle.js';
-import { startCertificateControllers, type ClusterSigningOptions } from '../controllers/certificates.js';
+import type { ClusterSigningOptions } from '../controllers/certificates.js';
+import { startControllerManager, type LeaderElectionOptions } from '../controllers/controller-manager.js';
+import type { NodeLifecycleOptions } from '../controllers/node-lifecycle.js';
 import { reconcileBootstrapPolicy } from '../controllers/rbac-bootstrap.js';
 import { allResources } from '../registry/index.js';
 import { ResourceRegistry } from '../registry/registry.js';
@@ -104,6 +101,8 @@ export interface ApiServerOptions {
   nodeLifecycle?: Pick<NodeLifecycleOptions, 'gracePeriodMs' | 'monitorPeriodMs'>;
   /** --v: at 1 and above, every refused request is logged with the RBAC explanation of why. */
   verbosity?: number;
+  /** Run the kube-controller-manager controllers only while holding its Lease; undefined: always. */
+  leaderElection?: LeaderElectionOptions;
 }
 
 export interface ApiServer {
@@ -179,13 +178,6 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
 
   const reconciled = await reconcileBootstrapPolicy(client, log);
   log(`rbac/bootstrap-roles: reconciled ${reconciled} default RBAC objects`);
-  const aggregation = new ClusterRoleAggregationController(
-    storeFor('rbac.authorization.k8s.io', 'clusterroles')!,
-    log,
-  );
-  await aggregation.start();
-  const nsController = new NamespaceController(client, stores, log);
-  nsController.start();
   const apiServices = new APIServiceController(client, { now, log });
   await apiServices.start();
   // Custom resources: served once their CRD is Established (apiextensions/serving.ts).
@@ -197,10 +189,6 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
   crdNames.start();
   const crdFinalizer = new CrdFinalizerController(crds, (n) => crServing.storeFor(n), now, log);
   crdFinalizer.start();
-  const csrStore = storeFor('certificates.k8s.io', 'certificatesigningrequests')!;
-  const certificates = startCertificateControllers(csrStore, authorizer, o.clusterSigning, { now, log });
-  const rootCa = o.rootCaPem ? new RootCaPublisher(client, o.rootCaPem, log) : undefined;
-  rootCa?.start();
   const trust = new AuthenticationTrustPublisher(
     client,
     { clientCaPem: o.tls.clientCa, requestHeader: o.authentication?.requestHeader },
@@ -209,23 +197,20 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
   await trust.start();
   o.tls.clientCaBundle?.onChange((pem) => trust.setClientCa(pem));
   o.tls.requestHeaderCaBundle?.onChange((pem) => trust.setRequestHeaderCa(pem));
-  const saTokens =
-    env.tokens && o.rootCaPem
-      ? new ServiceAccountTokensController(
-          storeFor('', 'secrets')!,
-          storeFor('', 'serviceaccounts')!,
-          env.tokens.signer,
-          o.rootCaPem,
-          log,
-        )
-      : undefined;
-  saTokens?.start();
-  // kubeadm enables kube-controller-manager's tokencleaner; kubeauth runs it always.
-  const tokenCleaner = new BootstrapTokenCleaner(storeFor('', 'secrets')!, { now, log });
-  tokenCleaner.start();
-  const nodes = [storeFor('', 'nodes')!, storeFor('coordination.k8s.io', 'leases')!] as const;
-  const nodeLifecycle = new NodeLifecycleController(...nodes, { ...o.nodeLifecycle, now, log });
-  nodeLifecycle.start();
+  // kube-controller-manager's controllers, in one replica at a time (controllers/controller-manager.ts).
+  const controllers = await startControllerManager({
+    client,
+    stores,
+    authorizer,
+    clusterSigning: o.clusterSigning,
+    rootCaPem: o.rootCaPem,
+    tokenSigner: env.tokens?.signer,
+    now,
+    rnd,
+    log,
+    nodeLifecycle: o.nodeLifecycle,
+    leaderElection: o.leaderElection,
+  });
 
   const checks: HealthCheck[] = [
     { name: 'ping', check: () => undefined },
@@ -284,14 +269,8 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
       handler,
     );
   } catch (e) {
-    nsController.stop();
+    await controllers.stop();
     apiServices.stop();
-    aggregation.stop();
-    tokenCleaner.stop();
-    await nodeLifecycle.stop();
-    await certificates.stop();
-    saTokens?.stop();
-    rootCa?.stop();
     trust.stop();
     crdNames.stop();
     crdFinalizer.stop();
@@ -323,16 +302,10 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
     async close() {
       tlsFiles.stop();
       keyFiles?.stop();
-      nsController.stop();
+      await controllers.stop();
       apiServices.stop();
-      aggregation.stop();
       crdNames.stop();
       crdFinalizer.stop();
-      await certificates.stop();
-      tokenCleaner.stop();
-      await nodeLifecycle.stop();
-      saTokens?.stop();
-      rootCa?.stop();
       trust.stop();
       authz.informers.forEach((i) => i.stop());
       await server.close();

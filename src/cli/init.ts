@@ -5,7 +5,8 @@
  * kubeadm-style PKI under `DIR/pki/` and `DIR/admin.conf` if missing (existing files are reused),
  * then prints what it wrote and how to point kubectl at the cluster. Flag names follow kubeadm.
  */
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import { copySharedPki } from '../pki/join.js';
 import { ensurePki } from '../pki/layout.js';
 import {
   DEFAULT_ENCRYPTION_ALGORITHM,
@@ -50,6 +51,11 @@ export const initFlags: readonly FlagSpec[] = [
     type: 'string',
     help: 'A stable host:port for the control plane; added to the apiserver SANs and used in admin.conf',
   },
+  {
+    name: 'from-pki',
+    type: 'string',
+    help: "Another control-plane replica's pki directory: copy its CAs, front-proxy and etcd CAs and sa.key/sa.pub (kubeadm join --control-plane), then create this replica's own certificates",
+  },
   { name: 'node-name', type: 'string', help: 'Node name (CN of the etcd certificates; default: host name)' },
   {
     name: 'encryption-algorithm',
@@ -82,6 +88,11 @@ export async function run(argv: string[]): Promise<number> {
     throw new FlagError(`--encryption-algorithm: ${(e as Error).message}`);
   }
   const started = performance.now();
+  const copied = f['from-pki']
+    ? await copySharedPki(resolve(String(f['from-pki'])), join(dataDir, 'pki')).catch((e: Error) => {
+        throw new FlagError(e.message);
+      })
+    : [];
   const pki = await ensurePki(dataDir, {
     encryptionAlgorithm,
     advertiseAddress: f['apiserver-advertise-address'] as string | undefined,
@@ -95,6 +106,7 @@ export async function run(argv: string[]): Promise<number> {
   });
   const ms = Math.round(performance.now() - started);
   process.stdout.write(`[certs] Using certificateDir folder "${pki.pkiDir}"\n`);
+  pki.created.unshift(...copied);
   if (pki.created.length === 0)
     process.stdout.write('Nothing to do: the PKI and admin.conf already exist.\n');
   else {

@@ -6,6 +6,7 @@
 import type { FlagSpec } from './flags.js';
 import { authenticationFlags } from './serve-flags-authn.js';
 import { signingFlags } from './serve-signing.js';
+import { leaderElectionFlags } from './serve-flags-leader.js';
 
 export const serveFlags: FlagSpec[] = [
   {
@@ -290,6 +291,7 @@ export const serveFlags: FlagSpec[] = [
     help: 'kube-controller-manager: The period for syncing NodeStatus in cloud-node-lifecycle-controller (the node lifecycle controller).',
   },
   ...signingFlags,
+  ...leaderElectionFlags,
   {
     name: 'csr-signing-workers',
     type: 'int',

@@ -27,6 +27,7 @@ import {
 import { FlagError, formatHelp, parseDuration, parseFlags, type FlagValues } from './flags.js';
 import { serveFlags } from './serve-flags.js';
 import { openStoreFromFlags } from './serve-storage.js';
+import { leaderElectionFromFlags } from './serve-flags-leader.js';
 import { jwtFromFlags } from './serve-oidc.js';
 import { signerCasFromFlags } from './serve-signing.js';
 
@@ -292,6 +293,10 @@ export async function run(argv: string[]): Promise<number> {
   const anonymous = jwt?.anonymous ?? new AnonymousSetting({ enabled: Boolean(f['anonymous-auth']) });
 
   const signerCas = signerCasFromFlags(f, pki.cas.ca);
+  const etcdBacked = set.has('storage-backend')
+    ? f['storage-backend'] === 'etcd3'
+    : (f['etcd-servers'] as string[]).some((s) => s.trim() !== '');
+  const leaderElection = leaderElectionFromFlags(f, set, etcdBacked);
   const store = await openStoreFromFlags(f, set, dataDir, pki);
   const server = await startApiServer({
     store,
@@ -310,6 +315,7 @@ export async function run(argv: string[]): Promise<number> {
     serviceClusterIpRange: range,
     advertiseAddress: advertise,
     verbosity: Number(f.v),
+    leaderElection,
     rootCaPem: pki.cas.ca.certPem,
     requestTimeoutMs: parseDuration(String(f['request-timeout'])),
     nodeLifecycle: nodeLifecycleFlags(f),
