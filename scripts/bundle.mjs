@@ -5,7 +5,7 @@
  * Node 20, which has no module compile cache, resolving and reading them took ~450–800 ms of a
  * 1.2 s fresh start, more than the PKI and the server together. One file loads in ~120 ms.
  *
- * better-sqlite3 stays external (a native addon, loaded from node_modules); `require` is provided
+ * better-sqlite3 and etcd3 stay external (loaded from node_modules, see below); `require` is provided
  * for the CommonJS packages inside the bundle. dist/cli/main.js keeps working unbundled (the tests
  * spawn it); both run the same code.
  */
@@ -19,7 +19,9 @@ const common = {
   platform: 'node',
   target: 'node20',
   format: 'esm',
-  external: ['better-sqlite3'],
+  // Native addons, and packages that read their own files beside them at run time (etcd3 loads
+  // its .proto files from __dirname), are loaded from node_modules.
+  external: ['better-sqlite3', 'etcd3'],
   banner: {
     js: "import { createRequire as __kubeauthCreateRequire } from 'node:module';\nconst require = __kubeauthCreateRequire(import.meta.url);",
   },
