@@ -12,7 +12,7 @@ import {
   hasExpired,
   secretData,
 } from '../authn/bootstrap-token.js';
-import { WorkQueue } from './work-queue.js';
+import { WorkQueue, followObjects } from './work-queue.js';
 
 /** setTimeout's longest delay; later expirations are re-checked then. */
 const MAX_DELAY_MS = 2 ** 31 - 1;
@@ -35,15 +35,13 @@ export class BootstrapTokenCleaner {
 
   start(): void {
     const prefix = this.secrets.listPrefix(BOOTSTRAP_NAMESPACE);
-    this.watcher = this.secrets.cache.watch(
+    this.watcher = followObjects(
+      this.secrets,
       prefix,
-      this.secrets.cache.revision(),
-      (evs) => {
-        for (const e of evs) if (e.type !== 'DELETED') this.enqueue(e.object.obj);
-      },
-      (err) => this.opts.log(`token cleaner watch stopped: ${err.message}`),
+      (o) => this.enqueue(o),
+      'token cleaner',
+      this.opts.log,
     );
-    for (const o of this.secrets.cache.list(prefix)) this.enqueue(o.obj);
   }
 
   stop(): void {

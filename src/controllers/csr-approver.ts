@@ -19,9 +19,10 @@ import { deepCopy, timestamp } from '../api/meta.js';
 import type { KubeObject } from '../api/types.js';
 import type { ObjectStore } from '../apiserver/rest/object-store.js';
 import { resourceAttributes, type Authorizer } from '../authz/interfaces.js';
-import { parseCsr, type CsrInfo } from '../pki/csr.js';
+import { csrInfo, type CsrInfo } from '../pki/csr.js';
+import { checkCsr } from '../pki/csr-verify.js';
 import { signerValidationError } from './csr-signer.js';
-import { WorkQueue } from './work-queue.js';
+import { WorkQueue, followObjects } from './work-queue.js';
 
 const KUBELET_CLIENT = 'kubernetes.io/kube-apiserver-client-kubelet';
 
@@ -89,15 +90,13 @@ export class CsrApprover {
   }
 
   start(): void {
-    this.watcher = this.csrs.cache.watch(
+    this.watcher = followObjects(
+      this.csrs,
       this.csrs.prefix,
-      this.csrs.cache.revision(),
-      (evs) => {
-        for (const e of evs) if (e.type !== 'DELETED') this.enqueue(e.object.obj);
-      },
-      (err) => this.opts.log(`csr approver watch stopped: ${err.message}`),
+      (o) => this.enqueue(o),
+      'csr approver',
+      this.opts.log,
     );
-    for (const o of this.csrs.cache.list(this.csrs.prefix)) this.enqueue(o.obj);
   }
 
   stop(): void {
@@ -137,13 +136,14 @@ export class CsrApprover {
     const cur = this.csrs.get('', name)?.obj;
     if (!cur || decided(cur)) return;
     const spec = cur.spec as CsrSpec;
-    let info: CsrInfo;
-    try {
-      info = await parseCsr(Buffer.from(spec.request, 'base64').toString('utf8'));
-    } catch (e) {
-      this.opts.log(`csr approver: unable to parse csr "${name}": ${(e as Error).message}`);
+    // The request was parsed and its signature checked when it was validated; checkCsr's memo
+    // answers again without repeating the work (sarapprove.go parses it once more, cheaply).
+    const checked = checkCsr(Buffer.from(spec.request, 'base64').toString('latin1'));
+    if (!checked.ok) {
+      this.opts.log(`csr approver: unable to parse csr "${name}": ${checked.error}`);
       return;
     }
+    const info: CsrInfo = csrInfo(checked.value.csr);
     const tried: string[] = [];
     for (const r of RECOGNIZERS) {
       if (!r.recognize(spec, info)) continue;

@@ -20,7 +20,7 @@ import type { ObjectStore } from '../apiserver/rest/object-store.js';
 import type { CsrInfo } from '../pki/csr.js';
 import type { SigningPool } from './csr-sign-pool.js';
 import type { SigningCaSource } from './csr-signing-ca.js';
-import { WorkQueue } from './work-queue.js';
+import { WorkQueue, followObjects } from './work-queue.js';
 
 interface Condition {
   type: string;
@@ -151,15 +151,13 @@ export class CsrSigner {
   }
 
   start(): void {
-    this.watcher = this.csrs.cache.watch(
+    this.watcher = followObjects(
+      this.csrs,
       this.csrs.prefix,
-      this.csrs.cache.revision(),
-      (evs) => {
-        for (const e of evs) if (e.type !== 'DELETED') this.enqueue(e.object.obj);
-      },
-      (err) => this.opts.log(`csr signer watch stopped: ${err.message}`),
+      (o) => this.enqueue(o),
+      'csr signer',
+      this.opts.log,
     );
-    for (const o of this.csrs.cache.list(this.csrs.prefix)) this.enqueue(o.obj);
   }
 
   stop(): void {

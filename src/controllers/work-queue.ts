@@ -4,6 +4,9 @@
  * processed twice at the same time: one added while it runs waits for that run), and a failed key
  * is logged and, with `retryMs`, retried later. `idle()` resolves once nothing is queued or running.
  */
+import type { KubeObject } from '../api/types.js';
+import type { ObjectStore } from '../apiserver/rest/object-store.js';
+
 export class WorkQueue {
   private readonly keys = new Set<string>();
   private readonly active = new Set<string>();
@@ -63,4 +66,28 @@ export class WorkQueue {
     if (this.next() !== undefined && !this.stopped && this.workers < (this.opts.concurrency ?? 1))
       void this.drain();
   }
+}
+
+/**
+ * The informer shape the controllers share: every object under `prefix` now, then every object
+ * that is added or changed (deletes are not visited), each handed to `visit`, which decides
+ * whether to queue it. A watch that stops is logged as `<what> watch stopped: ...`.
+ */
+export function followObjects(
+  store: ObjectStore,
+  prefix: string,
+  visit: (obj: KubeObject) => void,
+  what: string,
+  log: (m: string) => void,
+): { cancel(): void } {
+  const watcher = store.cache.watch(
+    prefix,
+    store.cache.revision(),
+    (evs) => {
+      for (const e of evs) if (e.type !== 'DELETED') visit(e.object.obj);
+    },
+    (err) => log(`${what} watch stopped: ${err.message}`),
+  );
+  for (const o of store.cache.list(prefix)) visit(o.obj);
+  return watcher;
 }

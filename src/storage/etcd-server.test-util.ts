@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { openEtcdStore } from './etcd.js';
 
 export interface EtcdServer {
   url: string;
@@ -106,4 +107,22 @@ export async function startEtcd(tls?: EtcdTls): Promise<EtcdServer> {
     await launch();
   };
   return { url, stop, restart };
+}
+
+/**
+ * `startEtcd` (plain HTTP), then wait until a store opens: the first linearizable read succeeds
+ * once the single member has become leader.
+ */
+export async function startReadyEtcd(): Promise<EtcdServer> {
+  const etcd = await startEtcd();
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    try {
+      await (await openEtcdStore({ servers: [etcd.url], compaction: false, timeoutMs: 2000 })).close();
+      return etcd;
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
 }

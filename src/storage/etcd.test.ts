@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { Etcd3 } from 'etcd3';
 import { collector, storeContractSuite } from './contract.test-suite.js';
-import { startEtcd, type EtcdServer } from './etcd-server.test-util.js';
+import { startReadyEtcd, type EtcdServer } from './etcd-server.test-util.js';
 import { openEtcdStore, type EtcdStoreOptions } from './etcd.js';
 import { StorageError } from './interfaces.js';
 
@@ -15,18 +15,7 @@ let etcd: EtcdServer;
 let n = 0;
 
 before(async () => {
-  etcd = await startEtcd();
-  // Wait for health: the first linearizable read succeeds once the member is leader.
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    try {
-      await (await openEtcdStore({ servers: [etcd.url], compaction: false, timeoutMs: 2000 })).close();
-      break;
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
+  etcd = await startReadyEtcd();
 });
 after(() => etcd?.stop());
 

@@ -10,24 +10,14 @@ import { Etcd3 } from 'etcd3';
 import { resourceOfKey } from '../cli/serve-encryption.js';
 import { collector } from './contract.test-suite.js';
 import { parseEncryptionConfig } from './encryption-config.js';
-import { startEtcd, type EtcdServer } from './etcd-server.test-util.js';
+import { startReadyEtcd, type EtcdServer } from './etcd-server.test-util.js';
 import { openEtcdStore } from './etcd.js';
 import { TransformingStore } from './transformer.js';
 import { aesGcm, PrefixTransformers } from './value-transformers.js';
 
 let etcd: EtcdServer;
 before(async () => {
-  etcd = await startEtcd();
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    try {
-      await (await openEtcdStore({ servers: [etcd.url], compaction: false, timeoutMs: 2000 })).close();
-      break;
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
+  etcd = await startReadyEtcd();
 });
 after(() => etcd?.stop());
 
