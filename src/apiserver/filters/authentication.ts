@@ -88,9 +88,13 @@ export function withAuthentication(
     }
     return out;
   };
-  /** Removes the credential headers found (Authorization, the front-proxy identity headers). */
+  /**
+   * Removes Authorization and the configured front-proxy headers among those found, as upstream
+   * removes exactly those (other `X-Remote-*` headers are read but left in place).
+   */
+  const stripped = (h: string) => names.includes(h) || prefixes.some((p) => h.startsWith(p));
   const stripCredentials = (headers: Record<string, unknown>, found: Record<string, string[]>) => {
-    for (const k in found) delete headers[k];
+    for (const k in found) if (stripped(k)) delete headers[k];
   };
   const NONE: Record<string, string[]> = Object.freeze({}) as Record<string, string[]>;
   return (next) => async (ctx) => {
