@@ -54,7 +54,7 @@ export function bearerTokenAuthenticator(
       const values = req.headers['authorization'];
       const token = bearerTokenOf(values?.[0], warn);
       if (token === undefined) return { ok: false };
-      return andThen(tokens.authenticateToken(token, requested), judge);
+      return andThen(tokens.authenticateToken(token, requested, req.connection), judge);
     },
   };
 }

@@ -26,6 +26,8 @@ export interface AuthRequest {
   path: string;
   /** The peer certificate chain (leaf first) as DER, when the client presented one. */
   peerCertificates?: () => PeerCertificates | undefined;
+  /** The connection (HTTP/2 session or socket) the request came on. */
+  connection?: object;
 }
 
 export interface PeerCertificates {
@@ -41,8 +43,16 @@ export interface RequestAuthenticator {
 
 /** A bearer-token authenticator (token file, bootstrap tokens, service-account JWTs, OIDC, webhook). */
 export interface TokenAuthenticator {
-  /** `audiences`: the audiences the token must be valid for (TokenReview spec.audiences); empty = the API's. */
-  authenticateToken(token: string, audiences: string[]): AuthResult | Promise<AuthResult>;
+  /**
+   * `audiences`: the audiences the token must be valid for (TokenReview spec.audiences); empty = the
+   * API's. `connection`: the connection the token came on, when there is one (the token cache lets
+   * it remember its last answer).
+   */
+  authenticateToken(
+    token: string,
+    audiences: string[],
+    connection?: object,
+  ): AuthResult | Promise<AuthResult>;
 }
 
 export const SYSTEM_ANONYMOUS = 'system:anonymous';

@@ -1,7 +1,7 @@
 /** CachedTokenAuthenticator, after cached_token_authenticator_test.go (TestCachedTokenAuthenticator, audiences, singleflight). */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CachedTokenAuthenticator } from './token-cache.js';
+import { CachedTokenAuthenticator, MEMO_MAX_TOKEN } from './token-cache.js';
 import type { AuthResult, TokenAuthenticator } from './interfaces.js';
 
 const user = (name: string): AuthResult => ({
@@ -60,6 +60,74 @@ test('TestCachedAuditAnnotations-like: the audiences are part of the key', async
   // Audience lists that concatenate alike still get distinct keys.
   assert.notEqual(c.key('t', ['ab', 'c']), c.key('t', ['a', 'bc']));
   assert.notEqual(c.key('t', ['a']), c.key('t', []));
+});
+
+test('audience-set ids are never reused, even after the id table is cleared', async () => {
+  const inner = counting((_t, auds) => (auds[0] === 'api' ? user('alice') : { ok: false }));
+  const c = new CachedTokenAuthenticator(inner, { successTtlMs: 10_000, failureTtlMs: 10_000 });
+  assert.equal((await c.authenticateToken('t', ['api'])).ok, true);
+  // 5,000 other sets (more than the id table keeps) all answered false and cached.
+  for (let i = 0; i < 5000; i++) assert.equal((await c.authenticateToken('t', [`aud-${i}`])).ok, false);
+  const keys = new Set<string>();
+  for (let i = 0; i < 5000; i++) keys.add(c.key('t', [`again-${i}`]));
+  keys.add(c.key('t', ['api']));
+  assert.equal(keys.size, 5001, 'every set gets a key of its own');
+  // After the clear, ['api'] has a new id: a miss and a fresh call, never another set's answer.
+  const before = inner.calls.length;
+  assert.equal((await c.authenticateToken('t', ['api'])).ok, true);
+  assert.equal(inner.calls.length, before + 1);
+});
+
+test('a connection remembers its last answer only while the cache entry lives', async () => {
+  let now = 1_000;
+  const inner = counting((t) => (t.startsWith('good') ? user(t) : { ok: false }));
+  const c = new CachedTokenAuthenticator(inner, {
+    successTtlMs: 10_000,
+    failureTtlMs: 0,
+    maxEntries: 4,
+    now: () => now,
+  });
+  const auds: string[] = [];
+  const conn = {};
+  assert.equal((await c.authenticateToken('good-1', auds, conn)).ok, true);
+  const first = await c.authenticateToken('good-1', auds, conn);
+  assert.equal(await c.authenticateToken('good-1', auds, conn), first, 'the cached answer, by memo');
+  assert.equal(inner.calls.length, 1);
+  // Another token on the same connection is looked up on its own, never answered by the memo.
+  assert.equal((await c.authenticateToken('bad-1', auds, conn)).ok, false);
+  assert.equal((await c.authenticateToken('good-10', auds, conn)).ok, true);
+  assert.equal(
+    ((await c.authenticateToken('good-10', auds, conn)) as { response: { user: { name: string } } }).response
+      .user.name,
+    'good-10',
+  );
+  // Same token, other audiences: not the memo's answer.
+  const other = ['other'];
+  await c.authenticateToken('good-10', other, conn);
+  assert.equal(inner.calls.at(-1), 'good-10');
+  const calls = inner.calls.length;
+  // Expiry: past the TTL the memo does not answer; the token is looked up again.
+  now += 10_001;
+  await c.authenticateToken('good-10', auds, conn);
+  assert.equal(inner.calls.length, calls + 1);
+  // Eviction: once the entry left the cache, the memo does not answer either.
+  await c.authenticateToken('good-10', auds, conn); // memo set again
+  for (let i = 0; i < 5; i++) await c.authenticateToken(`good-x${i}`, auds);
+  assert.equal(c.size, 4);
+  const before = inner.calls.length;
+  await c.authenticateToken('good-10', auds, conn);
+  assert.equal(inner.calls.length, before + 1, 'evicted: looked up again');
+  // The memo key is private to the cache: nothing enumerable is added to the connection.
+  assert.deepEqual(Object.keys(conn), []);
+  // A long token (a JWT) is not remembered: the connection keeps no copy of it.
+  const long = `good-${'x'.repeat(MEMO_MAX_TOKEN)}`;
+  const conn2 = {};
+  await c.authenticateToken(long, auds, conn2);
+  await c.authenticateToken(long, auds, conn2);
+  assert.deepEqual(Object.getOwnPropertySymbols(conn2), []);
+  await c.authenticateToken('good-1', auds, conn2);
+  await c.authenticateToken('good-1', auds, conn2);
+  assert.equal(Object.getOwnPropertySymbols(conn2).length, 1);
 });
 
 test('concurrent look-ups of one token share one call (singleflight)', async () => {

@@ -9,11 +9,26 @@
  * is kept for that window more, and answers only when the refresh fails with an error that
  * `isUnreachable` says means "the authenticating server cannot be reached"; `onStale` is told.
  *
- * No structure keeps the raw token: the key is SHA-256 over a per-process random secret, the
- * audiences (length-prefixed) and the token. The digest never leaves the process, so the keyed
- * construction needs no HMAC; what one key costs is measured in BENCHMARKS.md.
+ * No structure keeps the raw token: the key is the SHA-256 digest of the token followed by a short
+ * id of the audience set (none for the first set seen, nearly always the API audiences). Upstream
+ * keys with HMAC-SHA256 under a per-process random key; here the digest is unkeyed, on purpose: the
+ * random key would live in the same heap as the keys it protects, so it stops no one who can read
+ * that memory, and prefixing it costs a copy of the whole token on every request (~200 ns of a
+ * ~1 µs hit for a 900-byte service-account token). What one key costs is in BENCHMARKS.md.
+ *
+ * A caller that names the connection (the bearer-token authenticator does) lets the connection
+ * remember its last token and the entry it resolved to, so the next request on it with the same
+ * token skips the digest (which costs 1-2 µs on a busy server, its code and tables out of the CPU
+ * caches). The answer is the cache's own: the memo is used only while that entry is still in the
+ * cache, unexpired. The raw token is thus held by the connection while it stays open, which adds
+ * nothing to what the connection already holds: Go's HTTP/2 client lets HPACK index Authorization,
+ * so the server's header table keeps it for the connection's life anyway. The comparison with the
+ * remembered token is constant-time, for connections that carry several users' tokens (a proxy);
+ * in JavaScript that costs ~3 ns a character, more than the digest of a long token, so only tokens
+ * of up to MEMO_MAX_TOKEN characters (static and bootstrap tokens, most webhook tokens; not JWTs)
+ * are remembered.
  */
-import { hash, randomBytes } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { AuthResult, TokenAuthenticator } from './interfaces.js';
 
 export interface TokenCacheOptions {
@@ -32,6 +47,24 @@ export interface TokenCacheOptions {
   onStale?: (ageMs: number, error: Error) => void;
 }
 
+interface Memo {
+  token: string;
+  audiences: readonly string[];
+  key: string;
+  entry: Entry;
+}
+
+/** The longest token a connection remembers (see above). */
+export const MEMO_MAX_TOKEN = 128;
+
+/** Whether two strings are equal, in time that depends on their lengths only. */
+function sameToken(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  let d = 0;
+  for (let i = 0; i < a.length; i++) d |= a.charCodeAt(i) ^ b.charCodeAt(i);
+  return d === 0;
+}
+
 interface Entry {
   result: AuthResult;
   expires: number;
@@ -40,12 +73,17 @@ interface Entry {
 }
 
 export class CachedTokenAuthenticator implements TokenAuthenticator {
-  // ASCII: a string with characters above 127 takes crypto.hash's slow UTF-8 path (2x for a JWT).
-  private readonly secret = randomBytes(32).toString('base64');
   private readonly entries = new Map<string, Entry>();
   private readonly inflight = new Map<string, Promise<AuthResult>>();
   private readonly max: number;
   private readonly now: () => number;
+  /** Audience set (length-prefixed, joined) to its key suffix; ids are never reused. */
+  private readonly audienceIds = new Map<string, string>();
+  private nextAudienceId = 0;
+  private lastAudiences?: readonly string[];
+  private lastSuffix = '';
+  /** Where a connection keeps its memo (one symbol per cache). */
+  private readonly memoKey = Symbol('token-cache memo');
 
   constructor(
     private readonly inner: TokenAuthenticator,
@@ -55,27 +93,57 @@ export class CachedTokenAuthenticator implements TokenAuthenticator {
     this.now = o.now ?? Date.now;
   }
 
-  private lastAudiences?: readonly string[];
-  private lastPrefix = '';
-
   /** The cache key of a token for a set of audiences (exported for the benchmark). */
   key(token: string, audiences: readonly string[]): string {
-    // The audiences are nearly always the same array (the API audiences): keep its prefix.
+    // The audiences are nearly always the same array (the API audiences): keep its suffix.
     if (audiences !== this.lastAudiences) {
-      let prefix = this.secret;
-      for (const a of audiences) prefix += `${a.length}:${a}`;
-      this.lastPrefix = `${prefix}|${audiences.length}|`;
+      this.lastSuffix = this.audienceSuffix(audiences);
       this.lastAudiences = audiences;
     }
-    // 'binary' (latin1): the 32 digest bytes as a 32-character string, the cheapest key to make.
-    return hash('sha256', this.lastPrefix + token, 'binary');
+    // 'binary' (latin1): the 32 digest bytes as a 32-character string, the cheapest key to make;
+    // with no suffix it stays one flat string, which Map hashes without flattening a concatenation.
+    const digest = hash('sha256', token, 'binary');
+    return this.lastSuffix === '' ? digest : digest + this.lastSuffix;
+  }
+
+  /**
+   * '' for the first audience set seen, then '#1', '#2', ...: a key is 32 characters for the first
+   * set and longer for every other, so no two sets share a key. Ids are never handed out twice, not
+   * even once the table is cleared (TokenReview audiences come from clients, so it is bounded):
+   * entries of a forgotten set simply age out.
+   */
+  private audienceSuffix(audiences: readonly string[]): string {
+    let joined = '';
+    for (const a of audiences) joined += `${a.length}:${a}`;
+    let id = this.audienceIds.get(joined);
+    if (id === undefined) {
+      if (this.audienceIds.size >= 4096) this.audienceIds.clear();
+      id = this.nextAudienceId === 0 ? '' : `#${this.nextAudienceId}`;
+      this.nextAudienceId++;
+      this.audienceIds.set(joined, id);
+    }
+    return id;
   }
 
   get size(): number {
     return this.entries.size;
   }
 
-  authenticateToken(token: string, audiences: string[]): AuthResult | Promise<AuthResult> {
+  authenticateToken(
+    token: string,
+    audiences: string[],
+    connection?: object,
+  ): AuthResult | Promise<AuthResult> {
+    const holder = connection as Record<symbol, Memo | undefined> | undefined;
+    const memo = holder?.[this.memoKey];
+    if (
+      memo !== undefined &&
+      memo.audiences === audiences &&
+      sameToken(memo.token, token) &&
+      memo.entry.expires > this.now() &&
+      this.entries.get(memo.key) === memo.entry
+    )
+      return memo.entry.result;
     const k = this.key(token, audiences);
     const hit = this.entries.get(k);
     let stale: Entry | undefined;
@@ -87,6 +155,8 @@ export class CachedTokenAuthenticator implements TokenAuthenticator {
         // still at least max/2 insertions away from eviction, and a hot token's hit is one Map
         // look-up instead of a delete and an insert. An approximate LRU, bounded all the same.
         if (this.touches - hit.touched >= this.max >> 1) this.moveToYoungEnd(k, hit);
+        if (holder && token.length <= MEMO_MAX_TOKEN)
+          holder[this.memoKey] = { token, audiences, key: k, entry: hit };
         return hit.result;
       }
       if (hit.expires + (this.o.staleIfErrorMs ?? 0) > now) stale = hit;

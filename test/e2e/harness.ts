@@ -114,6 +114,9 @@ export async function waitReady(port: number, timeoutMs = 15_000): Promise<void>
   }
 }
 
+/** Extra node flags for spawned servers, e.g. KUBEAUTH_SERVER_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/p' to profile one. */
+const serverNodeArgs = () => (process.env.KUBEAUTH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+
 export async function startServer(
   opts: { dir?: string; args?: string[]; port?: number } = {},
 ): Promise<TestServer> {
@@ -122,7 +125,16 @@ export async function startServer(
   const cacheRoot = mkdtempSync(path.join(tmpdir(), 'kubeauth-kcache-'));
   const proc = spawn(
     process.execPath,
-    [mainJs, 'serve', '--data-dir', dir, '--secure-port', String(port), ...(opts.args ?? [])],
+    [
+      ...serverNodeArgs(),
+      mainJs,
+      'serve',
+      '--data-dir',
+      dir,
+      '--secure-port',
+      String(port),
+      ...(opts.args ?? []),
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let out = '';

@@ -105,7 +105,12 @@ export function withAuthentication(
       writeError(ctx, unauthorized());
       return;
     }
-    const areq: AuthRequest = { headers, path: ctx.path, peerCertificates: () => peerCertificates(ctx.req) };
+    const areq: AuthRequest = {
+      headers,
+      path: ctx.path,
+      peerCertificates: () => peerCertificates(ctx.req),
+      connection: (ctx.req as { stream?: { session?: object } }).stream?.session ?? ctx.req.socket,
+    };
     let r: AuthResult;
     try {
       const answer = authenticator.authenticate(areq);
