@@ -11,6 +11,9 @@ import { parseCsrWithName, signParsedCsr } from '../pki/csr.js';
 import { signerValidationError } from './csr-signer.js';
 
 /** What the signer hands a worker: everything as strings and numbers (structured-cloneable). */
+
+/** The nice value of the signing threads (csr-sign-worker.ts). */
+export const SIGNING_THREAD_NICE = 10;
 export interface SignJob {
   csrPem: string;
   signerName: string;

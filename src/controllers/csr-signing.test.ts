@@ -6,7 +6,7 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { X509Certificate, generateKeyPairSync } from 'node:crypto';
@@ -14,7 +14,7 @@ import { createSelfSignedCa, leafValidity, type CertAndKey } from '../pki/cert.j
 import { createCsr } from '../pki/csr.js';
 import { generateRsaKeyPair } from '../pki/keys.js';
 import { certificateDuration } from './csr-signer.js';
-import { runSignJob, type SignJob } from './csr-sign-job.js';
+import { SIGNING_THREAD_NICE, runSignJob, type SignJob } from './csr-sign-job.js';
 import { SigningPool } from './csr-sign-pool.js';
 import { FileSigningCa, signingCaError } from './csr-signing-ca.js';
 
@@ -104,6 +104,16 @@ describe('SigningPool', () => {
       // validAPIServerClientUsages: the unexpected usage is reported first.
       failure: 'invalid usage for client certificate: code signing',
     });
+  });
+
+  test('the signing threads run at nice 10, the event loop at the process priority', () => {
+    if (process.platform !== 'linux') return;
+    // /proc/PID/task/TID/stat: the 19th field is the nice value (the 17th after "comm) ").
+    const nice = (tid: string) =>
+      Number(readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1].split(' ')[16]);
+    const tids = readdirSync('/proc/self/task');
+    assert.equal(tids.filter((t) => nice(t) === SIGNING_THREAD_NICE).length, 2, 'the two pool threads');
+    assert.equal(nice(String(process.pid)), 0, 'the main thread is untouched');
   });
 
   test('size 0 signs on the event loop; a closed pool answers an error', async () => {

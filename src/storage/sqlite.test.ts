@@ -3,7 +3,7 @@
  * group commit, chunked replay, progress notifications and the compactor.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -122,5 +122,37 @@ test('compaction of many revisions runs in chunks and survives reopen', async ()
   const c = collector();
   s.watch('/r/', { ...c, afterRevision: 24_000 });
   assert.equal((await c.next(1000)).length, 1000);
+  await s.close();
+});
+
+test('file store: a write settles and is published only after the WAL sync; commits meanwhile share the next sync', async () => {
+  const s = await openSqliteStore(fileDb(), { compaction: false });
+  const seen: number[] = [];
+  const w = s.watch('/k/', {
+    onEvents: (evs) => seen.push(...evs.map((e) => e.kv.modRevision)),
+    onError: () => undefined,
+  });
+  const first = s.create('/k/a', Buffer.from('1'));
+  await new Promise((r) => setImmediate(r)); // committed; its sync is on the thread pool
+  assert.ok((s as unknown as { syncing?: unknown[] }).syncing, 'a sync is running');
+  const second = s.create('/k/b', Buffer.from('2'));
+  const [a, b] = await Promise.all([first, second]);
+  assert.ok(b.modRevision > a.modRevision);
+  await new Promise((r) => setImmediate(r));
+  assert.deepEqual(seen, [a.modRevision, b.modRevision], 'published in order, once each');
+  w.cancel();
+  await s.close();
+});
+
+test('file store: a failed WAL sync fails its writes and the store (as etcd stops on a failed WAL sync)', async () => {
+  const s = await openSqliteStore(fileDb(), { compaction: false });
+  await s.create('/k/a', Buffer.from('1')); // opens the WAL descriptor
+  const internals = s as unknown as { walFd: number };
+  closeSync(internals.walFd); // the next fdatasync gets EBADF
+  internals.walFd = 2 ** 30; // never a descriptor of this process
+  await assert.rejects(s.create('/k/b', Buffer.from('2')), /storage failed: cannot sync the write-ahead log/);
+  await assert.rejects(s.create('/k/c', Buffer.from('3')), /storage failed/);
+  await assert.rejects(s.get('/k/a'), /storage failed/);
+  internals.walFd = openSync('/dev/null', 'r'); // so that close() has something to close
   await s.close();
 });
