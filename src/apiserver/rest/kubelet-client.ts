@@ -1,0 +1,52 @@
+/**
+ * The API server's client towards kubelets (pkg/kubelet/client/kubelet_client.go): HTTPS with
+ * --kubelet-client-certificate/--kubelet-client-key as its identity, the kubelet's serving
+ * certificate verified against --kubelet-certificate-authority (not verified without one, as
+ * upstream), --kubelet-preferred-address-types and --kubelet-timeout (the dial timeout: streams
+ * such as `logs -f` stay open longer). Requests are single round trips: redirects are never
+ * followed.
+ */
+import https from 'node:https';
+import type { KubeObject } from '../../api/types.js';
+import { ApiError } from '../../api/errors.js';
+import { connectionInfo, type ConnectionInfo } from './kubelet-location.js';
+
+export interface KubeletClientOptions {
+  certPem?: string;
+  keyPem?: string;
+  /** --kubelet-certificate-authority: verify the kubelet's serving certificate against it. */
+  caPem?: string;
+  preferredAddressTypes: string[];
+  /** --kubelet-timeout in ms (upstream HTTPTimeout: the dialer's timeout). */
+  timeoutMs: number;
+}
+
+export class KubeletClient {
+  readonly agent: https.Agent;
+  /** insecureSkipTLSVerifyBackend (pods/log): the same identity, no verification. */
+  readonly insecureAgent: https.Agent;
+  /** For other ports of a node (nodes/NAME:PORT/proxy): no client certificate, as ProxyTransport. */
+  readonly plainAgent: https.Agent;
+
+  constructor(readonly opts: KubeletClientOptions) {
+    const identity = { cert: opts.certPem, key: opts.keyPem };
+    const common = { keepAlive: true, timeout: undefined, minVersion: 'TLSv1.2' as const };
+    this.agent = opts.caPem
+      ? new https.Agent({ ...common, ...identity, ca: opts.caPem, rejectUnauthorized: true })
+      : new https.Agent({ ...common, ...identity, rejectUnauthorized: false });
+    this.insecureAgent = new https.Agent({ ...common, ...identity, rejectUnauthorized: false });
+    this.plainAgent = new https.Agent({ ...common, ca: opts.caPem, rejectUnauthorized: Boolean(opts.caPem) });
+  }
+
+  /** GetConnectionInfo: the node object (from the API server's store) → kubelet address and port. */
+  info(node: KubeObject | undefined, name: string): ConnectionInfo {
+    if (!node) throw new ApiError(404, 'NotFound', `nodes "${name}" not found`, { name, kind: 'nodes' });
+    return connectionInfo(node, this.opts.preferredAddressTypes);
+  }
+
+  close(): void {
+    this.agent.destroy();
+    this.insecureAgent.destroy();
+    this.plainAgent.destroy();
+  }
+}

@@ -1,0 +1,187 @@
+/**
+ * Forwarding one request to a kubelet (staging/src/k8s.io/apimachinery/pkg/util/proxy/upgradeaware.go):
+ * - plain requests: method, headers (without hop-by-hop ones and without the caller's
+ *   credentials, which the authentication filters consumed) and body go to the location; the
+ *   answer comes back streamed (logs -f). Redirects are passed back, never followed; CORS
+ *   headers of the backend are removed (corsRemovingTransport).
+ * - upgrades (HTTP/1.1 `Connection: Upgrade`): the request is sent with its Upgrade headers; only
+ *   when the backend answers 101 are the two connections spliced. Any other answer is echoed to
+ *   the client and the connection ends (tryUpgrade: "the backend did not upgrade").
+ */
+import https from 'node:https';
+import type { IncomingMessage, IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { ApiError, badRequest } from '../../api/errors.js';
+import type { RequestContext, ResponseWriter } from '../context.js';
+import { upgradeConn } from '../upgrade.js';
+
+/** Hop-by-hop headers (RFC 7230 §6.1 and httputil.ReverseProxy's list). */
+const HOP = new Set([
+  'connection',
+  'proxy-connection',
+  'keep-alive',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'host',
+  'http2-settings',
+]);
+/** Credentials the authentication and impersonation filters consumed (they do not reach backends). */
+const CREDENTIAL = /^(authorization|impersonate-.*|x-remote-.*)$/i;
+const CORS = new Set([
+  'access-control-allow-credentials',
+  'access-control-allow-headers',
+  'access-control-allow-methods',
+  'access-control-allow-origin',
+]);
+
+function requestHeaders(ctx: RequestContext): OutgoingHttpHeaders {
+  const out: OutgoingHttpHeaders = {};
+  const h = ctx.req.headers as IncomingHttpHeaders;
+  const listed = new Set(
+    String(h['connection'] ?? '')
+      .split(',')
+      .map((x) => x.trim().toLowerCase())
+      .filter(Boolean),
+  );
+  for (const [k, v] of Object.entries(h)) {
+    if (v === undefined || k.startsWith(':') || HOP.has(k) || listed.has(k) || CREDENTIAL.test(k)) continue;
+    out[k] = v;
+  }
+  const remote = ctx.req.socket?.remoteAddress;
+  if (remote) {
+    const prior = h['x-forwarded-for'];
+    out['x-forwarded-for'] = prior ? `${String(prior)}, ${remote}` : remote;
+  }
+  return out;
+}
+
+function responseHeaders(h: IncomingHttpHeaders): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [k, v] of Object.entries(h)) {
+    if (v === undefined || HOP.has(k) || CORS.has(k)) continue;
+    out[k] = v;
+  }
+  return out;
+}
+
+export interface ForwardOptions {
+  url: URL;
+  agent: https.Agent;
+  timeoutMs: number;
+  /** exec/attach/portforward: a request that is not an upgrade is refused (UpgradeRequired). */
+  upgradeRequired?: boolean;
+}
+
+/** Upstream's transport errors answer 503 ServiceUnavailable through the proxy ErrorResponder. */
+function backendError(e: Error): ApiError {
+  return new ApiError(503, 'ServiceUnavailable', `error trying to reach service: ${e.message}`);
+}
+
+function isUpgrade(ctx: RequestContext): boolean {
+  const conn = String(ctx.req.headers['connection'] ?? '').toLowerCase();
+  return Boolean(ctx.req.headers['upgrade']) && conn.split(',').some((t) => t.trim() === 'upgrade');
+}
+
+/** Sends the request to the kubelet and answers with its response; resolves when done. */
+export function forward(ctx: RequestContext, o: ForwardOptions): Promise<void> {
+  const conn = isUpgrade(ctx) ? upgradeConn(ctx.req) : undefined;
+  if (o.upgradeRequired && !conn) throw badRequest('Upgrade request required');
+  const headers = requestHeaders(ctx);
+  if (conn) {
+    headers['connection'] = 'Upgrade';
+    headers['upgrade'] = String(ctx.req.headers['upgrade']);
+  }
+  return new Promise<void>((resolve, reject) => {
+    let connected = false;
+    const req = https.request(o.url, {
+      method: ctx.method,
+      headers,
+      agent: conn ? false : o.agent,
+      ...(conn ? agentOptions(o.agent) : {}),
+    });
+    req.setTimeout(o.timeoutMs, () => {
+      if (!connected) req.destroy(new Error(`dial tcp ${o.url.host}: i/o timeout`));
+    });
+    req.on('socket', (s) => s.once(s.connecting ? 'secureConnect' : 'ready', () => (connected = true)));
+    req.on('error', (e) => {
+      if (ctx.res.headersSent) {
+        ctx.res.end();
+        resolve();
+      } else reject(backendError(e));
+    });
+    req.on('response', (res) => {
+      connected = true;
+      req.setTimeout(0);
+      // Not an upgrade, or the backend did not upgrade: echo its answer.
+      ctx.res.writeHead(res.statusCode ?? 502, responseHeaders(res.headers));
+      pipeBody(res, ctx, resolve);
+    });
+    req.on('upgrade', (res, backend, backendHead) => {
+      connected = true;
+      req.setTimeout(0);
+      splice(conn!, res, backend, backendHead);
+      resolve();
+    });
+    if (conn || ctx.method === 'GET' || ctx.method === 'HEAD') req.end();
+    else (ctx.req as NodeJS.ReadableStream).pipe(req);
+  });
+}
+
+/** The TLS options of the kubelet agent, for the one-off connection an upgrade needs. */
+function agentOptions(agent: https.Agent): https.RequestOptions {
+  const a = (agent as unknown as { options: https.RequestOptions }).options;
+  return { cert: a.cert, key: a.key, ca: a.ca, rejectUnauthorized: a.rejectUnauthorized };
+}
+
+function pipeBody(res: IncomingMessage, ctx: RequestContext, done: () => void): void {
+  const out = ctx.res as unknown as ResponseWriter & NodeJS.EventEmitter;
+  res.on('data', (chunk: Buffer) => {
+    if (!out.write(chunk)) {
+      res.pause();
+      out.once('drain', () => res.resume());
+    }
+  });
+  res.on('end', () => {
+    out.end();
+    done();
+  });
+  res.on('error', () => {
+    out.end();
+    done();
+  });
+  // The client went away (logs -f interrupted): stop reading from the kubelet.
+  out.on('close', () => {
+    res.destroy();
+    done();
+  });
+}
+
+/** 101 from the backend: write its status and headers to the client, then copy both ways. */
+function splice(
+  conn: NonNullable<ReturnType<typeof upgradeConn>>,
+  res: IncomingMessage,
+  backend: Duplex,
+  backendHead: Buffer,
+): void {
+  conn.hijacked = true;
+  const client = conn.socket;
+  const lines = [`HTTP/1.1 101 ${res.statusMessage || 'Switching Protocols'}`];
+  for (let i = 0; i < res.rawHeaders.length; i += 2) lines.push(`${res.rawHeaders[i]}: ${res.rawHeaders[i + 1]}`);
+  client.write(`${lines.join('\r\n')}\r\n\r\n`);
+  if (backendHead.length) client.write(backendHead);
+  if (conn.head.length) backend.write(conn.head);
+  backend.pipe(client);
+  client.pipe(backend);
+  const end = () => {
+    backend.destroy();
+    client.destroy();
+  };
+  backend.on('error', end);
+  client.on('error', end);
+  backend.on('close', end);
+  client.on('close', end);
+}
