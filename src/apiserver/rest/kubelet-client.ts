@@ -9,7 +9,13 @@
 import https from 'node:https';
 import type { KubeObject } from '../../api/types.js';
 import { ApiError } from '../../api/errors.js';
-import { connectionInfo, type ConnectionInfo } from './kubelet-location.js';
+import { connectionInfo, DEFAULT_PREFERRED_ADDRESS_TYPES, type ConnectionInfo } from './kubelet-location.js';
+
+/** kube-apiserver's defaults: no client certificate, no CA, the default address types, 5 s. */
+export const defaultKubeletClient: KubeletClientOptions = {
+  preferredAddressTypes: [...DEFAULT_PREFERRED_ADDRESS_TYPES],
+  timeoutMs: 5000,
+};
 
 export interface KubeletClientOptions {
   certPem?: string;
