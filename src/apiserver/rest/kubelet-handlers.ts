@@ -123,7 +123,10 @@ async function genericServerResponse(res: IncomingMessage, code: number, name: s
     422: ['Invalid', 'the server rejected our request due to an error in our request'],
     429: ['TooManyRequests', 'the server has received too many requests and has asked us to try again later'],
     503: ['ServiceUnavailable', 'the server is currently unable to handle the request'],
-    504: ['Timeout', 'the server was unable to return a response in the time allotted, but may still be processing the request'],
+    504: [
+      'Timeout',
+      'the server was unable to return a response in the time allotted, but may still be processing the request',
+    ],
   };
   let [reason, message] = table[code] ?? [
     code >= 500 ? 'InternalError' : 'Unknown',

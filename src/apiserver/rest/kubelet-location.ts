@@ -10,7 +10,13 @@ import { ApiError, badRequest } from '../../api/errors.js';
 import type { KubeObject } from '../../api/types.js';
 
 /** --kubelet-preferred-address-types' default (kube-apiserver options). */
-export const DEFAULT_PREFERRED_ADDRESS_TYPES = ['Hostname', 'InternalDNS', 'InternalIP', 'ExternalDNS', 'ExternalIP'];
+export const DEFAULT_PREFERRED_ADDRESS_TYPES = [
+  'Hostname',
+  'InternalDNS',
+  'InternalIP',
+  'ExternalDNS',
+  'ExternalIP',
+];
 /** ports.KubeletPort: used when the node reports no kubelet endpoint port. */
 export const DEFAULT_KUBELET_PORT = 10250;
 export const NODE_ADDRESS_TYPES = new Set(DEFAULT_PREFERRED_ADDRESS_TYPES);

@@ -18,7 +18,8 @@ function bool(q: URLSearchParams, key: string): boolean | undefined {
 function int(q: URLSearchParams, key: string): number | undefined {
   const v = q.get(key);
   if (v === null || v === '') return undefined;
-  if (!/^[+-]?\d+$/.test(v)) throw badRequest(`strconv.ParseInt: parsing ${JSON.stringify(v)}: invalid syntax`);
+  if (!/^[+-]?\d+$/.test(v))
+    throw badRequest(`strconv.ParseInt: parsing ${JSON.stringify(v)}: invalid syntax`);
   return Number(v);
 }
 
@@ -59,10 +60,7 @@ export function podLogOptions(q: URLSearchParams, podName: string): PodLogOption
 }
 
 /** PodExecOptions / PodAttachOptions / PodPortForwardOptions from the query. */
-export function streamOptions(
-  q: URLSearchParams,
-  kind: 'exec' | 'attach' | 'portforward',
-): StreamOptions {
+export function streamOptions(q: URLSearchParams, kind: 'exec' | 'attach' | 'portforward'): StreamOptions {
   if (kind === 'portforward') {
     const ports: number[] = [];
     for (const v of q.getAll('ports')) {

@@ -170,7 +170,8 @@ function splice(
   conn.hijacked = true;
   const client = conn.socket;
   const lines = [`HTTP/1.1 101 ${res.statusMessage || 'Switching Protocols'}`];
-  for (let i = 0; i < res.rawHeaders.length; i += 2) lines.push(`${res.rawHeaders[i]}: ${res.rawHeaders[i + 1]}`);
+  for (let i = 0; i < res.rawHeaders.length; i += 2)
+    lines.push(`${res.rawHeaders[i]}: ${res.rawHeaders[i + 1]}`);
   client.write(`${lines.join('\r\n')}\r\n\r\n`);
   if (backendHead.length) client.write(backendHead);
   if (conn.head.length) backend.write(conn.head);
