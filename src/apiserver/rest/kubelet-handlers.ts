@@ -5,6 +5,8 @@
  * upgrade required). Authorization happened in the handler chain (nodes/proxy, pods/log, ...).
  */
 import https from 'node:https';
+import { lookup } from 'node:dns/promises';
+import { isIPv4, isIPv6 } from 'node:net';
 import type { IncomingMessage } from 'node:http';
 import { ApiError, badRequest } from '../../api/errors.js';
 import type { RequestScope } from './scope.js';
@@ -32,12 +34,46 @@ function nodeInfo(s: RequestScope): (name: string) => ConnectionInfo {
   return (name) => client(s).info(nodes?.get('', name)?.obj, name);
 }
 
+/**
+ * node/strategy.go isProxyableHostname: every address the name resolves to must be global
+ * unicast (no loopback, link-local, multicast or unspecified address: the API server's own host
+ * is not reachable through nodes/proxy).
+ */
+export async function checkProxyableHostname(hostname: string): Promise<void> {
+  let addrs: { address: string }[];
+  try {
+    addrs = await lookup(hostname, { all: true, verbatim: true });
+  } catch (e) {
+    throw badRequest((e as Error).message);
+  }
+  if (!addrs.length) throw badRequest('no addresses for hostname');
+  for (const a of addrs) if (!isGlobalUnicast(a.address)) throw badRequest('address not allowed');
+}
+
+/** net.IP.IsGlobalUnicast. */
+export function isGlobalUnicast(ip: string): boolean {
+  if (isIPv4(ip)) {
+    const [a, b] = ip.split('.').map(Number) as [number, number];
+    if (ip === '255.255.255.255' || a === 0 || a === 127 || a >= 224) return false;
+    return !(a === 169 && b === 254);
+  }
+  if (!isIPv6(ip)) return false;
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
+  if (mapped) return isGlobalUnicast(mapped[1]!);
+  const first = parseInt(ip.split(':')[0] || '0', 16);
+  if (ip === '::' || ip === '::1') return false;
+  if ((first & 0xff00) === 0xff00) return false; // multicast
+  if ((first & 0xffc0) === 0xfe80) return false; // link-local unicast
+  return true;
+}
+
 /** /api/v1/nodes/NAME[:PORT]/proxy/PATH → the kubelet (or, for another port, that port). */
-export function handleNodeProxy(s: RequestScope, id: string): Promise<void> {
+export async function handleNodeProxy(s: RequestScope, id: string): Promise<void> {
   const k = client(s);
   const parts = splitSchemeNamePort(id);
   if (!parts) throw badRequest(`invalid node request "${id}"`);
   const info = nodeInfo(s)(parts.name);
+  await checkProxyableHostname(info.hostname);
   const rest = /^\/api\/v1\/nodes\/[^/]+\/proxy(\/.*)?$/.exec(s.ctx.path)?.[1] ?? '';
   const kubeletPort = !parts.port || parts.port === info.port;
   const scheme = kubeletPort ? info.scheme : parts.scheme || 'http';
@@ -128,13 +164,13 @@ async function genericServerResponse(res: IncomingMessage, code: number, name: s
       'the server was unable to return a response in the time allotted, but may still be processing the request',
     ],
   };
-  let [reason, message] = table[code] ?? [
+  const [reason, text] = table[code] ?? [
     code >= 500 ? 'InternalError' : 'Unknown',
     code >= 500
       ? `an error on the server (${JSON.stringify(body)}) has prevented the request from succeeding`
       : `the server responded with the status code ${code} but did not return more information`,
   ];
-  message = `${message} ( pods/log ${name})`;
+  const message = `${text} ( pods/log ${name})`;
   return new ApiError(code, reason as ApiError['reason'], message, {
     name,
     kind: 'pods/log',

@@ -225,13 +225,10 @@ export function portForwardLocation(
  */
 export function splitSchemeNamePort(id: string): { scheme: string; name: string; port: string } | undefined {
   const parts = id.split(':');
-  let scheme = '';
-  let name = '';
-  let port = '';
-  if (parts.length === 1) name = parts[0]!;
-  else if (parts.length === 2) [name, port] = parts as [string, string];
-  else if (parts.length === 3) [scheme, name, port] = parts as [string, string, string];
-  else return undefined;
+  if (parts.length > 3) return undefined;
+  const [scheme, name, port] = (
+    parts.length === 3 ? parts : parts.length === 2 ? ['', ...parts] : ['', parts[0], '']
+  ) as [string, string, string];
   if (!name || (scheme && scheme !== 'http' && scheme !== 'https')) return undefined;
   return { scheme, name, port };
 }

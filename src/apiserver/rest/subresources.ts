@@ -8,7 +8,7 @@ import { ApiError, badRequest, methodNotSupported, notFound, notFoundPath } from
 import { deepCopy } from '../../api/meta.js';
 import type { KubeObject } from '../../api/types.js';
 import { readBody, decodeObject } from '../body.js';
-import { writeBytes, writeObject } from '../responses.js';
+import { writeObject } from '../responses.js';
 import { checkNodeRestriction } from './admission.js';
 import { checkApprovePermission } from './csr-admission.js';
 import { deleteOne, type DeleteOptions } from './delete.js';

@@ -1,0 +1,379 @@
+/**
+ * API server → kubelet end to end: the real `kubeauth serve` (its default kubelet client identity,
+ * the PKI's apiserver-kubelet-client pair) in front of the real `kubeauth kubelet` with Webhook
+ * authentication and authorization, driven by the real kubectl and curl.
+ * - nodes/proxy as upstream (pkg/registry/core/node/rest/proxy.go): /stats/summary and /healthz
+ *   for the admin, 403 from the API server without nodes/proxy, the kubelet authorizing the
+ *   caller as kube-apiserver-kubelet-client through SubjectAccessReview;
+ * - upgradeaware.go: a redirect is passed back, never followed; an upgrade is spliced only after a
+ *   101, any other answer (the kubelet's 404 for exec) is returned as is;
+ * - pods/log, pods/exec and pods/portforward error paths with upstream's texts (strategy.go).
+ * The kubelet must listen on a global unicast address (isProxyableHostname refuses loopback):
+ * the suite uses this host's first non-internal IPv4 address and is skipped without one.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import https from 'node:https';
+import { networkInterfaces } from 'node:os';
+import path from 'node:path';
+import { WebSocket, WebSocketServer } from 'ws';
+import { parse, stringify } from 'yaml';
+import { freePort, mainJs, run, startServer, type TestServer } from './harness.js';
+import { curl, startAgent, x509User, type Agent, type Who } from './delegation-helpers.js';
+
+const IP = Object.values(networkInterfaces())
+  .flat()
+  .find((a) => a && a.family === 'IPv4' && !a.internal)?.address;
+
+describe('API server → kubelet proxying', { skip: IP ? false : 'no non-loopback IPv4 address' }, () => {
+  let srv: TestServer;
+  let kubelet: Agent | undefined;
+  let root: Who;
+  let carol: Who & { kubeconfig: string };
+  let fake: https.Server;
+  let fakePort: number;
+  const seen: { url: string; headers: Record<string, unknown> }[] = [];
+  const serverArgs = ['--kubelet-preferred-address-types', 'InternalIP,Hostname'];
+
+  const waitFor = async <T>(what: string, f: () => Promise<T | undefined>, ms = 20_000): Promise<T> => {
+    const deadline = Date.now() + ms;
+    for (;;) {
+      const v = await f();
+      if (v !== undefined) return v;
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${kubelet?.output() ?? ''}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  };
+
+  before(async () => {
+    srv = await startServer({ args: serverArgs });
+    root = await x509User(srv, 'root', ['system:masters']);
+    carol = await x509User(srv, 'carol');
+    const node = await x509User(srv, 'system:node:n1', ['system:nodes']);
+    const kc = parse(readFileSync(node.kubeconfig, 'utf8')) as { users: { user: Record<string, string> }[] };
+    kc.users[0].user = { 'client-certificate': node.cert!, 'client-key': node.key! };
+    const kubeletConf = path.join(srv.dir, 'kubelet.conf');
+    writeFileSync(kubeletConf, stringify(kc), { mode: 0o600 });
+    kubelet = await startAgent(
+      'kubelet',
+      [
+        '--address',
+        IP!,
+        '--node-ip',
+        IP!,
+        '--hostname-override',
+        'n1',
+        '--kubeconfig',
+        kubeletConf,
+        '--client-ca-file',
+        path.join(srv.dir, 'pki', 'ca.crt'),
+        '--authentication-token-webhook',
+        '--authorization-mode',
+        'Webhook',
+      ],
+      (p) => ['--port', String(p)],
+    );
+    await waitFor('n1 registered', async () => {
+      const r = await srv.kubectl('1.33', ['get', 'node', 'n1', '-o', 'json']);
+      return r.code === 0 && JSON.parse(r.stdout).status?.daemonEndpoints ? true : undefined;
+    });
+
+    // A stand-in backend on another port of a node "fake" (nodes/https:fake:PORT/proxy).
+    const pair = path.join(srv.dir, 'fake');
+    const o = await run('openssl', [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=fake',
+      '-keyout',
+      `${pair}.key`,
+      '-out',
+      `${pair}.crt`,
+    ]);
+    assert.equal(o.code, 0, o.stderr);
+    fake = https.createServer(
+      { cert: readFileSync(`${pair}.crt`), key: readFileSync(`${pair}.key`) },
+      (req, res) => {
+        seen.push({ url: req.url ?? '', headers: req.headers });
+        if (req.url?.startsWith('/redirect')) {
+          res.writeHead(302, {
+            location: 'https://example.invalid/elsewhere',
+            'access-control-allow-origin': '*',
+          });
+          return res.end('moved');
+        }
+        if (req.headers.upgrade) {
+          res.writeHead(403, { 'content-type': 'text/plain' });
+          return res.end('no upgrade for you');
+        }
+        res.writeHead(200, { 'content-type': 'text/plain' });
+        res.end(`hello ${req.method} ${req.url}`);
+      },
+    );
+    const wss = new WebSocketServer({ noServer: true });
+    fake.on('upgrade', (req, socket, head) => {
+      seen.push({ url: req.url ?? '', headers: req.headers });
+      if (!req.url?.startsWith('/ws')) {
+        socket.end(
+          'HTTP/1.1 403 Forbidden\r\nContent-Type: text/plain\r\nContent-Length: 18\r\n\r\nno upgrade for you',
+        );
+        return;
+      }
+      wss.handleUpgrade(req, socket, head, (ws) => ws.on('message', (m) => ws.send(`echo:${String(m)}`)));
+    });
+    fakePort = await freePort();
+    await new Promise<void>((r) => fake.listen(fakePort, IP, () => r()));
+    const c = await srv.kubectl('1.33', ['create', '-f', '-'], {
+      input: JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'Node',
+        metadata: { name: 'fake' },
+        status: { addresses: [{ type: 'InternalIP', address: IP }] },
+      }),
+    });
+    assert.equal(c.code, 0, c.stderr);
+  });
+
+  after(async () => {
+    await kubelet?.stop();
+    await srv?.stop();
+    fake?.closeAllConnections();
+    await new Promise((r) => (fake ? fake.close(r) : r(undefined)));
+  });
+
+  test('kubectl get --raw /api/v1/nodes/n1/proxy/stats/summary and /healthz as the admin', async () => {
+    const r = await srv.kubectl('1.33', ['get', '--raw', '/api/v1/nodes/n1/proxy/stats/summary']);
+    assert.equal(r.code, 0, r.stderr + kubelet!.output());
+    const summary = JSON.parse(r.stdout);
+    assert.equal(summary.node.nodeName, 'n1');
+    const h = await srv.kubectl('1.33', ['get', '--raw', '/api/v1/nodes/n1/proxy/healthz']);
+    assert.equal(h.code, 0, h.stderr);
+    assert.equal(h.stdout, 'ok');
+    // The explicit kubelet port (nodes/NAME:PORT) is the kubelet transport too.
+    const port = kubelet!.port;
+    const p = await srv.kubectl('1.33', ['get', '--raw', `/api/v1/nodes/n1:${port}/proxy/healthz`]);
+    assert.equal(p.stdout, 'ok', p.stderr);
+  });
+
+  test('the kubelet authorizes kube-apiserver-kubelet-client (system:kubelet-api-admin)', async () => {
+    const r = await srv.kubectl('1.33', [
+      'auth',
+      'can-i',
+      'get',
+      'nodes/proxy',
+      '--as',
+      'kube-apiserver-kubelet-client',
+    ]);
+    assert.equal(r.stdout.trim(), 'yes');
+    const m = await srv.kubectl('1.33', ['get', '--raw', '/api/v1/nodes/n1/proxy/metrics']);
+    assert.equal(m.code, 0, m.stderr);
+    // Directly, the kubelet's Webhook authorizer refuses carol (she has no nodes/* rights).
+    const d = await run('curl', [
+      '-sk',
+      '--cert',
+      carol.cert!,
+      '--key',
+      carol.key!,
+      `https://${IP}:${kubelet!.port}/healthz`,
+    ]);
+    assert.equal(d.stdout, 'Forbidden (user=carol, verb=get, resource=nodes, subresource=proxy)');
+  });
+
+  test('a user without nodes/proxy gets 403 from the API server', async () => {
+    const r = await srv.kubectl('1.33', ['get', '--raw', '/api/v1/nodes/n1/proxy/stats/summary'], {
+      kubeconfig: carol.kubeconfig,
+    });
+    assert.notEqual(r.code, 0);
+    assert.match(
+      r.stderr,
+      /nodes "n1" is forbidden: User "carol" cannot get resource "nodes\/proxy" in API group "" at the cluster scope/,
+    );
+  });
+
+  test('nodes/proxy errors: unknown node, loopback address, invalid id', async () => {
+    const nf = await curl(srv.port, '/api/v1/nodes/nope/proxy/healthz', root);
+    assert.equal(nf.code, 404);
+    assert.equal(JSON.parse(nf.body).message, 'nodes "nope" not found');
+    const lo = await srv.kubectl('1.33', ['create', '-f', '-'], {
+      input: JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'Node',
+        metadata: { name: 'lo' },
+        status: { addresses: [{ type: 'InternalIP', address: '127.0.0.1' }] },
+      }),
+    });
+    assert.equal(lo.code, 0, lo.stderr);
+    const l = await curl(srv.port, '/api/v1/nodes/lo/proxy/healthz', root);
+    assert.equal(l.code, 400);
+    assert.equal(JSON.parse(l.body).message, 'address not allowed');
+    const bad = await curl(srv.port, '/api/v1/nodes/ftp:n1:21/proxy/', root);
+    assert.equal(bad.code, 400);
+    assert.equal(JSON.parse(bad.body).message, 'invalid node request "ftp:n1:21"');
+  });
+
+  test('a backend redirect is passed back, not followed; credentials are not forwarded', async () => {
+    seen.length = 0;
+    const r = await curl(srv.port, `/api/v1/nodes/https:fake:${fakePort}/proxy/redirect?x=1`, root, 'GET', [
+      '-H',
+      'Authorization: Bearer not-for-the-backend',
+    ]);
+    assert.equal(r.code, 302);
+    assert.equal(r.body, 'moved');
+    assert.deepEqual(
+      seen.map((s) => s.url),
+      ['/redirect?x=1'],
+    );
+    assert.equal(seen[0]!.headers['authorization'], undefined);
+    const post = await curl(srv.port, `/api/v1/nodes/https:fake:${fakePort}/proxy/echo`, root, 'POST', [
+      '-d',
+      'body',
+    ]);
+    assert.equal(post.body, 'hello POST /echo');
+  });
+
+  test('an upgrade to a backend that answers non-101 returns that answer; 101 is spliced', async () => {
+    const r = await curl(srv.port, `/api/v1/nodes/https:fake:${fakePort}/proxy/noupgrade`, root, 'GET', [
+      '--http1.1',
+      '-H',
+      'Connection: Upgrade',
+      '-H',
+      'Upgrade: websocket',
+    ]);
+    assert.equal(r.code, 403);
+    assert.equal(r.body, 'no upgrade for you');
+    const ws = new WebSocket(`wss://127.0.0.1:${srv.port}/api/v1/nodes/https:fake:${fakePort}/proxy/ws`, {
+      cert: readFileSync(root.cert!),
+      key: readFileSync(root.key!),
+      rejectUnauthorized: false,
+    });
+    const reply = await new Promise<string>((resolve, reject) => {
+      ws.on('open', () => ws.send('hi'));
+      ws.on('message', (m) => resolve(String(m)));
+      ws.on('error', reject);
+    });
+    ws.close();
+    assert.equal(reply, 'echo:hi');
+  });
+
+  const createPod = async (name: string, nodeName: string | undefined, containers: string[]) => {
+    const r = await srv.kubectl('1.33', ['create', '-f', '-'], {
+      input: JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name, namespace: 'default' },
+        spec: { nodeName, containers: containers.map((c) => ({ name: c, image: 'busybox' })) },
+      }),
+    });
+    assert.equal(r.code, 0, r.stderr);
+  };
+  const up = ['--http1.1', '-H', 'Connection: Upgrade', '-H', 'Upgrade: SPDY/3.1'];
+
+  test('pods/exec and portforward: no host assigned, upgrade required, the kubelet answer echoed', async () => {
+    await createPod('pending', undefined, ['c']);
+    const exec = '/api/v1/namespaces/default/pods/pending/exec?command=ls&stdout=true';
+    const a = await curl(srv.port, exec, root, 'POST', up);
+    assert.equal(a.code, 400);
+    assert.equal(JSON.parse(a.body).message, 'pod pending does not have a host assigned');
+    const pf = await curl(
+      srv.port,
+      '/api/v1/namespaces/default/pods/pending/portforward?ports=80',
+      root,
+      'POST',
+      up,
+    );
+    assert.equal(JSON.parse(pf.body).message, 'pod pending does not have a host assigned');
+
+    await createPod('bound', 'n1', ['c']);
+    const plain = await curl(
+      srv.port,
+      '/api/v1/namespaces/default/pods/bound/exec?command=ls&stdout=true',
+      root,
+      'POST',
+    );
+    assert.equal(plain.code, 400);
+    assert.equal(JSON.parse(plain.body).message, 'Upgrade request required');
+    // The kubelet (through its Webhook authz, as kube-apiserver-kubelet-client) answers 404: echoed.
+    const k = await curl(
+      srv.port,
+      '/api/v1/namespaces/default/pods/bound/exec?command=ls&stdout=true',
+      root,
+      'POST',
+      up,
+    );
+    assert.equal(k.code, 404, k.body);
+    assert.match(k.body, /pod does not exist/);
+    const nf = await curl(srv.port, '/api/v1/namespaces/default/pods/nope/exec?command=ls', root, 'POST', up);
+    assert.equal(nf.code, 404);
+    assert.equal(JSON.parse(nf.body).message, 'pods "nope" not found');
+  });
+
+  test('pods/log: container choice, the kubelet answer as a Status, an unscheduled pod logs nothing', async () => {
+    await createPod('two', 'n1', ['a', 'b']);
+    const raw = await curl(srv.port, '/api/v1/namespaces/default/pods/two/log', root);
+    assert.equal(raw.code, 400);
+    assert.equal(
+      JSON.parse(raw.body).message,
+      'a container name must be specified for pod two, choose one of: [a b]',
+    );
+    const bad = await curl(srv.port, '/api/v1/namespaces/default/pods/two/log?container=zz', root);
+    assert.equal(JSON.parse(bad.body).message, 'container zz is not valid for pod two');
+    const inv = await curl(
+      srv.port,
+      '/api/v1/namespaces/default/pods/two/log?container=a&tailLines=-1',
+      root,
+    );
+    assert.equal(inv.code, 422);
+    const r = await srv.kubectl('1.33', ['logs', 'bound']);
+    assert.notEqual(r.code, 0);
+    assert.match(
+      r.stderr,
+      /Error from server \(NotFound\): the server could not find the requested resource \( pods\/log bound\)/,
+    );
+    const p = await srv.kubectl('1.33', ['logs', 'pending']);
+    assert.equal(p.code, 0, p.stderr);
+    assert.equal(p.stdout, '');
+  });
+
+  test('--kubelet-client-certificate/--kubelet-client-key take effect; half a pair refuses start-up', async () => {
+    const tester = await x509User(srv, 'proxy-tester');
+    await srv.stop();
+    const half = await run(
+      process.execPath,
+      [
+        mainJs,
+        'serve',
+        '--data-dir',
+        srv.dir,
+        '--secure-port',
+        '0',
+        '--kubelet-client-certificate',
+        tester.cert!,
+      ],
+      { timeoutMs: 20_000 },
+    );
+    assert.notEqual(half.code, 0);
+    assert.match(half.stderr, /--kubelet-client-certificate and --kubelet-client-key must be given together/);
+    srv = await startServer({
+      dir: srv.dir,
+      port: srv.port,
+      args: [
+        ...serverArgs,
+        '--kubelet-client-certificate',
+        tester.cert!,
+        '--kubelet-client-key',
+        tester.key!,
+      ],
+    });
+    const r = await curl(srv.port, '/api/v1/nodes/n1/proxy/healthz', root);
+    assert.equal(r.code, 403);
+    assert.equal(r.body, 'Forbidden (user=proxy-tester, verb=get, resource=nodes, subresource=proxy)');
+  });
+});
