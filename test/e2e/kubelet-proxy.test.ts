@@ -103,6 +103,10 @@ describe('API server → kubelet proxying', { skip: IP ? false : 'no non-loopbac
       { cert: readFileSync(`${pair}.crt`), key: readFileSync(`${pair}.key`) },
       (req, res) => {
         seen.push({ url: req.url ?? '', headers: req.headers });
+        if (req.url?.startsWith('/containerLogs/')) {
+          res.writeHead(200, { 'content-type': 'text/plain' });
+          return res.end('line 1\nline 2\n');
+        }
         if (req.url?.startsWith('/redirect')) {
           res.writeHead(302, {
             location: 'https://example.invalid/elsewhere',
@@ -121,7 +125,7 @@ describe('API server → kubelet proxying', { skip: IP ? false : 'no non-loopbac
     const wss = new WebSocketServer({ noServer: true });
     fake.on('upgrade', (req, socket, head) => {
       seen.push({ url: req.url ?? '', headers: req.headers });
-      if (!req.url?.startsWith('/ws')) {
+      if (!req.url?.startsWith('/ws') && !req.url?.startsWith('/exec/')) {
         socket.end(
           'HTTP/1.1 403 Forbidden\r\nContent-Type: text/plain\r\nContent-Length: 18\r\n\r\nno upgrade for you',
         );
@@ -136,7 +140,10 @@ describe('API server → kubelet proxying', { skip: IP ? false : 'no non-loopbac
         apiVersion: 'v1',
         kind: 'Node',
         metadata: { name: 'fake' },
-        status: { addresses: [{ type: 'InternalIP', address: IP }] },
+        status: {
+          addresses: [{ type: 'InternalIP', address: IP }],
+          daemonEndpoints: { kubeletEndpoint: { Port: fakePort } },
+        },
       }),
     });
     assert.equal(c.code, 0, c.stderr);
@@ -340,6 +347,37 @@ describe('API server → kubelet proxying', { skip: IP ? false : 'no non-loopbac
     const p = await srv.kubectl('1.33', ['logs', 'pending']);
     assert.equal(p.code, 0, p.stderr);
     assert.equal(p.stdout, '');
+  });
+
+  test('happy paths against a stand-in kubelet: kubectl logs streams, exec is spliced after 101', async () => {
+    await createPod('logged', 'fake', ['c']);
+    seen.length = 0;
+    const r = await srv.kubectl('1.33', ['logs', 'logged', '--tail=5', '--timestamps']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, 'line 1\nline 2\n');
+    assert.deepEqual(
+      seen.map((x) => x.url),
+      ['/containerLogs/default/logged/c?tailLines=5&timestamps=true'],
+    );
+    seen.length = 0;
+    const ws = new WebSocket(
+      `wss://127.0.0.1:${srv.port}/api/v1/namespaces/default/pods/logged/exec?command=sh&command=-c&command=echo%20hi&stdout=true&stderr=true`,
+      ['v5.channel.k8s.io'],
+      { cert: readFileSync(root.cert!), key: readFileSync(root.key!), rejectUnauthorized: false },
+    );
+    const reply = await new Promise<string>((resolve, reject) => {
+      ws.on('open', () => ws.send('x'));
+      ws.on('message', (m) => resolve(String(m)));
+      ws.on('error', reject);
+    });
+    ws.close();
+    assert.equal(reply, 'echo:x');
+    assert.equal(
+      seen[0]!.url,
+      '/exec/default/logged/c?command=sh&command=-c&command=echo+hi&error=1&output=1',
+    );
+    assert.equal(seen[0]!.headers['sec-websocket-protocol'], 'v5.channel.k8s.io');
+    assert.equal(seen[0]!.headers['authorization'], undefined);
   });
 
   test('--kubelet-client-certificate/--kubelet-client-key take effect; half a pair refuses start-up', async () => {
