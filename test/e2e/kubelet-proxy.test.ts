@@ -380,6 +380,35 @@ describe('API server → kubelet proxying', { skip: IP ? false : 'no non-loopbac
     assert.equal(seen[0]!.headers['authorization'], undefined);
   });
 
+  test('a WebSocket exec (a GET) also needs create on pods/exec (AuthorizePodWebsocketUpgradeCreatePermission)', async () => {
+    for (const args of [
+      ['create', 'role', 'exec-get', '--verb=get', '--resource=pods', '--resource=pods/exec'],
+      ['create', 'rolebinding', 'exec-get', '--role=exec-get', '--user=carol'],
+    ]) {
+      const r = await srv.kubectl('1.33', args);
+      assert.equal(r.code, 0, r.stderr);
+    }
+    const ws = new WebSocket(
+      `wss://127.0.0.1:${srv.port}/api/v1/namespaces/default/pods/logged/exec?command=sh&stdout=true`,
+      ['v5.channel.k8s.io'],
+      { cert: readFileSync(carol.cert!), key: readFileSync(carol.key!), rejectUnauthorized: false },
+    );
+    const status = await new Promise<{ code: number; body: string }>((resolve, reject) => {
+      ws.on('unexpected-response', (_req, res) => {
+        let body = '';
+        res.on('data', (d: Buffer) => (body += d));
+        res.on('end', () => resolve({ code: res.statusCode ?? 0, body }));
+      });
+      ws.on('open', () => reject(new Error('upgraded')));
+      ws.on('error', () => undefined);
+    });
+    assert.equal(status.code, 403);
+    assert.equal(
+      JSON.parse(status.body).message,
+      'pods "logged" is forbidden: User "carol" cannot create resource "pods/exec" in API group "" in the namespace "default"',
+    );
+  });
+
   test('--kubelet-client-certificate/--kubelet-client-key take effect; half a pair refuses start-up', async () => {
     const tester = await x509User(srv, 'proxy-tester');
     await srv.stop();

@@ -21,6 +21,7 @@ import {
   type ConnectionInfo,
 } from './kubelet-location.js';
 import { podLogOptions, streamOptions } from './kubelet-options.js';
+import { attributesOf, forbiddenError } from '../filters/authorization.js';
 import type { KubeletClient } from './kubelet-client.js';
 
 function client(s: RequestScope): KubeletClient {
@@ -85,14 +86,27 @@ export async function handleNodeProxy(s: RequestScope, id: string): Promise<void
   return forward(s.ctx, { url, agent: kubeletPort ? k.agent : k.plainAgent, timeoutMs: k.opts.timeoutMs });
 }
 
+/**
+ * AuthorizePodWebsocketUpgradeCreatePermission (upstream 1.35, on by default; kubernetes#134577):
+ * a WebSocket upgrade is a GET, authorized as `get pods/exec`; the session it opens writes to the
+ * container, so `create` on the subresource is required as well.
+ */
+async function ensureCreateAllowed(s: RequestScope): Promise<void> {
+  if (s.ctx.info.verb !== 'get' || !s.ctx.user) return;
+  const attrs = { ...attributesOf(s.ctx), verb: 'create' };
+  const r = await s.env.authorizer.authorize(attrs);
+  if (r.decision !== 'Allow') throw forbiddenError(attrs, r.reason);
+}
+
 /** pods/exec, pods/attach, pods/portforward: upgrade required (subresources.go Connect). */
-export function handlePodStream(
+export async function handlePodStream(
   s: RequestScope,
   ns: string,
   name: string,
   sub: 'exec' | 'attach' | 'portforward',
 ): Promise<void> {
   const k = client(s);
+  await ensureCreateAllowed(s);
   const pod = s.store.mustGet(ns, name).obj;
   const opts = streamOptions(s.ctx.query, sub);
   const loc =
