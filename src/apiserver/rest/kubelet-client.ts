@@ -7,6 +7,8 @@
  * followed.
  */
 import https from 'node:https';
+import type { ClientRequest } from 'node:http';
+import type { TLSSocket } from 'node:tls';
 import type { KubeObject } from '../../api/types.js';
 import { ApiError } from '../../api/errors.js';
 import { connectionInfo, DEFAULT_PREFERRED_ADDRESS_TYPES, type ConnectionInfo } from './kubelet-location.js';
@@ -55,4 +57,27 @@ export class KubeletClient {
     this.insecureAgent.destroy();
     this.plainAgent.destroy();
   }
+}
+
+/**
+ * --kubelet-timeout as upstream's dialer timeout: the request fails when the connection (TCP and
+ * TLS) is not up in time; once connected, a slow answer (logs -f) is not cut off.
+ */
+export function dialTimeout(req: ClientRequest, ms: number, host: string): void {
+  let connected = false;
+  const timer = setTimeout(() => {
+    if (!connected) req.destroy(new Error(`dial tcp ${host}: i/o timeout`));
+  }, ms);
+  const done = () => {
+    connected = true;
+    clearTimeout(timer);
+  };
+  req.on('socket', (s) => {
+    // A kept-alive socket from the agent is already connected.
+    if (!s.connecting && !(s as TLSSocket).pending) done();
+    else s.once('secureConnect', done);
+  });
+  req.on('response', done);
+  req.on('upgrade', done);
+  req.on('close', () => clearTimeout(timer));
 }

@@ -22,7 +22,7 @@ import {
 } from './kubelet-location.js';
 import { podLogOptions, streamOptions } from './kubelet-options.js';
 import { attributesOf, forbiddenError } from '../filters/authorization.js';
-import type { KubeletClient } from './kubelet-client.js';
+import { dialTimeout, type KubeletClient } from './kubelet-client.js';
 
 function client(s: RequestScope): KubeletClient {
   const k = s.env.kubelet;
@@ -130,8 +130,7 @@ export async function handlePodLog(s: RequestScope, ns: string, name: string): P
   const agent = loc.insecureSkipTLSVerify ? k.insecureAgent : k.agent;
   const res = await new Promise<IncomingMessage>((resolve, reject) => {
     const req = https.get(loc.url, { agent }, resolve);
-    req.setTimeout(k.opts.timeoutMs, () => req.destroy(new Error(`dial tcp ${loc.url.host}: i/o timeout`)));
-    req.on('response', () => req.setTimeout(0));
+    dialTimeout(req, k.opts.timeoutMs, loc.url.host);
     req.on('error', (e) => reject(new ApiError(500, 'InternalError', e.message)));
   });
   const code = res.statusCode ?? 500;

@@ -14,6 +14,7 @@ import type { Duplex } from 'node:stream';
 import { ApiError, badRequest } from '../../api/errors.js';
 import type { RequestContext, ResponseWriter } from '../context.js';
 import { upgradeConn } from '../upgrade.js';
+import { dialTimeout } from './kubelet-client.js';
 
 /** Hop-by-hop headers (RFC 7230 §6.1 and httputil.ReverseProxy's list). */
 const HOP = new Set([
@@ -96,17 +97,13 @@ export function forward(ctx: RequestContext, o: ForwardOptions): Promise<void> {
     headers['upgrade'] = String(ctx.req.headers['upgrade']);
   }
   return new Promise<void>((resolve, reject) => {
-    let connected = false;
     const req = https.request(o.url, {
       method: ctx.method,
       headers,
       agent: conn ? false : o.agent,
       ...(conn ? agentOptions(o.agent) : {}),
     });
-    req.setTimeout(o.timeoutMs, () => {
-      if (!connected) req.destroy(new Error(`dial tcp ${o.url.host}: i/o timeout`));
-    });
-    req.on('socket', (s) => s.once(s.connecting ? 'secureConnect' : 'ready', () => (connected = true)));
+    dialTimeout(req, o.timeoutMs, o.url.host);
     req.on('error', (e) => {
       if (ctx.res.headersSent) {
         ctx.res.end();
@@ -114,15 +111,11 @@ export function forward(ctx: RequestContext, o: ForwardOptions): Promise<void> {
       } else reject(backendError(e));
     });
     req.on('response', (res) => {
-      connected = true;
-      req.setTimeout(0);
       // Not an upgrade, or the backend did not upgrade: echo its answer.
       ctx.res.writeHead(res.statusCode ?? 502, responseHeaders(res.headers));
       pipeBody(res, ctx, resolve);
     });
     req.on('upgrade', (res, backend, backendHead) => {
-      connected = true;
-      req.setTimeout(0);
       splice(conn!, res, backend, backendHead);
       resolve();
     });
