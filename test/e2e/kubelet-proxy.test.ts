@@ -34,6 +34,7 @@ describe('API server → kubelet proxying', { skip: IP ? false : 'no non-loopbac
   let fake: https.Server;
   let fakePort: number;
   const seen: { url: string; headers: Record<string, unknown> }[] = [];
+  let followClosed = false;
   const serverArgs = ['--kubelet-preferred-address-types', 'InternalIP,Hostname'];
 
   const waitFor = async <T>(what: string, f: () => Promise<T | undefined>, ms = 20_000): Promise<T> => {
@@ -103,6 +104,16 @@ describe('API server → kubelet proxying', { skip: IP ? false : 'no non-loopbac
       { cert: readFileSync(`${pair}.crt`), key: readFileSync(`${pair}.key`) },
       (req, res) => {
         seen.push({ url: req.url ?? '', headers: req.headers });
+        if (req.url?.startsWith('/containerLogs/default/followed/')) {
+          res.writeHead(200, { 'content-type': 'text/plain' });
+          res.write('first\n');
+          const t = setInterval(() => res.write('tick\n'), 100);
+          res.on('close', () => {
+            clearInterval(t);
+            followClosed = true;
+          });
+          return;
+        }
         if (req.url?.startsWith('/containerLogs/')) {
           res.writeHead(200, { 'content-type': 'text/plain' });
           return res.end('line 1\nline 2\n');
@@ -378,6 +389,13 @@ describe('API server → kubelet proxying', { skip: IP ? false : 'no non-loopbac
     );
     assert.equal(seen[0]!.headers['sec-websocket-protocol'], 'v5.channel.k8s.io');
     assert.equal(seen[0]!.headers['authorization'], undefined);
+  });
+
+  test('kubectl logs -f streams as the kubelet writes; the kubelet stream ends with the client', async () => {
+    await createPod('followed', 'fake', ['c']);
+    const r = await srv.kubectl('1.33', ['logs', '-f', 'followed'], { timeoutMs: 2500 });
+    assert.match(r.stdout, /^first\ntick\n(tick\n)+/);
+    await waitFor('the kubelet stream closed', async () => (followClosed ? true : undefined), 5000);
   });
 
   test('a WebSocket exec (a GET) also needs create on pods/exec (AuthorizePodWebsocketUpgradeCreatePermission)', async () => {
