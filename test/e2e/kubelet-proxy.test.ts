@@ -14,12 +14,12 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
-import https from 'node:https';
 import { networkInterfaces } from 'node:os';
 import path from 'node:path';
-import { WebSocket, WebSocketServer } from 'ws';
+import { WebSocket } from 'ws';
+import { startFakeKubelet, type FakeKubelet } from './kubelet-proxy-fake.js';
 import { parse, stringify } from 'yaml';
-import { freePort, mainJs, run, startServer, type TestServer } from './harness.js';
+import { mainJs, run, startServer, type TestServer } from './harness.js';
 import { curl, startAgent, x509User, type Agent, type Who } from './delegation-helpers.js';
 
 const IP = Object.values(networkInterfaces())
@@ -31,10 +31,9 @@ describe('API server → kubelet proxying', { skip: IP ? false : 'no non-loopbac
   let kubelet: Agent | undefined;
   let root: Who;
   let carol: Who & { kubeconfig: string };
-  let fake: https.Server;
+  let fake: FakeKubelet;
   let fakePort: number;
-  const seen: { url: string; headers: Record<string, unknown> }[] = [];
-  let followClosed = false;
+  const seen = () => fake.seen;
   const serverArgs = ['--kubelet-preferred-address-types', 'InternalIP,Hostname'];
 
   const waitFor = async <T>(what: string, f: () => Promise<T | undefined>, ms = 20_000): Promise<T> => {
@@ -81,71 +80,8 @@ describe('API server → kubelet proxying', { skip: IP ? false : 'no non-loopbac
     });
 
     // A stand-in backend on another port of a node "fake" (nodes/https:fake:PORT/proxy).
-    const pair = path.join(srv.dir, 'fake');
-    const o = await run('openssl', [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
-      '-days',
-      '1',
-      '-subj',
-      '/CN=fake',
-      '-keyout',
-      `${pair}.key`,
-      '-out',
-      `${pair}.crt`,
-    ]);
-    assert.equal(o.code, 0, o.stderr);
-    fake = https.createServer(
-      { cert: readFileSync(`${pair}.crt`), key: readFileSync(`${pair}.key`) },
-      (req, res) => {
-        seen.push({ url: req.url ?? '', headers: req.headers });
-        if (req.url?.startsWith('/containerLogs/default/followed/')) {
-          res.writeHead(200, { 'content-type': 'text/plain' });
-          res.write('first\n');
-          const t = setInterval(() => res.write('tick\n'), 100);
-          res.on('close', () => {
-            clearInterval(t);
-            followClosed = true;
-          });
-          return;
-        }
-        if (req.url?.startsWith('/containerLogs/')) {
-          res.writeHead(200, { 'content-type': 'text/plain' });
-          return res.end('line 1\nline 2\n');
-        }
-        if (req.url?.startsWith('/redirect')) {
-          res.writeHead(302, {
-            location: 'https://example.invalid/elsewhere',
-            'access-control-allow-origin': '*',
-          });
-          return res.end('moved');
-        }
-        if (req.headers.upgrade) {
-          res.writeHead(403, { 'content-type': 'text/plain' });
-          return res.end('no upgrade for you');
-        }
-        res.writeHead(200, { 'content-type': 'text/plain' });
-        res.end(`hello ${req.method} ${req.url}`);
-      },
-    );
-    const wss = new WebSocketServer({ noServer: true });
-    fake.on('upgrade', (req, socket, head) => {
-      seen.push({ url: req.url ?? '', headers: req.headers });
-      if (!req.url?.startsWith('/ws') && !req.url?.startsWith('/exec/')) {
-        socket.end(
-          'HTTP/1.1 403 Forbidden\r\nContent-Type: text/plain\r\nContent-Length: 18\r\n\r\nno upgrade for you',
-        );
-        return;
-      }
-      wss.handleUpgrade(req, socket, head, (ws) => ws.on('message', (m) => ws.send(`echo:${String(m)}`)));
-    });
-    fakePort = await freePort();
-    await new Promise<void>((r) => fake.listen(fakePort, IP, () => r()));
+    fake = await startFakeKubelet(IP!, srv.dir);
+    fakePort = fake.port;
     const c = await srv.kubectl('1.33', ['create', '-f', '-'], {
       input: JSON.stringify({
         apiVersion: 'v1',
@@ -163,8 +99,7 @@ describe('API server → kubelet proxying', { skip: IP ? false : 'no non-loopbac
   after(async () => {
     await kubelet?.stop();
     await srv?.stop();
-    fake?.closeAllConnections();
-    await new Promise((r) => (fake ? fake.close(r) : r(undefined)));
+    await fake?.close();
   });
 
   test('kubectl get --raw /api/v1/nodes/n1/proxy/stats/summary and /healthz as the admin', async () => {
@@ -238,7 +173,7 @@ describe('API server → kubelet proxying', { skip: IP ? false : 'no non-loopbac
   });
 
   test('a backend redirect is passed back, not followed; credentials are not forwarded', async () => {
-    seen.length = 0;
+    seen().length = 0;
     const r = await curl(srv.port, `/api/v1/nodes/https:fake:${fakePort}/proxy/redirect?x=1`, root, 'GET', [
       '-H',
       'Authorization: Bearer not-for-the-backend',
@@ -246,10 +181,10 @@ describe('API server → kubelet proxying', { skip: IP ? false : 'no non-loopbac
     assert.equal(r.code, 302);
     assert.equal(r.body, 'moved');
     assert.deepEqual(
-      seen.map((s) => s.url),
+      seen().map((s) => s.url),
       ['/redirect?x=1'],
     );
-    assert.equal(seen[0]!.headers['authorization'], undefined);
+    assert.equal(seen()[0]!.headers['authorization'], undefined);
     const post = await curl(srv.port, `/api/v1/nodes/https:fake:${fakePort}/proxy/echo`, root, 'POST', [
       '-d',
       'body',
@@ -362,15 +297,15 @@ describe('API server → kubelet proxying', { skip: IP ? false : 'no non-loopbac
 
   test('happy paths against a stand-in kubelet: kubectl logs streams, exec is spliced after 101', async () => {
     await createPod('logged', 'fake', ['c']);
-    seen.length = 0;
+    seen().length = 0;
     const r = await srv.kubectl('1.33', ['logs', 'logged', '--tail=5', '--timestamps']);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, 'line 1\nline 2\n');
     assert.deepEqual(
-      seen.map((x) => x.url),
+      seen().map((x) => x.url),
       ['/containerLogs/default/logged/c?tailLines=5&timestamps=true'],
     );
-    seen.length = 0;
+    seen().length = 0;
     const ws = new WebSocket(
       `wss://127.0.0.1:${srv.port}/api/v1/namespaces/default/pods/logged/exec?command=sh&command=-c&command=echo%20hi&stdout=true&stderr=true`,
       ['v5.channel.k8s.io'],
@@ -384,18 +319,22 @@ describe('API server → kubelet proxying', { skip: IP ? false : 'no non-loopbac
     ws.close();
     assert.equal(reply, 'echo:x');
     assert.equal(
-      seen[0]!.url,
+      seen()[0]!.url,
       '/exec/default/logged/c?command=sh&command=-c&command=echo+hi&error=1&output=1',
     );
-    assert.equal(seen[0]!.headers['sec-websocket-protocol'], 'v5.channel.k8s.io');
-    assert.equal(seen[0]!.headers['authorization'], undefined);
+    assert.equal(seen()[0]!.headers['sec-websocket-protocol'], 'v5.channel.k8s.io');
+    assert.equal(seen()[0]!.headers['authorization'], undefined);
   });
 
   test('kubectl logs -f streams as the kubelet writes; the kubelet stream ends with the client', async () => {
     await createPod('followed', 'fake', ['c']);
     const r = await srv.kubectl('1.33', ['logs', '-f', 'followed'], { timeoutMs: 2500 });
     assert.match(r.stdout, /^first\ntick\n(tick\n)+/);
-    await waitFor('the kubelet stream closed', async () => (followClosed ? true : undefined), 5000);
+    await waitFor(
+      'the kubelet stream closed',
+      async () => (fake.state.followClosed ? true : undefined),
+      5000,
+    );
   });
 
   test('a WebSocket exec (a GET) also needs create on pods/exec (AuthorizePodWebsocketUpgradeCreatePermission)', async () => {
