@@ -60,7 +60,7 @@ export async function startFakeKubelet(ip: string, dir: string): Promise<FakeKub
       }
       if (req.url?.startsWith('/redirect')) {
         res.writeHead(302, {
-          location: 'https://example.invalid/elsewhere',
+          location: req.url.startsWith('/redirect-local') ? '/target/' : 'https://example.invalid/elsewhere',
           'access-control-allow-origin': '*',
         });
         return res.end('moved');

@@ -174,17 +174,35 @@ describe('API server → kubelet proxying', { skip: IP ? false : 'no non-loopbac
 
   test('a backend redirect is passed back, not followed; credentials are not forwarded', async () => {
     seen().length = 0;
-    const r = await curl(srv.port, `/api/v1/nodes/https:fake:${fakePort}/proxy/redirect?x=1`, root, 'GET', [
+    const hdrs = path.join(srv.dir, 'redirect.headers');
+    const base = `/api/v1/nodes/https:fake:${fakePort}/proxy`;
+    const r = await curl(srv.port, `${base}/redirect?x=1`, root, 'GET', [
       '-H',
       'Authorization: Bearer not-for-the-backend',
+      '-D',
+      hdrs,
     ]);
     assert.equal(r.code, 302);
     assert.equal(r.body, 'moved');
+    const h = readFileSync(hdrs, 'utf8');
+    assert.match(h, /^location: https:\/\/example\.invalid\/elsewhere\r$/m, 'another host: unchanged');
+    assert.doesNotMatch(h, /access-control-allow-origin/i, 'CORS headers removed (corsRemovingTransport)');
     assert.deepEqual(
       seen().map((s) => s.url),
       ['/redirect?x=1'],
     );
     assert.equal(seen()[0]!.headers['authorization'], undefined);
+    assert.equal(seen()[0]!.headers['x-forwarded-uri'], `${base}/redirect`);
+    // A same-host absolute path gets the proxy prefix (proxy/transport.go rewriteURL).
+    await curl(srv.port, `${base}/redirect-local`, root, 'GET', ['-D', hdrs]);
+    assert.match(readFileSync(hdrs, 'utf8'), new RegExp(`^location: ${base}/target/\\r$`, 'm'));
+    // An unreachable backend port: upstream's text.
+    const down = await curl(srv.port, '/api/v1/nodes/https:fake:1/proxy/', root);
+    assert.equal(down.code, 500);
+    assert.equal(
+      JSON.parse(down.body).message,
+      `error trying to reach service: dial tcp ${IP}:1: connect: connection refused`,
+    );
     const post = await curl(srv.port, `/api/v1/nodes/https:fake:${fakePort}/proxy/echo`, root, 'POST', [
       '-d',
       'body',

@@ -8,6 +8,7 @@ import https from 'node:https';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { checkProxyableHostname, isGlobalUnicast } from './kubelet-handlers.js';
+import { rewriteLocation } from './kubelet-proxy.js';
 import { dialTimeout } from './kubelet-client.js';
 
 test('IsGlobalUnicast', () => {
@@ -50,4 +51,15 @@ test('--kubelet-timeout bounds the connection, not the answer', async () => {
   assert.equal(err.message, `dial tcp 127.0.0.1:${port}: i/o timeout`);
   assert.ok(Date.now() - started < 2000);
   silent.close();
+});
+
+test('proxy/transport.go rewriteURL for redirects of nodes/proxy', () => {
+  const p = '/api/v1/nodes/n1/proxy';
+  const rw = (loc: string) => rewriteLocation(loc, '10.0.0.1:10250', 'api.example:6443', p);
+  assert.equal(rw('/logs/foo/'), '/api/v1/nodes/n1/proxy/logs/foo/');
+  assert.equal(rw('https://10.0.0.1:10250/stats?x=1'), '/api/v1/nodes/n1/proxy/stats?x=1');
+  assert.equal(rw('https://api.example:6443/metrics'), '/api/v1/nodes/n1/proxy/metrics');
+  assert.equal(rw('/api/v1/nodes/n1/proxy/already'), '/api/v1/nodes/n1/proxy/already');
+  assert.equal(rw('foo/'), 'foo/', 'relative: unchanged');
+  assert.equal(rw('https://example.invalid/elsewhere'), 'https://example.invalid/elsewhere');
 });

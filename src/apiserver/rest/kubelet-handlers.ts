@@ -83,7 +83,13 @@ export async function handleNodeProxy(s: RequestScope, id: string): Promise<void
   const raw = s.ctx.req.url ?? '';
   const q = raw.indexOf('?');
   url.search = q < 0 ? '' : raw.slice(q);
-  return forward(s.ctx, { url, agent: kubeletPort ? k.agent : k.plainAgent, timeoutMs: k.opts.timeoutMs });
+  const pathPrepend = /^\/api\/v1\/nodes\/[^/]+\/proxy/.exec(s.ctx.path)?.[0] ?? '';
+  return forward(s.ctx, {
+    url,
+    agent: kubeletPort ? k.agent : k.plainAgent,
+    timeoutMs: k.opts.timeoutMs,
+    pathPrepend,
+  });
 }
 
 /**
@@ -178,7 +184,7 @@ async function genericServerResponse(res: IncomingMessage, code: number, name: s
     ],
   };
   const [reason, text] = table[code] ?? [
-    code >= 500 ? 'InternalError' : 'Unknown',
+    code >= 500 ? 'InternalError' : '',
     code >= 500
       ? `an error on the server (${JSON.stringify(body)}) has prevented the request from succeeding`
       : `the server responded with the status code ${code} but did not return more information`,

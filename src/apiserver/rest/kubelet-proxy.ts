@@ -9,6 +9,7 @@
  *   the client and the connection ends (tryUpgrade: "the backend did not upgrade").
  */
 import https from 'node:https';
+import path from 'node:path';
 import type { IncomingMessage, IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { ApiError, badRequest } from '../../api/errors.js';
@@ -73,13 +74,62 @@ export interface ForwardOptions {
   url: URL;
   agent: https.Agent;
   timeoutMs: number;
+  /**
+   * nodes/proxy (wrapTransport): the URL prefix of the proxy, for X-Forwarded-Uri and the
+   * rewriting of same-host redirects (defaultProxyTransport).
+   */
+  pathPrepend?: string;
   /** exec/attach/portforward: a request that is not an upgrade is refused (UpgradeRequired). */
   upgradeRequired?: boolean;
 }
 
-/** Upstream's transport errors answer 503 ServiceUnavailable through the proxy ErrorResponder. */
-function backendError(e: Error): ApiError {
-  return new ApiError(503, 'ServiceUnavailable', `error trying to reach service: ${e.message}`);
+/** Go's wording for the common dial errors (net.OpError), else Node's message. */
+function dialMessage(e: Error & { code?: string }, host: string): string {
+  if (e.code === 'ECONNREFUSED') return `dial tcp ${host}: connect: connection refused`;
+  if (e.code === 'EHOSTUNREACH') return `dial tcp ${host}: connect: no route to host`;
+  if (e.code === 'ENOTFOUND') return `dial tcp: lookup ${host.replace(/:\d+$/, '')}: no such host`;
+  return e.message;
+}
+
+/**
+ * The responder's error for a failed round trip: a Status that is not an APIStatus is a 500 with
+ * no reason (ErrorToAPIStatus). tryUpgrade says "error dialing backend"; the rewriting Transport
+ * of a wrapped (nodes/proxy) request "error trying to reach service".
+ */
+function backendError(e: Error, host: string, upgrade: boolean, wrapped: boolean): ApiError {
+  const msg = dialMessage(e, host);
+  const text = upgrade
+    ? `error dialing backend: ${msg}`
+    : wrapped
+      ? `error trying to reach service: ${msg}`
+      : msg;
+  return new ApiError(500, '', text);
+}
+
+/**
+ * proxy/transport.go rewriteURL for a redirect's Location: a same-host absolute path gets the
+ * proxy prefix (/api/v1/nodes/NAME/proxy); other hosts and relative paths are left alone.
+ */
+export function rewriteLocation(
+  location: string,
+  backendHost: string,
+  requestHost: string,
+  prefix: string,
+): string {
+  let u: URL;
+  try {
+    u = new URL(location, 'http://relative.invalid');
+  } catch {
+    return location;
+  }
+  const absolute = /^[a-z][a-z0-9+.-]*:\/\//i.test(location) || location.startsWith('//');
+  const host = absolute ? u.host : '';
+  const differentHost = host !== '' && host !== backendHost && host !== requestHost;
+  const relative = !(absolute ? u.pathname : location).startsWith('/');
+  if (differentHost || relative) return location;
+  if (u.pathname.startsWith(prefix)) return `${u.pathname}${u.search}${u.hash}`;
+  // path.posix.join keeps a trailing slash (Go's path.Join drops it and upstream adds it back).
+  return `${path.posix.join(prefix, u.pathname)}${u.search}${u.hash}`;
 }
 
 function isUpgrade(ctx: RequestContext): boolean {
@@ -92,6 +142,9 @@ export function forward(ctx: RequestContext, o: ForwardOptions): Promise<void> {
   const conn = isUpgrade(ctx) ? upgradeConn(ctx.req) : undefined;
   if (o.upgradeRequired && !conn) throw badRequest('Upgrade request required');
   const headers = requestHeaders(ctx);
+  if (o.pathPrepend !== undefined) {
+    headers['x-forwarded-uri'] = path.posix.join(o.pathPrepend, o.url.pathname);
+  }
   if (conn) {
     headers['connection'] = 'Upgrade';
     headers['upgrade'] = String(ctx.req.headers['upgrade']);
@@ -108,11 +161,20 @@ export function forward(ctx: RequestContext, o: ForwardOptions): Promise<void> {
       if (ctx.res.headersSent) {
         ctx.res.end();
         resolve();
-      } else reject(backendError(e));
+      } else reject(backendError(e, o.url.host, Boolean(conn), o.pathPrepend !== undefined));
     });
     req.on('response', (res) => {
       // Not an upgrade, or the backend did not upgrade: echo its answer.
-      ctx.res.writeHead(res.statusCode ?? 502, responseHeaders(res.headers));
+      const out = responseHeaders(res.headers);
+      const loc = res.headers['location'];
+      if (loc && o.pathPrepend !== undefined && !conn)
+        out['location'] = rewriteLocation(
+          loc,
+          o.url.host,
+          String(ctx.req.headers['host'] ?? ctx.req.headers[':authority'] ?? ''),
+          o.pathPrepend,
+        );
+      ctx.res.writeHead(res.statusCode ?? 502, out);
       pipeBody(res, ctx, resolve);
     });
     req.on('upgrade', (res, backend, backendHead) => {
