@@ -157,6 +157,15 @@ export function forward(ctx: RequestContext, o: ForwardOptions): Promise<void> {
       ...(conn ? agentOptions(o.agent) : {}),
     });
     dialTimeout(req, o.timeoutMs, o.url.host);
+    // The caller went away before the kubelet answered: stop waiting for it.
+    const abandon = () => {
+      if (!ctx.res.headersSent && !conn?.hijacked) {
+        req.destroy();
+        resolve();
+      }
+    };
+    if (conn) conn.socket.once('close', abandon);
+    else (ctx.res as unknown as NodeJS.EventEmitter).once('close', abandon);
     req.on('error', (e) => {
       if (ctx.res.headersSent) {
         ctx.res.end();
