@@ -298,6 +298,9 @@ export async function run(argv: string[]): Promise<number> {
     ? f['storage-backend'] === 'etcd3'
     : (f['etcd-servers'] as string[]).some((s) => s.trim() !== '');
   const leaderElection = leaderElectionFromFlags(f, set, etcdBacked);
+  const kubeletClient = kubeletClientFromFlags(f, pki.leaves['apiserver-kubelet-client'], (m) =>
+    process.stderr.write(`${m}\n`),
+  );
   const store = await openStoreFromFlags(f, set, dataDir, pki);
   const server = await startApiServer({
     store,
@@ -320,9 +323,7 @@ export async function run(argv: string[]): Promise<number> {
     rootCaPem: pki.cas.ca.certPem,
     requestTimeoutMs: parseDuration(String(f['request-timeout'])),
     nodeLifecycle: nodeLifecycleFlags(f),
-    kubeletClient: kubeletClientFromFlags(f, pki.leaves['apiserver-kubelet-client'], (m) =>
-      process.stderr.write(`${m}\n`),
-    ),
+    kubeletClient,
     clusterSigning: {
       cas: signerCas,
       durationSeconds: parseDuration(String(f['cluster-signing-duration'])) / 1000,
