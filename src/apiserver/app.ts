@@ -50,6 +50,7 @@ import { restHandler } from './rest/handler.js';
 import { ObjectStore, storagePrefix, type ObjectCache } from './rest/object-store.js';
 import type { ServerEnv } from './rest/scope.js';
 import { listen, type RunningServer } from './server.js';
+import { defaultKubeletClient, KubeletClient, type KubeletClientOptions } from './rest/kubelet-client.js';
 import { certificateRequestCas, currentSni, watchServingTls, type ServingTlsOptions } from './serving-tls.js';
 
 /**
@@ -101,6 +102,8 @@ export interface ApiServerOptions {
   nodeLifecycle?: Pick<NodeLifecycleOptions, 'gracePeriodMs' | 'monitorPeriodMs'>;
   /** --v: at 1 and above, every refused request is logged with the RBAC explanation of why. */
   verbosity?: number;
+  /** The client towards kubelets (--kubelet-client-certificate ...); anonymous and unverified without. */
+  kubeletClient?: KubeletClientOptions;
   /** Run the kube-controller-manager controllers only while holding its Lease; undefined: always. */
   leaderElection?: LeaderElectionOptions;
 }
@@ -162,6 +165,7 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
       ? ((store) => (user, ns) => ({ ...rulesFor(store, user, ns) }))(authz.rbac.store)
       : undefined,
     tokenAuthenticator: reviewAuthenticator(tokenAuthenticator),
+    kubelet: new KubeletClient(o.kubeletClient ?? defaultKubeletClient),
     allocateClusterIp: (taken) => allocateIp(cidr, new Set([...taken, firstIp(cidr)]), rnd.int),
     tokens: o.serviceAccount
       ? {
@@ -309,6 +313,7 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
       trust.stop();
       authz.informers.forEach((i) => i.stop());
       await server.close();
+      env.kubelet?.close();
       crServing.stop();
       caches.forEach((c) => c.stop());
     },

@@ -11,6 +11,7 @@ import { X509Certificate } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { Handler } from './context.js';
 import { newContext } from './chain.js';
+import { handleUpgrade } from './upgrade.js';
 
 export interface SniCert {
   cert: string;
@@ -113,6 +114,10 @@ export function listen(opts: ListenOptions, handler: Handler): Promise<RunningSe
     fallback = tls.createSecureContext({ cert: state.cert, key: state.key, ca: state.ca });
     if (caChanged) maps = sniMaps(state.sni, state.ca);
   };
+  // HTTP/1.1 upgrades (exec, attach, port-forward, proxied WebSockets) run the same chain.
+  (server as unknown as import('node:http').Server).on('upgrade', (req, socket, head) =>
+    handleUpgrade(handler, req, socket, head),
+  );
   server.on('sessionError', () => undefined);
   server.on('tlsClientError', () => undefined);
   return new Promise((resolve, reject) => {

@@ -7,6 +7,7 @@ import type { FlagSpec } from './flags.js';
 import { authenticationFlags } from './serve-flags-authn.js';
 import { signingFlags } from './serve-signing.js';
 import { leaderElectionFlags } from './serve-flags-leader.js';
+import { kubeletClientFlags } from './serve-kubelet.js';
 
 export const serveFlags: FlagSpec[] = [
   {
@@ -243,20 +244,7 @@ export const serveFlags: FlagSpec[] = [
     notYetSupported:
       'kubeauth does not proxy to extension API servers yet (APIServices with a service are reported unavailable)',
   },
-  {
-    name: 'kubelet-client-certificate',
-    type: 'string',
-    default: '',
-    help: 'Path to a client cert file for TLS to kubelets.',
-    notYetSupported: 'kubeauth does not call kubelets yet (issue #9: logs, exec and proxy)',
-  },
-  {
-    name: 'kubelet-client-key',
-    type: 'string',
-    default: '',
-    help: 'Path to a client key file for TLS to kubelets.',
-    notYetSupported: 'kubeauth does not call kubelets yet (issue #9: logs, exec and proxy)',
-  },
+  ...kubeletClientFlags,
   {
     name: 'enable-admission-plugins',
     type: 'stringArray',

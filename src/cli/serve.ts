@@ -30,6 +30,7 @@ import { openStoreFromFlags } from './serve-storage.js';
 import { leaderElectionFromFlags } from './serve-flags-leader.js';
 import { jwtFromFlags } from './serve-oidc.js';
 import { signerCasFromFlags } from './serve-signing.js';
+import { kubeletClientFromFlags } from './serve-kubelet.js';
 
 /** --csr-signing-workers: -1 (default: cores - 1, 1..4), 0 (sign on the event loop) or a count up to 64. */
 function signingWorkers(f: Record<string, unknown>): number | undefined {
@@ -297,6 +298,9 @@ export async function run(argv: string[]): Promise<number> {
     ? f['storage-backend'] === 'etcd3'
     : (f['etcd-servers'] as string[]).some((s) => s.trim() !== '');
   const leaderElection = leaderElectionFromFlags(f, set, etcdBacked);
+  const kubeletClient = kubeletClientFromFlags(f, pki.leaves['apiserver-kubelet-client'], (m) =>
+    process.stderr.write(`${m}\n`),
+  );
   const store = await openStoreFromFlags(f, set, dataDir, pki);
   const server = await startApiServer({
     store,
@@ -319,6 +323,7 @@ export async function run(argv: string[]): Promise<number> {
     rootCaPem: pki.cas.ca.certPem,
     requestTimeoutMs: parseDuration(String(f['request-timeout'])),
     nodeLifecycle: nodeLifecycleFlags(f),
+    kubeletClient,
     clusterSigning: {
       cas: signerCas,
       durationSeconds: parseDuration(String(f['cluster-signing-duration'])) / 1000,

@@ -17,7 +17,8 @@ export function withRequestTimeout(timeoutMs: number): Filter {
       i.verb === 'watch' ||
       i.verb === 'proxy' ||
       i.subresource === 'proxy' ||
-      i.subresource === 'log'
+      // genericfilters.BasicLongRunningRequestCheck: watch, proxy; attach, exec, proxy, log, portforward
+      ['log', 'exec', 'attach', 'portforward'].includes(i.subresource)
     ) {
       return next(ctx);
     }

@@ -2,6 +2,7 @@
  * RequestScope: what a REST handler needs for one request — the resource descriptor, the version
  * the client addressed, the object store, the negotiated output and the server environment.
  */
+import type { KubeletClient } from './kubelet-client.js';
 import type { TokenAuthenticator, UserInfo } from '../../authn/interfaces.js';
 import type { Randomness } from '../../api/meta.js';
 import { apiVersionOf, type KubeObject } from '../../api/types.js';
@@ -37,6 +38,8 @@ export interface ServerEnv {
   };
   /** Picks a free service cluster IP from --service-cluster-ip-range. */
   allocateClusterIp?(taken: Set<string>): string | undefined;
+  /** The client towards kubelets (nodes/proxy, pods/log, exec, attach, portforward). */
+  kubelet?: KubeletClient;
   /** Looks up the store of another resource (namespaces for lifecycle checks, etc.). */
   storeFor(group: string, resource: string): ObjectStore | undefined;
 }

@@ -1,13 +1,14 @@
 /**
  * Subresources: status (get/update/patch of the status part only), certificatesigningrequests
  * approval, namespaces finalize, <resource>/scale (autoscaling/v1 Scale), pods log / binding / eviction,
- * serviceaccounts token, and node/pod/service proxy (not available until a node agent runs).
+ * serviceaccounts token, pods exec / attach / portforward and nodes/proxy (to the kubelet:
+ * kubelet-handlers.ts); pods/proxy and services/proxy are not served yet.
  */
 import { ApiError, badRequest, methodNotSupported, notFound, notFoundPath } from '../../api/errors.js';
 import { deepCopy } from '../../api/meta.js';
 import type { KubeObject } from '../../api/types.js';
 import { readBody, decodeObject } from '../body.js';
-import { writeBytes, writeObject } from '../responses.js';
+import { writeObject } from '../responses.js';
 import { checkNodeRestriction } from './admission.js';
 import { checkApprovePermission } from './csr-admission.js';
 import { deleteOne, type DeleteOptions } from './delete.js';
@@ -18,6 +19,7 @@ import { handlePatch, handleUpdate, finishUpdate, isDryRun } from './write.js';
 import { handleTokenRequest } from './token-request.js';
 import { decodeTypedBody } from './typed-decode.js';
 import { handleCustomScale } from '../../apiextensions/scale.js';
+import { handleNodeProxy, handlePodLog, handlePodStream } from './kubelet-handlers.js';
 
 function subresourceVerbs(s: RequestScope, sub: string): string[] | undefined {
   return s.desc.subresources.find((x) => x.name === sub)?.verbs;
@@ -49,7 +51,11 @@ export async function handleSubresource(
       return paths ? handleCustomScale(s, ns, name, paths) : handleScale(s, ns, name);
     }
     case 'log':
-      return handleLog(s, ns, name);
+      return handlePodLog(s, ns, name);
+    case 'exec':
+    case 'attach':
+    case 'portforward':
+      return handlePodStream(s, ns, name, sub);
     case 'binding':
       return handleBinding(s, ns, name);
     case 'eviction':
@@ -57,6 +63,7 @@ export async function handleSubresource(
     case 'token':
       return handleTokenRequest(s, ns, name);
     case 'proxy':
+      if (s.desc.resource === 'nodes' && s.desc.group === '') return handleNodeProxy(s, name);
       s.store.mustGet(ns, name);
       throw new ApiError(
         503,
@@ -179,24 +186,6 @@ async function handleScale(s: RequestScope, ns: string, name: string): Promise<v
     { dryRun },
   );
   writeObject(s.ctx, 200, toScale(s, result.obj));
-}
-
-function handleLog(s: RequestScope, ns: string, name: string): void {
-  const pod = s.store.mustGet(ns, name).obj;
-  const containers = ((pod.spec as { containers?: { name: string }[] })?.containers ?? []).map((c) => c.name);
-  const container = s.ctx.query.get('container') ?? (containers.length === 1 ? containers[0] : '');
-  if (!container) {
-    throw badRequest(
-      `a container name must be specified for pod ${name}, choose one of: [${containers.join(' ')}]`,
-    );
-  }
-  if (!containers.includes(container))
-    throw badRequest(`container ${container} is not valid for pod ${name}`);
-  const phase = (pod.status as { phase?: string } | undefined)?.phase ?? 'Pending';
-  if (!(pod.spec as { nodeName?: string })?.nodeName || phase === 'Pending') {
-    throw badRequest(`container "${container}" in pod "${name}" is waiting to start: ContainerCreating`);
-  }
-  writeBytes(s.ctx, 200, '', 'text/plain');
 }
 
 async function handleBinding(s: RequestScope, ns: string, name: string): Promise<void> {

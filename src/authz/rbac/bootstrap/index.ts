@@ -7,7 +7,7 @@
  * @module
  */
 import { controllerRoleBindings, controllerRoles } from './controller-policy.js';
-import { kubeadmObjects } from './kubeadm.js';
+import { apiserverKubeletClientBinding, kubeadmObjects } from './kubeadm.js';
 import { namespaceRoleBindings, namespaceRoles } from './namespace-policy.js';
 import { clusterRoleBindings, clusterRoles } from './policy.js';
 import type { ClusterRole, ClusterRoleBinding, RbacObject, Role, RoleBinding } from './types.js';
@@ -39,7 +39,7 @@ export function bootstrapPolicy(opts: BootstrapOptions = {}): BootstrapPolicy {
   if (opts.kubeadm) {
     const k = kubeadmObjects();
     policy.clusterRoles.push(...k.clusterRoles);
-    policy.clusterRoleBindings.push(...k.clusterRoleBindings);
+    policy.clusterRoleBindings.push(...k.clusterRoleBindings, apiserverKubeletClientBinding());
     policy.roles.push(...k.roles);
     policy.roleBindings.push(...k.roleBindings);
   }

@@ -135,3 +135,16 @@ export function kubeadmObjects(opts: { coreDNS?: boolean } = {}): KubeadmObjects
   }
   return out;
 }
+
+/**
+ * Not a kubeadm object: kubeadm lets the API server reach kubelets through the
+ * apiserver-kubelet-client certificate's group (O=kubeadm:cluster-admins, bound to cluster-admin
+ * above). kubeauth also binds the certificate's user, kube-apiserver-kubelet-client, to
+ * system:kubelet-api-admin, the role made for it, so `kubectl logs`/`exec` keep working when the
+ * cluster-admins binding is revoked or the certificate is re-issued without that group.
+ */
+export function apiserverKubeletClientBinding(): ClusterRoleBinding {
+  return crb('kubeauth:apiserver-kubelet-client', 'system:kubelet-api-admin', [
+    user('kube-apiserver-kubelet-client'),
+  ]);
+}
