@@ -8,6 +8,7 @@
  * NoExecute taints vs tolerations) and bound to the fitting node with the fewest pods, ties by
  * name, through the pods/binding logic (binding.ts, what POST .../pods/NAME/binding runs). A pod
  * no node fits gets PodScheduled=False, reason `Unschedulable`, with upstream's FitError message.
+ * While no Node exists at all the scheduler does nothing (kubeauth as a bare API server).
  * A node that is not Ready counts as "node(s) had untolerated taint {node.kubernetes.io/not-ready: }"
  * only through its taint, as upstream (the node lifecycle controller puts it there); a node whose
  * Ready condition is not True and that has no such taint yet is skipped the same way.
@@ -65,6 +66,9 @@ export class Scheduler {
       .list(this.nodes.prefix)
       .map((c) => c.obj)
       .sort((a, b) => (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? ''));
+    // Without any Node there is nothing to schedule onto: pods are left untouched (upstream would
+    // write "no nodes available to schedule pods"; an API-server-only kubeauth stays quiet).
+    if (!nodes.length) return;
     const counts = new Map<string, number>();
     const pending: KubeObject[] = [];
     for (const { obj } of this.pods.cache.list(this.pods.prefix)) {
