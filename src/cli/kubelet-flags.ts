@@ -143,6 +143,18 @@ export const kubeletFlags: FlagSpec[] = [
     help: 'Register the node with the apiserver.',
   },
   {
+    name: 'root-dir',
+    type: 'string',
+    default: '/var/lib/kubelet',
+    help: "Directory path for managing kubelet files (the simulated pods' logs and projected volumes under pods/<uid>/).",
+  },
+  {
+    name: 'pod-cidr',
+    type: 'string',
+    default: '',
+    help: 'The IPv4 CIDR to use for the simulated pod IP addresses (default: kubeauth picks 10.244.<n>.0/24 from the node name).',
+  },
+  {
     name: 'node-labels',
     type: 'string',
     default: '',

@@ -182,6 +182,7 @@ export async function run(argv: string[]): Promise<number> {
     clientCaPem,
     authenticator: authn.authenticator,
     authorizer,
+    pods: agent?.pods,
     log,
   });
   certs.attach(conns ? [conns.tokenReview, conns.subjectAccessReview] : [], k);

@@ -1,7 +1,8 @@
 /**
  * The kube-controller-manager part of kubeauth: the controllers that must run in exactly one
  * replica (CSR signing and approval, service-account token secrets, ClusterRole aggregation,
- * bootstrap token cleaner, namespace lifecycle, node lifecycle, kube-root-ca.crt publisher). With leader election
+ * bootstrap token cleaner, namespace lifecycle, node lifecycle, kube-root-ca.crt publisher, and the
+ * minimal pod scheduler of scheduler.ts). With leader election
  * (etcd storage, `--leader-elect`, the default) they run only while this process holds the
  * kube-system Lease `kube-controller-manager`; each leadership term starts a fresh set and losing
  * or releasing the lease stops it. Controllers of the apiserver itself (CRD naming and finalizer,
@@ -28,6 +29,7 @@ import { RootCaPublisher } from './configmap-publisher.js';
 import { LeaderElector, type LeaseLock } from './leader-election.js';
 import { NamespaceController } from './namespace.js';
 import { NodeLifecycleController, type NodeLifecycleOptions } from './node-lifecycle.js';
+import { Scheduler } from './scheduler.js';
 import { ServiceAccountTokensController } from './serviceaccount-tokens.js';
 
 /** kube-controller-manager's --leader-elect-* (componentbaseconfig LeaderElectionConfiguration). */
@@ -104,6 +106,10 @@ async function startControllers(d: ControllerManagerDeps): Promise<() => Promise
   );
   nodeLifecycle.start();
   stopped.push(() => nodeLifecycle.stop());
+  // The minimal scheduler (kube-scheduler's part, here under the same lease).
+  const scheduler = new Scheduler(client.store('', 'pods'), client.store('', 'nodes'), { now, log });
+  scheduler.start();
+  stopped.push(() => scheduler.stop());
   return async () => {
     for (const s of stopped.reverse()) await s();
   };

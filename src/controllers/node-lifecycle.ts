@@ -5,7 +5,7 @@
  * node-health.ts): every `--node-monitor-period` (upstream 5 s) each Node and its Lease in
  * `kube-node-lease` are looked at; a node not heard from within `--node-monitor-grace-period`
  * gets Unknown conditions, and every node gets the not-ready/unreachable taints its Ready
- * condition calls for. Pods are not evicted (there is no pod simulator yet). Time is injectable
+ * condition calls for. Pods are not evicted (not built). Time is injectable
  * (`now`), and `monitor()` can be called directly by tests.
  */
 import { deepCopy } from '../api/meta.js';

@@ -6,7 +6,7 @@
  * shape of k8s.io/kubelet/pkg/apis/stats/v1alpha1 as pkg/kubelet/server/stats/summary.go builds
  * it) and the samples behind `/metrics/resource` and `/metrics/cadvisor`.
  *
- * There are no pods yet (the pod simulator is a later slice): the pod lists are empty and the
+ * The pods entries are added by routes.ts from the simulated pods (pods/pod-stats.ts); here the
  * Summary has `pods: []`.
  */
 import { cpus, freemem, hostname, totalmem, uptime } from 'node:os';

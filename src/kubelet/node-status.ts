@@ -92,7 +92,7 @@ export function defaultLabels(id: NodeIdentity): Record<string, string> {
   };
 }
 
-function firstHostIp(): string | undefined {
+export function firstHostIp(): string | undefined {
   for (const list of Object.values(networkInterfaces()))
     for (const a of list ?? []) if (!a.internal && a.family === 'IPv4') return a.address;
   return undefined;

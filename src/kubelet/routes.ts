@@ -8,13 +8,14 @@
  * | path | answer |
  * |---|---|
  * | `/healthz`, `/healthz/{ping,log,syncloop}` | `ok` (`?verbose`: each check) |
- * | `/pods`, `/runningpods/` | a v1 PodList, empty: no pods yet (`"items":null`, as Go encodes a nil slice) |
+ * | `/pods`, `/runningpods/` | a v1 PodList of the simulated pods (pods/runtime.ts; `"items":null` when none, as Go encodes a nil slice) |
  * | `/spec/` | cAdvisor MachineInfo |
- * | `/stats/summary` | the stats Summary |
+ * | `/stats/summary` | the stats Summary, a `pods` entry per simulated pod (pods/pod-stats.ts) |
  * | `/metrics`, `/metrics/cadvisor`, `/metrics/resource`, `/metrics/probes` | Prometheus text |
  * | `/logs/` | the node's /var/log |
  * | `/configz` | the effective KubeletConfiguration |
- * | `/run`, `/exec`, `/attach`, `/portForward`, `/containerLogs` | upstream's answer for a pod that does not exist |
+ * | `/containerLogs/<ns>/<pod>/<container>` | the simulated container's log (pods/container-logs.ts) |
+ * | `/run`, `/exec`, `/attach`, `/portForward` | upstream's answer for a pod that does not exist |
  * | `/checkpoint/` | 404: the ContainerCheckpoint gate is off, so the route does not exist |
  *
  * With `enableDebuggingHandlers: false` the debugging paths answer `405 Debug endpoints are
@@ -28,6 +29,9 @@ import { configzView, type KubeletServing } from './config.js';
 import { serveLogs } from './logs.js';
 import type { KubeletMetrics } from './metrics.js';
 import type { NodeState } from './node-state.js';
+import { serveContainerLogs } from './pods/container-logs.js';
+import { podStats, runningPods } from './pods/pod-stats.js';
+import type { PodRuntime } from './pods/runtime.js';
 
 export interface KubeletRoutesContext {
   node: NodeState;
@@ -35,6 +39,13 @@ export interface KubeletRoutesContext {
   config: KubeletServing;
   /** The directory /logs/ serves (upstream: /var/log/). */
   logDir: string;
+  /** The simulated pods; absent in standalone mode (no API server). */
+  pods?: PodRuntime;
+}
+
+function podList(ctx: KubeletRoutesContext): unknown {
+  const items = ctx.pods?.pods() ?? [];
+  return items.length ? { ...EMPTY_POD_LIST, items } : EMPTY_POD_LIST;
 }
 
 /** The metric buckets (server.go addMetricsBucketMatcher calls). */
@@ -102,12 +113,13 @@ function streamOptionsError(q: URLSearchParams): string | undefined {
 }
 
 function debugging(
+  ctx: KubeletRoutesContext,
   req: IncomingMessage,
   res: ServerResponse,
   root: string,
   path: string,
   q: URLSearchParams,
-): void {
+): void | Promise<void> {
   const m = req.method ?? 'GET';
   const seg = segments(path, `/${root}`);
   switch (root) {
@@ -130,8 +142,7 @@ function debugging(
     case 'containerLogs':
       if (m !== 'GET') return methodNotAllowed(res);
       if (seg.length !== 3) return routeNotFound(res);
-      // Go's %q of the pod name.
-      return restful(res, 404, `pod ${JSON.stringify(seg[1])} does not exist`);
+      return serveContainerLogs(req, res, (ns, name) => ctx.pods?.find(ns, name), seg, q);
     default:
       return pageNotFound(res);
   }
@@ -159,12 +170,13 @@ export async function serveKubelet(
     if (checks.some((c) => path === `/healthz/${c}`)) return text(res, 'ok');
     return pageNotFound(res);
   }
-  if (path === '/pods' || path === '/pods/') return get ? json(res, EMPTY_POD_LIST) : methodNotAllowed(res);
+  if (path === '/pods' || path === '/pods/') return get ? json(res, podList(ctx)) : methodNotAllowed(res);
   if (root === 'pods') return routeNotFound(res);
   if (root === 'stats') {
     if (path === '/stats/summary' || path === '/stats/summary/') {
       if (!get && m !== 'POST') return methodNotAllowed(res);
-      return json(res, ctx.node.summary(q.get('only_cpu_and_memory') === 'true'));
+      const summary = ctx.node.summary(q.get('only_cpu_and_memory') === 'true');
+      return json(res, { ...summary, pods: podStats(ctx.pods?.workers() ?? []) });
     }
     return routeNotFound(res);
   }
@@ -196,8 +208,8 @@ export async function serveKubelet(
   }
   if (dbg && path === '/configz') return get ? json(res, configzView(ctx.config)) : methodNotAllowed(res);
   if (dbg && (path === '/runningpods/' || path === '/runningpods'))
-    return get ? json(res, EMPTY_POD_LIST) : methodNotAllowed(res);
+    return get ? json(res, runningPods(ctx.pods?.workers() ?? [])) : methodNotAllowed(res);
   if (dbg && ['run', 'exec', 'attach', 'portForward', 'containerLogs'].includes(root))
-    return debugging(req, res, root, path, q);
+    return debugging(ctx, req, res, root, path, q);
   return pageNotFound(res);
 }

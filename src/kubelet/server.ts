@@ -19,6 +19,7 @@ import { withDelegatedAuth, writeTextError } from '../delegation/filter.js';
 import type { KubeletServing } from './config.js';
 import { KubeletMetrics } from './metrics.js';
 import { NodeState } from './node-state.js';
+import type { PodRuntime } from './pods/runtime.js';
 import { METRIC_BUCKETS, serveKubelet } from './routes.js';
 
 export interface KubeletServerOptions {
@@ -31,6 +32,8 @@ export interface KubeletServerOptions {
   authenticator: RequestAuthenticator;
   authorizer: Authorizer;
   logDir?: string;
+  /** The simulated pods (kubelet/pods/runtime.ts). */
+  pods?: PodRuntime;
   log?: (line: string) => void;
 }
 
@@ -61,6 +64,7 @@ export function kubeletHandler(o: KubeletServerOptions): (req: IncomingMessage, 
     metrics: new KubeletMetrics(node, METRIC_BUCKETS),
     config: o.config,
     logDir: o.logDir ?? '/var/log',
+    pods: o.pods,
   };
   const queries = new WeakMap<IncomingMessage, URLSearchParams>();
   const authorized = withDelegatedAuth(

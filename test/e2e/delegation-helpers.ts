@@ -30,7 +30,12 @@ export async function startAgent(
     cmd === 'kubelet' && !args.some((a) => a.startsWith('--cert-dir'))
       ? ['--cert-dir', mkdtempSync(path.join(tmpdir(), 'kubeauth-kubelet-pki-'))]
       : [];
-  const proc = spawn(process.execPath, [mainJs, cmd, ...portArgs(port), ...certDir, ...args], {
+  // The simulated pods' files go to --root-dir (default /var/lib/kubelet): a temp dir.
+  const rootDir =
+    cmd === 'kubelet' && !args.some((a) => a.startsWith('--root-dir'))
+      ? ['--root-dir', mkdtempSync(path.join(tmpdir(), 'kubeauth-kubelet-root-'))]
+      : [];
+  const proc = spawn(process.execPath, [mainJs, cmd, ...portArgs(port), ...certDir, ...rootDir, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -10,6 +10,7 @@ import type { KubeObject } from '../../api/types.js';
 import { readBody, decodeObject } from '../body.js';
 import { writeObject } from '../responses.js';
 import { checkNodeRestriction } from './admission.js';
+import { bindPod } from './binding.js';
 import { checkApprovePermission } from './csr-admission.js';
 import { deleteOne, type DeleteOptions } from './delete.js';
 import { evictionDryRun } from './dry-run.js';
@@ -193,23 +194,10 @@ async function handleBinding(s: RequestScope, ns: string, name: string): Promise
   const body = decodeObject(await readBody(s.ctx.req), s.ctx.req.headers['content-type'], s.env.protobuf);
   const node = (body.target as { name?: string } | undefined)?.name;
   if (!node) throw new ApiError(422, 'Invalid', `Binding "${name}" is invalid: target.name: Required value`);
-  await s.store.guaranteedUpdate(
-    ns,
-    name,
-    (cur) => {
-      const next = deepCopy(cur.obj);
-      const spec = (next.spec ??= {}) as { nodeName?: string };
-      if (spec.nodeName)
-        throw new ApiError(
-          409,
-          'Conflict',
-          `Operation cannot be fulfilled on pods/binding "${name}": pod ${name} is already assigned to node "${spec.nodeName}"`,
-        );
-      spec.nodeName = node;
-      return next;
-    },
-    { dryRun },
-  );
+  const annotations = (body.metadata as { annotations?: Record<string, string> } | undefined)?.annotations;
+  await s.store.guaranteedUpdate(ns, name, (cur) => bindPod(cur.obj, name, node, annotations, s.env.now()), {
+    dryRun,
+  });
   writeObject(s.ctx, 201, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 });
 }
 
