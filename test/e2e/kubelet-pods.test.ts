@@ -11,16 +11,25 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { networkInterfaces, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse, stringify } from 'yaml';
-import { startServer, type TestServer } from './harness.js';
+import { kubectlPath, startServer, type TestServer } from './harness.js';
 import { curl, startAgent, x509User, type Agent, type Who } from './delegation-helpers.js';
+
+/**
+ * The node's address: the API server proxies pods/log only to a global unicast address (upstream's
+ * isProxyableHostname), so the host's first non-loopback IPv4 when there is one.
+ */
+const HOST_IP = Object.values(networkInterfaces())
+  .flat()
+  .find((a) => a && a.family === 'IPv4' && !a.internal)?.address;
+const NODE_IP = HOST_IP ?? '10.1.2.3';
 
 describe('simulated pods: scheduler, kubelet pod runtime, container logs', () => {
   let srv: TestServer;
   let agent: Agent;
-  let who: Who;
+  let who: Who & { kubeconfig: string };
   let nodeConf: string;
   const rootDir = mkdtempSync(path.join(tmpdir(), 'kubeauth-pods-root-'));
   const admin = (...args: string[]) => srv.kubectl('1.33', args);
@@ -41,7 +50,15 @@ describe('simulated pods: scheduler, kubelet pod runtime, container logs', () =>
 
   before(async () => {
     srv = await startServer({
-      args: ['--node-monitor-grace-period', '20s', '--node-monitor-period', '500ms'],
+      args: [
+        '--node-monitor-grace-period',
+        '20s',
+        '--node-monitor-period',
+        '500ms',
+        // kubeadm's setting: the node name n1 does not resolve here.
+        '--kubelet-preferred-address-types',
+        'InternalIP,ExternalIP,Hostname',
+      ],
     });
     const user = await x509User(srv, 'system:node:n1', ['system:nodes']);
     nodeConf = user.kubeconfig;
@@ -54,13 +71,13 @@ describe('simulated pods: scheduler, kubelet pod runtime, container logs', () =>
       'kubelet',
       [
         '--address',
-        '127.0.0.1',
+        HOST_IP ? '0.0.0.0' : '127.0.0.1',
         '--kubeconfig',
         kubeletConf,
         '--hostname-override',
         'n1',
         '--node-ip',
-        '10.1.2.3',
+        NODE_IP,
         '--pod-cidr',
         '10.88.0.0/24',
         '--root-dir',
@@ -107,7 +124,7 @@ describe('simulated pods: scheduler, kubelet pod runtime, container logs', () =>
     const pod = (await podJson('kuard'))!;
     assert.equal(pod.spec.nodeName, 'n1');
     assert.equal(pod.status.phase, 'Running');
-    assert.equal(pod.status.hostIP, '10.1.2.3');
+    assert.equal(pod.status.hostIP, NODE_IP);
     assert.match(pod.status.podIP, /^10\.88\.0\.\d+$/);
     assert.equal(pod.status.qosClass, 'BestEffort');
     assert.ok(pod.status.startTime);
@@ -124,6 +141,40 @@ describe('simulated pods: scheduler, kubelet pod runtime, container logs', () =>
     assert.equal(cs.restartCount, 0);
     assert.ok(cs.state.running.startedAt);
   });
+
+  test(
+    'kubectl logs kuard and logs -f, through the API server (pods/log proxied to the kubelet)',
+    {
+      skip: HOST_IP ? false : 'no non-loopback IPv4 address to proxy to',
+    },
+    async () => {
+      const logs = await admin('logs', 'kuard', '-n', 'foo');
+      assert.equal(logs.code, 0, logs.stderr);
+      assert.match(logs.stdout, /Starting kuard version: v0\.10\.0-blue/);
+      const tail = await admin('logs', 'kuard', '-n', 'foo', '--tail=1');
+      assert.equal(tail.stdout.trim().split('\n').length, 1);
+      // -f keeps streaming (kuard runs until stopped): the first line arrives, then kubectl is stopped.
+      const f = spawn(kubectlPath('1.33'), [
+        '--kubeconfig',
+        srv.kubeconfig,
+        'logs',
+        '-f',
+        'kuard',
+        '-n',
+        'foo',
+      ]);
+      let out = '';
+      f.stdout.on('data', (d) => (out += d));
+      await waitFor('logs -f output', async () => (/Starting kuard/.test(out) ? true : undefined), 15_000);
+      f.kill();
+      // Someone without pods/log gets the API server's 403, the kubelet is never asked.
+      const denied = await srv.kubectl('1.33', ['get', '--raw', '/api/v1/namespaces/foo/pods/kuard/log'], {
+        kubeconfig: who.kubeconfig,
+      });
+      assert.notEqual(denied.code, 0);
+      assert.match(denied.stderr, /cannot get resource "pods\/log" in API group "" in the namespace "foo"/);
+    },
+  );
 
   test('the kubelet API lists the pod: /pods, /runningpods/, /stats/summary', async () => {
     const pods = await curl(agent.port, '/pods', who);
