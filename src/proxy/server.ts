@@ -28,6 +28,7 @@ import { parseTarget } from '../kubelet/server.js';
 import { proxyAttributes } from './attributes.js';
 import type { ProxyAuthzConfig } from './config.js';
 import { pathMatcher } from './paths.js';
+import { HOP_BY_HOP_HEADERS } from '../api/hop-by-hop.js';
 
 export interface AuthHeaderConfig {
   enabled: boolean;
@@ -54,18 +55,7 @@ export interface ProxyOptions {
   log?: (line: string) => void;
 }
 
-const HOP_BY_HOP = new Set([
-  'connection',
-  'proxy-connection',
-  'keep-alive',
-  'proxy-authenticate',
-  'proxy-authorization',
-  'te',
-  'trailer',
-  'transfer-encoding',
-  'upgrade',
-  'host',
-]);
+const HOP_BY_HOP = HOP_BY_HOP_HEADERS;
 
 function joinPath(base: string, p: string): string {
   if (base === '' || base === '/') return p;

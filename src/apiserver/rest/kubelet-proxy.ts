@@ -16,21 +16,9 @@ import { ApiError, badRequest } from '../../api/errors.js';
 import type { RequestContext, ResponseWriter } from '../context.js';
 import { upgradeConn } from '../upgrade.js';
 import { dialTimeout } from './kubelet-client.js';
+import { HOP_BY_HOP_HEADERS } from '../../api/hop-by-hop.js';
 
-/** Hop-by-hop headers (RFC 7230 §6.1 and httputil.ReverseProxy's list). */
-const HOP = new Set([
-  'connection',
-  'proxy-connection',
-  'keep-alive',
-  'proxy-authenticate',
-  'proxy-authorization',
-  'te',
-  'trailer',
-  'transfer-encoding',
-  'upgrade',
-  'host',
-  'http2-settings',
-]);
+const HOP = HOP_BY_HOP_HEADERS;
 /** Credentials the authentication and impersonation filters consumed (they do not reach backends). */
 const CREDENTIAL = /^(authorization|impersonate-.*|x-remote-.*)$/i;
 const CORS = new Set([
