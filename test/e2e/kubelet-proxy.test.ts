@@ -240,7 +240,12 @@ describe('API server → kubelet proxying', { skip: IP ? false : 'no non-loopbac
         apiVersion: 'v1',
         kind: 'Pod',
         metadata: { name, namespace: 'default' },
-        spec: { nodeName, containers: containers.map((c) => ({ name: c, image: 'busybox' })) },
+        spec: {
+          nodeName,
+          // Without a node, a selector no node matches keeps the scheduler from binding it.
+          ...(nodeName ? {} : { nodeSelector: { 'kubeauth.test/never': 'true' } }),
+          containers: containers.map((c) => ({ name: c, image: 'busybox' })),
+        },
       }),
     });
     assert.equal(r.code, 0, r.stderr);
@@ -302,12 +307,11 @@ describe('API server → kubelet proxying', { skip: IP ? false : 'no non-loopbac
       root,
     );
     assert.equal(inv.code, 422);
-    const r = await srv.kubectl('1.33', ['logs', 'bound']);
+    // The simulated runtime knows 'bound' (scheduled to n1) but it never ran before: the kubelet's
+    // 400 for --previous comes back as a Status naming the pod, whatever state it is in now.
+    const r = await srv.kubectl('1.33', ['logs', 'bound', '--previous']);
     assert.notEqual(r.code, 0);
-    assert.match(
-      r.stderr,
-      /Error from server \(NotFound\): the server could not find the requested resource \( pods\/log bound\)/,
-    );
+    assert.match(r.stderr, /Error from server \(BadRequest\): .*\( pods\/log bound\)/);
     const p = await srv.kubectl('1.33', ['logs', 'pending']);
     assert.equal(p.code, 0, p.stderr);
     assert.equal(p.stdout, '');
